@@ -1,0 +1,28 @@
+#include "core/cli.h"
+
+namespace morphaeus {
+
+void addRunOptions(CLI::App& app, RunOptions& o) {
+  app.add_option("-c,--config", o.config,
+                 "experiment YAML (iml-dl style); default: the embedded synthetic demo");
+  app.add_option("--task", o.task, "train (then evaluate) or test (evaluate only)")
+      ->check(CLI::IsMember({"train", "test"}));
+  app.add_option("--weights", o.weights, "checkpoint to resume from (train) or evaluate (test)");
+  app.add_option("--device", o.device, "where to run; gpu/cuda fall back to cpu with a warning")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda", "gpu"}));
+  app.add_option("--threads", o.threads, "intra-op threads (0 = all cores, the default)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--seed", o.seed, "seed for torch and data order (default 2109)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--output", o.output, "run directory (default runs/<name>-<timestamp>)");
+  app.add_option("--data-root", o.data_root, "base folder for image paths inside split CSVs");
+  app.add_option("--set", o.sets, "override a config value, typed like it: key.path=value")
+      ->allow_extra_args(false)
+      ->take_all();
+  app.add_flag("--dry-run", o.dry_run, "print the resolved config and the plan, then exit");
+  app.add_flag("--deterministic", o.deterministic, "bit-reproducible CPU runs");
+  app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+}
+
+}  // namespace morphaeus

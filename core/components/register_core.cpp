@@ -1,0 +1,22 @@
+#include "core/components/core_components.h"
+#include "core/registry.h"
+
+namespace morphaeus {
+
+Registry& Registry::global() {
+  static Registry* instance = [] {
+    auto* r = new Registry();
+    registerCoreComponents(*r);
+    return r;
+  }();
+  return *instance;
+}
+
+void registerCoreComponents(Registry& registry) {
+  registerConfigurators(registry);
+  registerDataComponents(registry);
+  registerLosses(registry);
+  registerModels(registry);
+}
+
+}  // namespace morphaeus

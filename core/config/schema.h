@@ -1,0 +1,81 @@
+// A declarative description of what a configuration (or one component's `params`) may hold.
+// Validation against it catches wrong types, unknown keys, missing keys and bad enum values.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config/component_kind.h"
+
+namespace morphaeus {
+
+enum class ValueType {
+  Any,        // anything (documented free-form values)
+  Bool,
+  Int,
+  Number,     // integer or float
+  String,
+  Path,       // a string; relative paths resolve against the config file's directory
+  Enum,       // a string from `choices`
+  List,       // a list whose items match `element`
+  Map,        // a map with the keys of `schema`
+  Dict,       // a map with free keys whose values match `element`
+  Component,  // {module_name, class_name, params} chosen from the registry, plus `schema` keys
+};
+
+class Schema;
+
+struct Field {
+  std::string name;
+  ValueType type = ValueType::Any;
+  bool required = false;
+  bool ignored = false;  // accepted for compatibility with upstream configs, has no effect
+  std::string doc;
+  std::vector<std::string> choices;        // Enum
+  std::shared_ptr<Field> element;          // List, Dict
+  std::shared_ptr<Schema> schema;          // Map; extra sibling keys for Component
+  ComponentKind kind = ComponentKind::Model;  // Component
+  std::optional<double> min, max;          // Int, Number
+  std::optional<std::size_t> length;       // List: exact length
+
+  Field& require() { required = true; return *this; }
+  Field& ignore(std::string why) { ignored = true; doc = std::move(why); return *this; }
+  Field& describe(std::string text) { doc = std::move(text); return *this; }
+  Field& atLeast(double v) { min = v; return *this; }
+  Field& between(double lo, double hi) { min = lo; max = hi; return *this; }
+  Field& ofLength(std::size_t n) { length = n; return *this; }
+};
+
+// An ordered set of fields; a map validated against it may hold no other keys.
+class Schema {
+ public:
+  Field& add(const std::string& name, ValueType type);
+  Field& boolean(const std::string& name) { return add(name, ValueType::Bool); }
+  Field& integer(const std::string& name) { return add(name, ValueType::Int); }
+  Field& number(const std::string& name) { return add(name, ValueType::Number); }
+  Field& string(const std::string& name) { return add(name, ValueType::String); }
+  Field& path(const std::string& name) { return add(name, ValueType::Path); }
+  Field& any(const std::string& name) { return add(name, ValueType::Any); }
+  Field& enumeration(const std::string& name, std::vector<std::string> choices);
+  Field& list(const std::string& name, ValueType element);
+  Field& listOf(const std::string& name, Field element);
+  Field& map(const std::string& name, Schema schema);
+  Field& dict(const std::string& name, Field element);
+  Field& component(const std::string& name, ComponentKind kind, Schema siblings = {});
+
+  const Field* find(const std::string& name) const;
+  const std::vector<Field>& fields() const { return fields_; }
+  std::vector<std::string> names() const;
+
+ private:
+  std::vector<Field> fields_;
+};
+
+// A field description for list elements and dict values.
+Field element(ValueType type);
+Field mapElement(Schema schema);
+Field listElement(ValueType inner);
+
+}  // namespace morphaeus

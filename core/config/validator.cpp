@@ -1,0 +1,216 @@
+#include "core/config/validator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "core/config/suggest.h"
+#include "core/registry.h"
+
+namespace morphaeus {
+namespace {
+
+class Validator {
+ public:
+  Validator(const Registry& registry, std::string config_dir)
+      : registry_(registry), config_dir_(std::move(config_dir)) {}
+
+  void checkMap(ConfigNode& node, const Schema& schema, const std::vector<std::string>& extra_keys);
+  void check(ConfigNode& node, const Field& field);
+
+  std::vector<ConfigError> errors;
+  ValidationReport report;
+
+ private:
+  void fail(const ConfigNode& node, const std::string& message) {
+    errors.push_back(node.error(message));
+  }
+  void checkNumber(ConfigNode& node, const Field& field, bool integer);
+  void checkComponent(ConfigNode& node, const Field& field);
+  void resolvePath(ConfigNode& node);
+
+  const Registry& registry_;
+  std::string config_dir_;
+};
+
+std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
+
+void Validator::checkMap(ConfigNode& node, const Schema& schema,
+                         const std::vector<std::string>& extra_keys) {
+  std::vector<std::string> allowed = extra_keys;
+  for (const auto& n : schema.names()) allowed.push_back(n);
+  for (auto& [key, value] : node.entries()) {
+    if (std::find(extra_keys.begin(), extra_keys.end(), key) != extra_keys.end()) continue;
+    const Field* field = schema.find(key);
+    if (field == nullptr) {
+      std::string message = "unknown key";
+      if (auto guess = nearest(key, allowed)) message += "; did you mean " + inQuotes(*guess) + "?";
+      message += " (allowed: " + (allowed.empty() ? std::string("none") : joinNames(allowed)) + ")";
+      fail(value, message);
+      continue;
+    }
+    if (field->ignored) {
+      report.ignored.push_back(value.path() + ": " + field->doc);
+      continue;
+    }
+    check(value, *field);
+  }
+  for (const auto& field : schema.fields()) {
+    if (field.required && node.find(field.name) == nullptr) {
+      fail(node, "missing required key " + inQuotes(field.name) +
+                     (field.doc.empty() ? "" : " (" + field.doc + ")"));
+    }
+  }
+}
+
+void Validator::checkNumber(ConfigNode& node, const Field& field, bool integer) {
+  ScalarType t = node.scalarType();
+  const bool ok = integer ? t == ScalarType::Int : (t == ScalarType::Int || t == ScalarType::Float);
+  if (!ok) {
+    fail(node, std::string("expected ") + (integer ? "an integer" : "a number") + ", got " +
+                   node.describeKind());
+    return;
+  }
+  const double v = node.asDouble();
+  if ((field.min && !(v >= *field.min)) || (field.max && !(v <= *field.max))) {
+    std::string range = field.max ? "between " : "at least ";
+    auto fmt = [](double x) {
+      std::string s = std::to_string(x);
+      s.erase(s.find_last_not_of('0') + 1);
+      if (!s.empty() && s.back() == '.') s.pop_back();
+      return s;
+    };
+    range += field.min ? fmt(*field.min) : "-inf";
+    if (field.max) range += " and " + fmt(*field.max);
+    fail(node, "expected a value " + range + ", got " + node.text());
+  }
+}
+
+void Validator::resolvePath(ConfigNode& node) {
+  namespace fs = std::filesystem;
+  const std::string& text = node.text();
+  if (text.empty() || config_dir_.empty()) return;
+  fs::path p(text);
+  if (p.is_absolute()) return;
+  node.replaceText((fs::path(config_dir_) / p).lexically_normal().string());
+}
+
+void Validator::checkComponent(ConfigNode& node, const Field& field) {
+  if (!node.isMap()) {
+    fail(node, "expected a map with module_name, class_name and params, got " + node.describeKind());
+    return;
+  }
+  const std::size_t before = errors.size();
+  for (const char* key : {"module_name", "class_name"}) {
+    const ConfigNode* n = node.find(key);
+    if (n == nullptr || n->isNull()) {
+      fail(node, std::string("missing required key \"") + key + "\"");
+    } else if (!n->isScalar()) {
+      fail(*n, "expected a string, got " + n->describeKind());
+    }
+  }
+  if (errors.size() != before) return;
+
+  const ComponentSpec* spec = nullptr;
+  try {
+    spec = &registry_.resolve(field.kind, node);
+  } catch (const ConfigError& e) {
+    errors.push_back(e);
+  }
+  std::vector<std::string> extra = {"module_name", "class_name", "params"};
+  checkMap(node, *field.schema, extra);
+  if (spec == nullptr) return;
+  if (spec->ignored) {
+    report.ignored.push_back(node.path() + ": " + spec->summary);
+    return;
+  }
+  ConfigNode* params = node.find("params");
+  if (params != nullptr && !params->isNull()) {
+    if (!params->isMap()) {
+      fail(*params, "expected a map of parameters, got " + params->describeKind());
+    } else {
+      checkMap(*params, spec->params, {});
+    }
+    return;
+  }
+  for (const auto& f : spec->params.fields()) {
+    if (f.required) fail(params ? *params : node, "missing required key params." + f.name);
+  }
+}
+
+void Validator::check(ConfigNode& node, const Field& field) {
+  if (node.isNull()) {
+    if (field.required) fail(node, "a value is required here");
+    return;
+  }
+  switch (field.type) {
+    case ValueType::Any: return;
+    case ValueType::Bool:
+      if (node.scalarType() != ScalarType::Bool) {
+        fail(node, "expected a boolean (true/false), got " + node.describeKind());
+      }
+      return;
+    case ValueType::Int: return checkNumber(node, field, true);
+    case ValueType::Number: return checkNumber(node, field, false);
+    case ValueType::String:
+    case ValueType::Path:
+      if (!node.isScalar()) {
+        fail(node, "expected a string, got " + node.describeKind());
+      } else if (field.type == ValueType::Path) {
+        resolvePath(node);
+      }
+      return;
+    case ValueType::Enum: {
+      const std::string text = node.isScalar() ? node.text() : std::string();
+      if (std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end()) return;
+      std::string message = "expected one of [" + joinNames(field.choices) + "], got " +
+                            (node.isScalar() ? inQuotes(text) : node.describeKind());
+      if (node.isScalar()) {
+        if (auto guess = nearest(text, field.choices)) message += "; did you mean " + inQuotes(*guess) + "?";
+      }
+      fail(node, message);
+      return;
+    }
+    case ValueType::List: {
+      if (!node.isSequence()) {
+        fail(node, "expected a list, got " + node.describeKind());
+        return;
+      }
+      if (field.length && node.items().size() != *field.length) {
+        fail(node, "expected a list of " + std::to_string(*field.length) + " values, got " +
+                       std::to_string(node.items().size()));
+      }
+      for (auto& item : node.items()) check(item, *field.element);
+      return;
+    }
+    case ValueType::Map:
+      if (!node.isMap()) {
+        fail(node, "expected a map, got " + node.describeKind());
+        return;
+      }
+      checkMap(node, *field.schema, {});
+      return;
+    case ValueType::Dict:
+      if (!node.isMap()) {
+        fail(node, "expected a map, got " + node.describeKind());
+        return;
+      }
+      for (auto& [key, value] : node.entries()) {
+        check(value, *field.element);
+      }
+      return;
+    case ValueType::Component: return checkComponent(node, field);
+  }
+}
+
+}  // namespace
+
+ValidationReport validateConfig(ConfigNode& root, const Schema& schema, const Registry& registry,
+                                const std::string& config_dir) {
+  Validator v(registry, config_dir);
+  v.checkMap(root, schema, {});
+  if (!v.errors.empty()) throw ConfigErrors(std::move(v.errors));
+  return v.report;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,16 @@
+// The schema of a whole iml-dl style experiment file (METHOD.md section 1 plus our runtime keys).
+#pragma once
+
+#include "core/config/schema.h"
+
+namespace morphaeus {
+
+Schema experimentSchema();
+
+// `data_dir`/`label_dir`: {train, val, test} lists of CSV files or folders.
+Schema dataDirSchema();
+// The keys of a DefaultDataLoader's `params.args`; a downstream dataset entry may override any
+// of them (upstream merges {**args, **dataset}).
+Schema dataLoaderArgsSchema();
+
+}  // namespace morphaeus

@@ -1,0 +1,37 @@
+// The morphaeus executable: one entry point for training, evaluation and the tools.
+// Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+#include <iostream>
+
+#include "core/cli.h"
+#include "core/config/config_error.h"
+#include "core/logging.h"
+#include "core/runner.h"
+#include "core/runtime.h"
+
+int main(int argc, char** argv) {
+  using namespace morphaeus;
+  RunOptions options;
+  CLI::App app{"MorphAEus-cpp: deformable autoencoders for unsupervised anomaly detection"};
+  app.set_version_flag("--version", [] { return versionString(); });
+  addRunOptions(app, options);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  try {
+    setupConsoleLogging(options.log_level);
+    return runExperiment(options);
+  } catch (const ConfigErrors& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

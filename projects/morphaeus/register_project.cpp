@@ -1,0 +1,55 @@
+// Registers the MorphAEus project's trainer and evaluator under their upstream names.
+// This file is compiled into an OBJECT library so that its registrar always runs.
+#include "core/registry.h"
+
+namespace morphaeus {
+namespace {
+
+Schema trainerParams() {
+  Schema p;
+  p.list("input_size", ValueType::Int).ofLength(2).describe("(rows, cols) of the training images");
+  p.path("checkpoint_path").ignore("upstream output folder; checkpoints go to the run directory");
+  p.integer("nr_epochs").atLeast(1).require();
+  p.integer("val_interval").atLeast(1).describe("validate every N epochs (default 1)");
+  p.integer("batch_size").atLeast(1).describe("overrides the data loader's batch size");
+  p.component("loss", ComponentKind::Loss).require();
+  p.number("alfa").atLeast(0).describe("perceptual-loss weight (0 = no VGG19 needed)");
+  p.number("beta").atLeast(0).describe("final weight of the deformation regulariser");
+  p.number("delta").atLeast(0).describe("weight of the morphology term from epoch 11");
+  p.integer("max_iter").atLeast(1).describe("epochs over which beta ramps up");
+  p.integer("patience").atLeast(1).describe("early-stopping patience in epochs (default 25)");
+  p.number("min_delta").atLeast(0).describe("early-stopping minimum improvement (default 1e-8)");
+  Schema optimizer;
+  optimizer.number("lr").atLeast(0).require();
+  optimizer.list("betas", ValueType::Number).ofLength(2);
+  optimizer.number("eps").atLeast(0);
+  optimizer.number("weight_decay").atLeast(0);
+  optimizer.boolean("amsgrad");
+  p.map("optimizer_params", optimizer).require();
+  p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
+      .describe("upstream schedulers; default none");
+  p.path("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
+  return p;
+}
+
+void registerProject(Registry& registry) {
+  ComponentSpec trainer;
+  trainer.kind = ComponentKind::Trainer;
+  trainer.name = {"projects.23_morphaeus.MorphTrainer", "PTrainer"};
+  trainer.aliases = {{"projects.morphaeus.MorphTrainer", "PTrainer"}};
+  trainer.summary = "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11";
+  trainer.params = trainerParams();
+  registry.add(std::move(trainer));
+
+  ComponentSpec evaluator;
+  evaluator.kind = ComponentKind::Evaluator;
+  evaluator.name = {"projects.23_morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"};
+  evaluator.aliases = {{"projects.morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"}};
+  evaluator.summary = "anomaly detection: mean |reconstruction - x| scores, AUROC/AUPRC/FPR, SSIM";
+  registry.add(std::move(evaluator));
+}
+
+[[maybe_unused]] const bool registered = (registerProject(Registry::global()), true);
+
+}  // namespace
+}  // namespace morphaeus

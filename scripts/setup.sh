@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages that MorphAEus-cpp needs to build and test.
+# Idempotent: installs only what is missing. Runs apt-get as root, or through sudo.
+set -euo pipefail
+
+# Build: compiler toolchain, CMake/Ninja, ccache, and the C++ libraries.
+BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config
+  libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev libspdlog-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libgtest-dev"
+# Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3).
+TEST_PKGS="python3 python3-torch python3-numpy"
+
+missing=()
+for p in $BUILD_PKGS $TEST_PKGS; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all required packages are installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: run as root or install sudo" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,72 @@
+#include "tests/test_support.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace morphaeus::test {
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDirs {
+  std::vector<fs::path> dirs;
+  ~TempDirs() {
+    std::error_code ec;
+    for (const auto& d : dirs) fs::remove_all(d, ec);
+  }
+};
+TempDirs& tempDirs() {
+  static TempDirs t;
+  return t;
+}
+}  // namespace
+
+std::string readText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void writeText(const std::string& path, const std::string& text) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+std::string makeTempDir(const std::string& tag) {
+  std::random_device rd;
+  fs::path dir = fs::temp_directory_path() / ("morphaeus-test-" + tag + "-" + std::to_string(rd()));
+  fs::create_directories(dir);
+  tempDirs().dirs.push_back(dir);
+  return dir.string();
+}
+
+CommandResult runCommand(const std::string& command) {
+  const std::string dir = makeTempDir("cmd");
+  const std::string out = dir + "/stdout", err = dir + "/stderr";
+  const std::string full = command + " >" + out + " 2>" + err + " </dev/null";
+  const int status = std::system(full.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = readText(out);
+  r.err = readText(err);
+  return r;
+}
+
+CommandResult runMorphaeus(const std::string& args) {
+  return runCommand(std::string("'") + MORPHAEUS_EXE + "' " + args);
+}
+
+std::string sourcePath(const std::string& relative) {
+  return (fs::path(MORPHAEUS_SOURCE_DIR) / relative).string();
+}
+
+}  // namespace morphaeus::test

@@ -1,0 +1,62 @@
+# The dependency set (see third_party/README.md). Every package is found with find_package as
+# Debian 12 installs it; where a package config is missing (other distributions, the GPU machine
+# with carried headers), a small fallback below builds an equivalent imported target from the
+# headers and libraries it can find. Nothing is downloaded.
+
+find_package(Torch REQUIRED)
+string(APPEND CMAKE_CXX_FLAGS " ${TORCH_CXX_FLAGS}")
+
+# --- yaml-cpp -------------------------------------------------------------------------------
+find_package(yaml-cpp QUIET)
+if(NOT TARGET yaml-cpp)
+  find_path(YAMLCPP_INCLUDE_DIR yaml-cpp/yaml.h REQUIRED)
+  find_library(YAMLCPP_LIBRARY yaml-cpp REQUIRED)
+  add_library(yaml-cpp UNKNOWN IMPORTED)
+  set_target_properties(yaml-cpp PROPERTIES IMPORTED_LOCATION "${YAMLCPP_LIBRARY}"
+                        INTERFACE_INCLUDE_DIRECTORIES "${YAMLCPP_INCLUDE_DIR}")
+endif()
+
+# --- fmt + spdlog -----------------------------------------------------------------------------
+find_package(fmt QUIET)
+find_package(spdlog QUIET)
+if(NOT TARGET spdlog::spdlog)
+  find_path(SPDLOG_INCLUDE_DIR spdlog/spdlog.h REQUIRED)
+  add_library(spdlog::spdlog INTERFACE IMPORTED)
+  set_target_properties(spdlog::spdlog PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${SPDLOG_INCLUDE_DIR}"
+                        INTERFACE_COMPILE_DEFINITIONS "SPDLOG_HEADER_ONLY")
+endif()
+
+# --- CLI11 (header only) ----------------------------------------------------------------------
+find_package(CLI11 QUIET CONFIG)
+if(NOT TARGET CLI11::CLI11)
+  find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp REQUIRED)
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+  set_target_properties(CLI11::CLI11 PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${CLI11_INCLUDE_DIR}")
+endif()
+
+# --- nlohmann_json (header only) --------------------------------------------------------------
+find_package(nlohmann_json QUIET CONFIG)
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  find_path(NLOHMANN_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
+  add_library(nlohmann_json::nlohmann_json INTERFACE IMPORTED)
+  set_target_properties(nlohmann_json::nlohmann_json PROPERTIES
+                        INTERFACE_INCLUDE_DIRECTORIES "${NLOHMANN_INCLUDE_DIR}")
+endif()
+
+# --- OpenCV (optional: image IO; the GPU build goes without) ----------------------------------
+set(MORPHAEUS_HAVE_OPENCV OFF)
+if(MORPHAEUS_WITH_OPENCV)
+  find_package(OpenCV QUIET COMPONENTS core imgproc imgcodecs)
+  if(OpenCV_FOUND)
+    set(MORPHAEUS_HAVE_OPENCV ON)
+  else()
+    message(WARNING "OpenCV not found: building without PNG/JPEG image IO")
+  endif()
+endif()
+
+# --- GoogleTest -------------------------------------------------------------------------------
+if(MORPHAEUS_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+message(STATUS "MorphAEus deps: Torch ${Torch_VERSION}, OpenCV ${MORPHAEUS_HAVE_OPENCV}")
