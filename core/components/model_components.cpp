@@ -1,5 +1,7 @@
 #include "core/components/core_components.h"
+#include "core/model_factory.h"
 #include "core/registry.h"
+#include "models/conv_autoencoder.h"
 
 namespace morphaeus {
 namespace {
@@ -11,16 +13,62 @@ void addAutoencoderParams(Schema& p) {
   p.list("strides", ValueType::Int).require().describe("one stride per block");
   p.integer("out_ch").atLeast(1).require();
   p.integer("kernel_size").atLeast(1).describe("default 3");
-  p.enumeration("norm", {"batch", "instance", "none"}).describe("default batch");
-  p.enumeration("act", {"swish", "leakyrelu", "relu", "prelu", "sigmoid", "tanh"})
-      .describe("default leakyrelu (upstream: slope 1.0, i.e. identity)");
-  p.enumeration("deconv_mode", {"stride", "upsample", "trans"}).describe("default upsample");
-  p.enumeration("act_final", {"sigmoid", "tanh", "none"}).describe("default sigmoid");
+  p.enumeration("norm", {"batch", "none"}).describe("default batch");
+  p.enumeration("act", {"swish", "leakyrelu", "relu"})
+      .describe("default leakyrelu (upstream: nn.LeakyReLU(True), slope 1.0, i.e. identity)");
+  p.enumeration("deconv_mode", {"stride", "trans"})
+      .describe("stride: upsample + conv; trans: ConvTranspose2d (upstream's upsample mode fails)");
+  p.string("act_final").ignore("upstream's decoder always ends with a sigmoid");
   p.boolean("bottleneck").describe("default false");
-  p.boolean("skip").describe("default false");
+  p.boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
+}
+
+template <class Fn>
+std::shared_ptr<torch::nn::Module> guarded(const ConfigNode& params, Fn build) {
+  try {
+    return build();
+  } catch (const std::invalid_argument& e) {
+    throw params.error(e.what());
+  } catch (const c10::Error& e) {
+    throw params.error(e.what_without_backtrace());
+  }
 }
 
 }  // namespace
+
+AutoencoderOptions autoencoderOptions(const ConfigNode& p) {
+  AutoencoderOptions o;
+  o.in_channels = p.getInt("in_channels", 1);
+  o.channels = p.at("channels").asIntList();
+  o.strides = p.at("strides").asIntList();
+  o.out_ch = p.getInt("out_ch", 1);
+  o.kernel_size = p.getInt("kernel_size", 3);
+  o.norm = p.getString("norm", "batch");
+  o.act = p.getString("act", "leakyrelu");
+  o.deconv_mode = p.getString("deconv_mode", "stride");
+  o.bottleneck = p.getBool("bottleneck", false);
+  return o;
+}
+
+MorphAEusOptions morphaeusOptions(const ConfigNode& p) {
+  MorphAEusOptions o;
+  o.autoencoder = autoencoderOptions(p);
+  o.inshape = p.at("inshape").asIntList();
+  o.nr_ref_channels = p.getInt("nr_ref_channels", 2);
+  o.bidir = p.getBool("bidir", true);
+  o.warp = p.getString("warp", "native") == "grid_sample" ? WarpMode::GridSample : WarpMode::Native;
+  return o;
+}
+
+std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model) {
+  const Registry& registry = Registry::global();
+  const ComponentSpec& spec = registry.resolve(ComponentKind::Model, model);
+  const ModelFactory* factory = registry.factory<ModelFactory>(spec);
+  if (factory == nullptr) throw model.error("model " + spec.name.str() + " cannot be built yet");
+  static const ConfigNode kEmpty = ConfigNode::map(model.where(), model.path() + ".params");
+  const ConfigNode* params = model.find("params");
+  return (*factory)(params != nullptr && !params->isNull() ? *params : kEmpty);
+}
 
 void registerModels(Registry& registry) {
   ComponentSpec morph;
@@ -33,7 +81,22 @@ void registerModels(Registry& registry) {
   morph.params.boolean("bidir").describe("bidirectional morphology loss, default true");
   morph.params.enumeration("warp", {"native", "grid_sample"})
       .describe("warp implementation: fused kernel (default) or F::grid_sample reference");
+  morph.factory = ModelFactory([](const ConfigNode& p) {
+    return guarded(p, [&] { return std::static_pointer_cast<torch::nn::Module>(
+                               MorphAEus(morphaeusOptions(p)).ptr()); });
+  });
   registry.add(std::move(morph));
+
+  ComponentSpec ae;
+  ae.kind = ComponentKind::Model;
+  ae.name = {"model_zoo.convolutional_autoencoders", "ConvAutoEncoder"};
+  ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
+  addAutoencoderParams(ae.params);
+  ae.factory = ModelFactory([](const ConfigNode& p) {
+    return guarded(p, [&] { return std::static_pointer_cast<torch::nn::Module>(
+                               ConvAutoEncoder(autoencoderOptions(p)).ptr()); });
+  });
+  registry.add(std::move(ae));
 }
 
 }  // namespace morphaeus

@@ -1,0 +1,25 @@
+// Plain options of the encoder/decoder family (upstream convolutional_autoencoders.py).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct AutoencoderOptions {
+  int64_t in_channels = 1;
+  std::vector<int64_t> channels;  // encoder channels per block
+  std::vector<int64_t> strides;   // one per block
+  int64_t out_ch = 1;
+  int64_t kernel_size = 3;
+  std::string norm = "batch";         // "batch" adds BatchNorm2d; anything else none (upstream)
+  std::string act = "leakyrelu";      // see activation.h
+  std::string deconv_mode = "stride"; // "stride": upsample + conv; "trans": ConvTranspose2d
+  bool bottleneck = false;            // decoder skips its first block
+
+  // Throws std::invalid_argument naming the offending option.
+  void validate() const;
+};
+
+}  // namespace morphaeus

@@ -1,0 +1,27 @@
+// ConvAutoEncoder (upstream AE-S and the MorphAEus-woPLM ablation): Encoder + Decoder.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "models/decoder.h"
+#include "models/encoder.h"
+
+namespace morphaeus {
+
+struct ConvAutoEncoderOutput {
+  torch::Tensor reconstruction;
+  torch::Tensor z;
+};
+
+class ConvAutoEncoderImpl : public torch::nn::Module {
+ public:
+  explicit ConvAutoEncoderImpl(const AutoencoderOptions& options);
+  ConvAutoEncoderOutput forward(const torch::Tensor& x);
+
+ private:
+  Encoder encoder_{nullptr};
+  Decoder decoder_{nullptr};
+};
+TORCH_MODULE(ConvAutoEncoder);
+
+}  // namespace morphaeus

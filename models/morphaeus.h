@@ -1,0 +1,45 @@
+// MorphAEus (Bercea et al., MICCAI 2023): an autoencoder's global prior x_prior, locally adapted
+// by a deformation estimated from encoder/decoder features. Module and parameter names match the
+// upstream state_dict (encoder.*, decoder.*, deformer.*).
+#pragma once
+
+#include <torch/torch.h>
+
+#include "models/autoencoder_options.h"
+#include "models/decoder.h"
+#include "models/deformer.h"
+#include "models/encoder.h"
+
+namespace morphaeus {
+
+struct MorphAEusOptions {
+  AutoencoderOptions autoencoder;  // upstream defaults: act leakyrelu, deconv upsample
+  std::vector<int64_t> inshape{128, 128};
+  int64_t nr_ref_channels = 2;
+  bool bidir = true;
+  WarpMode warp = WarpMode::Native;
+};
+
+struct MorphAEusOutput {
+  torch::Tensor reconstruction;  // y_source: the prior warped by the deformation (scored)
+  torch::Tensor deformation;     // velocity (training) or integrated field (registration)
+  torch::Tensor x_prior;         // the decoder's output
+  torch::Tensor x_reversed;      // y_target (training) or y_source (registration)
+};
+
+class MorphAEusImpl : public torch::nn::Module {
+ public:
+  explicit MorphAEusImpl(const MorphAEusOptions& options);
+
+  // registration == true returns the integrated field as `deformation`, as upstream.
+  MorphAEusOutput forward(const torch::Tensor& x, bool registration = false);
+  void setWarpMode(WarpMode mode) { deformer_->setWarpMode(mode); }
+
+ private:
+  Encoder encoder_{nullptr};
+  Decoder decoder_{nullptr};
+  Deformer deformer_{nullptr};
+};
+TORCH_MODULE(MorphAEus);
+
+}  // namespace morphaeus
