@@ -1,7 +1,10 @@
 // The morphaeus executable: one entry point for training, evaluation and the tools.
 // Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+#include <c10/util/Exception.h>
+
 #include <iostream>
 
+#include "core/bench/bench_command.h"
 #include "core/cli.h"
 #include "core/config/config_error.h"
 #include "core/logging.h"
@@ -14,6 +17,8 @@ int main(int argc, char** argv) {
   CLI::App app{"MorphAEus-cpp: deformable autoencoders for unsupervised anomaly detection"};
   app.set_version_flag("--version", [] { return versionString(); });
   addRunOptions(app, options);
+  BenchOptions bench;
+  CLI::App* bench_cmd = addBenchCommand(app, bench);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,6 +28,7 @@ int main(int argc, char** argv) {
 
   try {
     setupConsoleLogging(options.log_level);
+    if (bench_cmd->parsed()) return runBench(bench);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";
@@ -30,6 +36,9 @@ int main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;
+  } catch (const c10::Error& e) {
+    std::cerr << "error: " << e.what_without_backtrace() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return 1;

@@ -41,6 +41,16 @@ TEST(Warp, MatchesGridSampleInFloat64) {
   }
 }
 
+TEST(Warp, Float32VectorPathAndTailsMatchGridSample) {
+  // Widths that are not multiples of 8 exercise the AVX2 path and its scalar tail together.
+  torch::manual_seed(6);
+  for (auto [n, c, h, w] : std::vector<std::array<int64_t, 4>>{
+           {2, 1, 13, 13}, {1, 2, 9, 21}, {3, 1, 128, 128}, {1, 3, 4, 7}}) {
+    auto src = torch::rand({n, c, h, w});
+    expectSameAsGridSample(src, randomFlow(n, h, w, 6.0, torch::kFloat), 2e-5);
+  }
+}
+
 TEST(Warp, FlowsPointingOutsideTheImage) {
   torch::manual_seed(1);
   auto src = torch::rand({2, 2, 12, 10}, torch::kDouble);

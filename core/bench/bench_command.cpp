@@ -1,0 +1,166 @@
+#include "core/bench/bench_command.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.h"
+#include "core/bench/timing.h"
+#include "core/experiment.h"
+#include "core/model_factory.h"
+#include "core/runtime.h"
+#include "models/warp/warp.h"
+
+namespace morphaeus {
+namespace {
+
+struct Row {
+  std::string what, mode;
+  int batch = 0;
+  TimingStats forward, train;  // forward only; forward + backward
+};
+
+const char* modeName(WarpMode m) { return m == WarpMode::Native ? "native" : "grid_sample"; }
+
+std::function<void()> syncFor(const torch::Device& device) {
+  if (!device.is_cuda()) return {};
+  return [] { torch::cuda::synchronize(); };
+}
+
+std::vector<Row> benchWarp(const BenchOptions& o, const torch::Device& device) {
+  std::vector<Row> rows;
+  for (int b : o.batches) {
+    auto opts = torch::TensorOptions().device(device);
+    auto src = torch::rand({b, 1, 128, 128}, opts);
+    auto flow = (torch::rand({b, 2, 128, 128}, opts) * 2 - 1) * 3;
+    auto weights = torch::randn({b, 1, 128, 128}, opts);
+    for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
+      Row r{"warp", modeName(mode), b, {}, {}};
+      r.forward = timeSteps(
+          [&] {
+            torch::NoGradGuard no_grad;
+            warp(src, flow, mode);
+          },
+          o.warmup, o.steps, syncFor(device));
+      auto s = src.clone().requires_grad_(true), f = flow.clone().requires_grad_(true);
+      r.train = timeSteps(
+          [&] { torch::autograd::grad({(warp(s, f, mode) * weights).sum()}, {s, f}); }, o.warmup,
+          o.steps, syncFor(device));
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) {
+  RunOptions run;
+  run.config = o.config;
+  run.sets = o.sets;
+  const Experiment ex = loadExperiment(run);
+  auto module = buildModel(ex.config.at("model"));
+  auto model = std::dynamic_pointer_cast<MorphAEusImpl>(module);
+  if (!model) throw std::runtime_error("bench --what model: the config's model is not MorphAEus");
+  model->to(device);
+  const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
+  std::vector<Row> rows;
+  for (int b : o.batches) {
+    auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
+    for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
+      model->setWarpMode(mode);
+      Row r{"model", modeName(mode), b, {}, {}};
+      model->eval();
+      r.forward = timeSteps(
+          [&] {
+            torch::NoGradGuard no_grad;
+            model->forward(x);
+          },
+          o.warmup, o.steps, syncFor(device));
+      model->train();
+      if (b < 2) {  // BatchNorm at the 1-pixel bottleneck needs two images in train mode
+        rows.push_back(r);
+        continue;
+      }
+      r.train = timeSteps(
+          [&] {
+            auto out = model->forward(x);
+            auto loss = torch::mse_loss(out.x_prior, x) + torch::mse_loss(out.reconstruction, x) +
+                        torch::mse_loss(out.x_reversed, out.x_prior) + out.deformation.pow(2).mean();
+            model->zero_grad();
+            loss.backward();
+          },
+          o.warmup, o.steps, syncFor(device));
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+std::string ms(const TimingStats& t) {
+  return fmt::format("{:9.3f} ({:.3f}-{:.3f})", t.median_ms, t.min_ms, t.max_ms);
+}
+
+}  // namespace
+
+CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
+  CLI::App* cmd = app.add_subcommand("bench", "time the warp op or the model (median of N steps)");
+  cmd->add_option("--config", o.config, "experiment YAML for --what model (default: embedded demo)");
+  cmd->add_option("--what", o.what, "warp | model")->check(CLI::IsMember({"warp", "model"}));
+  cmd->add_option("--batch", o.batches, "batch sizes (repeatable or comma separated)")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", o.steps, "timed steps per measurement")->check(CLI::PositiveNumber);
+  cmd->add_option("--warmup", o.warmup, "untimed warm-up steps")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o.threads, "intra-op threads (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--device", o.device, "cpu | cuda | auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
+  cmd->add_option("--json", o.json, "also write the results as JSON");
+  cmd->add_option("--set", o.sets, "override a config value (key.path=value)")->take_all();
+  return cmd;
+}
+
+int runBench(const BenchOptions& o) {
+  const int threads = configureThreads(o.threads);
+  seedEverything(2109);
+  const torch::Device device(resolveDevice(o.device));
+  std::vector<Row> rows = o.what == "warp" ? benchWarp(o, device) : benchModel(o, device);
+
+  std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
+                           o.what, versionString(), device.str(), threads)
+            << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}\n", "what", "mode", "batch",
+                           "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s", "speedup");
+  nlohmann::json j;
+  j["what"] = o.what;
+  j["device"] = device.str();
+  j["threads"] = threads;
+  j["libtorch"] = torchVersion();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    // Rows come in (native, grid_sample) pairs: speedup = grid_sample time / native time.
+    const Row& ref = rows[i % 2 == 0 ? i + 1 : i];
+    const bool trained = r.train.runs > 0;
+    const double speedup = trained ? ref.train.median_ms / r.train.median_ms
+                                   : ref.forward.median_ms / r.forward.median_ms;
+    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x\n", r.what, r.mode,
+                             r.batch, ms(r.forward), trained ? ms(r.train) : "n/a (batch 1)",
+                             r.batch * 1000.0 / (trained ? r.train : r.forward).median_ms, speedup);
+    j["rows"].push_back({{"what", r.what},
+                         {"mode", r.mode},
+                         {"batch", r.batch},
+                         {"forward_ms", {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
+                         {"forward_backward_ms", {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}}});
+  }
+  const double rss = peakRssMiB();
+  std::cout << fmt::format(
+      "# peak RSS {:.0f} MiB; img/s and speedup (grid_sample time / this row's) from fwd+bwd, or "
+      "from forward where fwd+bwd is n/a\n",
+      rss);
+  j["peak_rss_mib"] = rss;
+  if (!o.json.empty()) writeFileAtomic(o.json, j.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,27 @@
+// `morphaeus bench`: speed of the building blocks, printed as a table (and JSON on request).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct BenchOptions {
+  std::string config;                  // experiment file (default: the embedded demo)
+  std::string what = "warp";           // warp | model
+  std::vector<int> batches{1, 16, 64};
+  int steps = 20;
+  int warmup = 3;
+  int threads = 0;                     // 0 = all cores
+  std::string device = "cpu";          // cpu | cuda | auto
+  std::string json;                    // write results here too
+  std::vector<std::string> sets;       // --set overrides of the config
+};
+
+// Declares the subcommand; returns it so that main can test whether it was chosen.
+CLI::App* addBenchCommand(CLI::App& app, BenchOptions& options);
+int runBench(const BenchOptions& options);
+
+}  // namespace morphaeus

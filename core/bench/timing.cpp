@@ -1,0 +1,46 @@
+#include "core/bench/timing.h"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+namespace morphaeus {
+
+TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
+                      const std::function<void()>& sync) {
+  for (int i = 0; i < warmup; ++i) step();
+  if (sync) sync();
+  std::vector<double> ms;
+  ms.reserve(static_cast<std::size_t>(runs));
+  for (int i = 0; i < runs; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    step();
+    if (sync) sync();
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  TimingStats s;
+  s.runs = runs;
+  if (ms.empty()) return s;
+  std::sort(ms.begin(), ms.end());
+  s.min_ms = ms.front();
+  s.max_ms = ms.back();
+  s.median_ms = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+  return s;
+}
+
+double peakRssMiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream ss(line.substr(6));
+      double kb = 0;
+      ss >> kb;
+      return kb / 1024.0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,23 @@
+// Timing helpers for benchmarks: warm-up, repeated runs, median/min/max, peak memory.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct TimingStats {
+  double median_ms = 0, min_ms = 0, max_ms = 0;
+  int runs = 0;
+};
+
+// Runs `step` `warmup` times untimed, then `runs` times timed. `sync` (may be empty) is called
+// before each clock read, e.g. to wait for CUDA work.
+TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
+                      const std::function<void()>& sync = {});
+
+// Peak resident set size of this process in MiB (VmHWM), 0 where unknown.
+double peakRssMiB();
+
+}  // namespace morphaeus
