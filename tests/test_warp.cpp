@@ -147,3 +147,39 @@ TEST(Warp, ReducedPrecisionRunsInFloat32) {
 
 }  // namespace
 }  // namespace morphaeus
+
+// ---- CUDA: the same checks on the GPU (skipped where this build or machine has no CUDA) ------
+
+namespace morphaeus {
+namespace {
+
+bool cudaReady() { return warpHasCuda() && torch::cuda::is_available(); }
+
+TEST(WarpCuda, MatchesGridSampleAndCpuInFloat64) {
+  if (!cudaReady()) GTEST_SKIP() << "no CUDA kernel or no GPU";
+  torch::manual_seed(10);
+  for (auto [n, c, h, w] : std::vector<std::array<int64_t, 4>>{
+           {1, 1, 8, 8}, {3, 2, 17, 9}, {4, 1, 128, 128}, {2, 3, 5, 31}}) {
+    auto src = torch::rand({n, c, h, w}, torch::kDouble).cuda();
+    auto flow = randomFlow(n, h, w, 12.0, torch::kDouble).cuda();  // many samples outside
+    expectSameAsGridSample(src, flow, 1e-6);
+    EXPECT_LE(maxDiff(warpNative(src, flow).cpu(), warpNative(src.cpu(), flow.cpu())), 1e-12);
+  }
+}
+
+TEST(WarpCuda, Float32NonContiguousAndSelfWarp) {
+  if (!cudaReady()) GTEST_SKIP() << "no CUDA kernel or no GPU";
+  torch::manual_seed(11);
+  auto base = torch::rand({3, 64, 48, 2}).cuda();
+  auto src = base.permute({0, 3, 1, 2});
+  auto flow = randomFlow(3, 48, 64, 4.0, torch::kFloat).cuda().transpose(2, 3);
+  expectSameAsGridSample(src, flow, 2e-5);
+  auto v1 = randomFlow(2, 33, 40, 2.0, torch::kDouble).cuda().requires_grad_(true);
+  auto v2 = v1.detach().clone().requires_grad_(true);
+  warpNative(v1, v1).sum().backward();
+  warpGridSample(v2, v2).sum().backward();
+  EXPECT_LE(maxDiff(v1.grad(), v2.grad()), 1e-6);
+}
+
+}  // namespace
+}  // namespace morphaeus

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds MorphAEus-cpp on a GPU machine against the LibTorch inside its Python torch (no Debian
+# packages there: the small dependencies come from .gpu-deps/, made by ../shared/gpu/carry-deps.sh;
+# no OpenCV), runs the CUDA tests and the benchmarks, and prints a short table.
+# Usage: scripts/gpu_check.sh [OUT_DIR]   (logs and JSON results go to OUT_DIR, default ./gpu-out)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-gpu-out}
+mkdir -p "$out"
+python=${PYTHON:-python3}
+torch_prefix=$($python -c 'import torch; print(torch.utils.cmake_prefix_path)')
+echo "torch $($python -c 'import torch; print(torch.__version__, torch.version.cuda)')"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader || true
+export LD_LIBRARY_PATH="$PWD/.gpu-deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+
+t0=$(date +%s)
+if ! cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
+     -DCMAKE_PREFIX_PATH="$PWD/.gpu-deps/usr;$torch_prefix" -DCMAKE_CUDA_ARCHITECTURES=90 \
+     -DMORPHAEUS_WITH_OPENCV=OFF >"$out/configure.log" 2>&1; then
+  tail -40 "$out/configure.log"; exit 1
+fi
+grep -E "MorphAEus|Torch" "$out/configure.log"
+if ! cmake --build build-gpu -j "$(nproc)" --target morphaeus morphaeus_tests >"$out/build.log" 2>&1; then
+  grep -E "error|Error" "$out/build.log" | head -40; exit 1
+fi
+echo "build: $(( $(date +%s) - t0 )) s"
+
+status=0
+build-gpu/tests/morphaeus_tests --gtest_filter='Warp*' 2>&1 | tee "$out/tests.log" | grep -E "^\[ +(OK|FAILED|SKIPPED|PASSED) +\]|Failure" || true
+grep -q "FAILED" "$out/tests.log" && status=1
+build-gpu/morphaeus bench --what warp --device cuda --batch 1,16,64 --steps 50 --json "$out/bench_warp_cuda.json" | tee "$out/bench_warp_cuda.txt"
+build-gpu/morphaeus bench --what model --device cuda --batch 16,64 --steps 20 --json "$out/bench_model_cuda.json" | tee "$out/bench_model_cuda.txt"
+echo "== summary: tests $( [ $status = 0 ] && echo passed || echo FAILED ), $(grep -c '\[       OK \]' "$out/tests.log") ok, $(grep -c 'SKIPPED \]' "$out/tests.log") skipped lines"
+exit $status
