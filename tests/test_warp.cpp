@@ -173,7 +173,8 @@ TEST(WarpCuda, Float32NonContiguousAndSelfWarp) {
   auto base = torch::rand({3, 64, 48, 2}).cuda();
   auto src = base.permute({0, 3, 1, 2});
   auto flow = randomFlow(3, 48, 64, 4.0, torch::kFloat).cuda().transpose(2, 3);
-  expectSameAsGridSample(src, flow, 2e-5);
+  // float32 grad_src sums many contributions with atomics in no fixed order on both paths.
+  expectSameAsGridSample(src, flow, 1e-4);
   auto v1 = randomFlow(2, 33, 40, 2.0, torch::kDouble).cuda().requires_grad_(true);
   auto v2 = v1.detach().clone().requires_grad_(true);
   warpNative(v1, v1).sum().backward();
