@@ -19,6 +19,9 @@ Schema dataLoaderArgsSchema() {
   args.integer("batch_size").atLeast(1);
   args.integer("num_workers").atLeast(0).describe("decode threads (0 = in the training thread)");
   args.component("dataset_module", ComponentKind::Dataset);
+  args.enumeration("on_bad_image", {"fail", "skip"})
+      .describe("fail (default): stop at the first unreadable image; skip: log it and go on");
+  args.boolean("cache").describe("keep preprocessed images in memory after the first epoch");
   return args;
 }
 
@@ -74,6 +77,14 @@ Schema experimentSchema() {
   s.component("trainer", ComponentKind::Trainer, trainer_siblings);
 
   s.dict("downstream_tasks", componentElement(ComponentKind::Evaluator, downstreamTaskSiblings()));
+
+  Schema synthetic;
+  synthetic.path("out").require().describe("folder for images/, masks/ and splits/");
+  for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"}) synthetic.integer(n).atLeast(1);
+  synthetic.integer("size").atLeast(16).describe("image side in pixels (default 160)");
+  synthetic.integer("seed").atLeast(0);
+  s.map("synthetic_data", synthetic)
+      .describe("generate synthetic chest X-rays into `out` before the run when absent");
 
   // Our runtime keys (all optional; the command line overrides them).
   s.integer("seed").atLeast(0).describe("seed for torch, data order and augmentation (default 2109)");

@@ -10,6 +10,7 @@
 #include "core/logging.h"
 #include "core/runner.h"
 #include "core/runtime.h"
+#include "core/synth_command.h"
 
 int main(int argc, char** argv) {
   using namespace morphaeus;
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
   addRunOptions(app, options);
   BenchOptions bench;
   CLI::App* bench_cmd = addBenchCommand(app, bench);
+  SyntheticOptions synth;
+  CLI::App* synth_cmd = addSynthCommand(app, synth);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -29,6 +32,7 @@ int main(int argc, char** argv) {
   try {
     setupConsoleLogging(options.log_level);
     if (bench_cmd->parsed()) return runBench(bench);
+    if (synth_cmd->parsed()) return runSynth(synth);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";

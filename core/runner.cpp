@@ -1,5 +1,6 @@
 #include "core/runner.h"
 
+#include <spdlog/fmt/ostr.h>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/data_factory.h"
 #include "core/experiment.h"
 #include "core/logging.h"
 #include "core/plan.h"
@@ -15,6 +17,34 @@
 #include "core/runtime.h"
 
 namespace morphaeus {
+
+namespace {
+
+// Builds every loader the experiment needs and reads its first batch, so that missing files and
+// unreadable images show up before any long work starts.
+void checkData(const Experiment& ex) {
+  const DataContext ctx = dataContext(ex.config);
+  auto first = [](const std::string& what, BatchLoader& loader) {
+    loader.startEpoch(0);
+    auto batch = loader.next();
+    spdlog::info("{}: {} batch(es) per epoch, first batch {}", what, loader.batchesPerEpoch(),
+                 batch ? fmt::format("{}", fmt::streamed(batch->images.sizes())) : "empty");
+  };
+  if (const ConfigNode* trainer = ex.config.find("trainer"); trainer && ex.task() == "train") {
+    const ConfigNode* params = trainer->find("params");
+    const auto batch = static_cast<std::size_t>(params ? params->getInt("batch_size", 0) : 0);
+    TrainingData d = buildTrainingData(trainer->at("data_loader"), ctx, batch);
+    first("train", *d.train);
+    first("val", *d.val);
+  }
+  if (const ConfigNode* tasks = ex.config.find("downstream_tasks"); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries()) {
+      for (auto& [dataset, loader] : buildTaskData(task, ctx)) first(name + "/" + dataset, *loader);
+    }
+  }
+}
+
+}  // namespace
 
 int runExperiment(const RunOptions& options) {
   Experiment ex = loadExperiment(options);
@@ -36,6 +66,9 @@ int runExperiment(const RunOptions& options) {
   spdlog::info("device {}, {} thread(s), seed {}", device, threads, ex.seed());
   std::istringstream plan(describePlan(ex));
   for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
+
+  ensureSyntheticData(ex.config);
+  checkData(ex);
 
   // Trainers and evaluators plug in through the registry's factories; components that are
   // registered for validation only have none yet.

@@ -1,4 +1,5 @@
 #include "core/components/core_components.h"
+#include "core/data_factory.h"
 #include "core/experiment_schema.h"
 #include "core/registry.h"
 
@@ -16,6 +17,7 @@ void registerDataComponents(Registry& registry) {
   plain.kind = ComponentKind::Dataset;
   plain.name = {"core.DataLoader", "DefaultDataset"};
   plain.summary = "images read, scaled to [0,1] and resized (same path for train and test)";
+  plain.factory = DatasetFactory([] { return ResizePath::Tensor; });
   registry.add(std::move(plain));
 
   ComponentSpec cxr;
@@ -23,6 +25,7 @@ void registerDataComponents(Registry& registry) {
   cxr.name = {"data.cxr_loader", "CXRDataset"};
   cxr.aliases = {{"data.loaders.cxr_loader", "CXRDataset"}};
   cxr.summary = "chest X-rays; evaluation path quantises to 8 bit and resizes PIL-style";
+  cxr.factory = DatasetFactory([] { return ResizePath::Pil; });
   registry.add(std::move(cxr));
 }
 

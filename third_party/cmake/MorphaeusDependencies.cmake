@@ -54,9 +54,22 @@ if(MORPHAEUS_WITH_OPENCV)
   endif()
 endif()
 
+# --- DCMTK (optional: DICOM input) -------------------------------------------------------------
+set(MORPHAEUS_HAVE_DCMTK OFF)
+if(MORPHAEUS_WITH_DCMTK)
+  find_package(DCMTK QUIET CONFIG)
+  if(TARGET DCMTK::dcmdata AND TARGET DCMTK::dcmjpeg AND TARGET DCMTK::dcmjpls)
+    set(MORPHAEUS_HAVE_DCMTK ON)
+  else()
+    message(WARNING "DCMTK not found: building without DICOM input")
+  endif()
+endif()
+
+find_package(Threads REQUIRED)
+
 # --- GoogleTest -------------------------------------------------------------------------------
 if(MORPHAEUS_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
 
-message(STATUS "MorphAEus deps: Torch ${Torch_VERSION}, OpenCV ${MORPHAEUS_HAVE_OPENCV}")
+message(STATUS "MorphAEus deps: Torch ${Torch_VERSION}, OpenCV ${MORPHAEUS_HAVE_OPENCV}, DCMTK ${MORPHAEUS_HAVE_DCMTK}")

@@ -1,0 +1,149 @@
+#include "core/data_factory.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "core/registry.h"
+#include "data/csv_split.h"
+#include "data/data_error.h"
+#include "data/synthetic/synthetic_cxr.h"
+
+namespace morphaeus {
+namespace {
+
+// The merged view of a loader's args: `overlay` keys (a downstream dataset entry) win.
+const ConfigNode* pick(const ConfigNode& args, const ConfigNode* overlay, const std::string& key) {
+  if (overlay != nullptr && overlay->has(key)) return overlay->find(key);
+  return args.has(key) ? args.find(key) : nullptr;
+}
+
+std::vector<std::string> splitList(const ConfigNode* dirs, const std::string& split) {
+  if (dirs == nullptr || !dirs->has(split)) return {};
+  return dirs->at(split).asStringList();
+}
+
+ResizePath resizePathOf(const ConfigNode* dataset_module) {
+  if (dataset_module == nullptr) return ResizePath::Tensor;  // upstream's DefaultDataset
+  const Registry& reg = Registry::global();
+  const ComponentSpec& spec = reg.resolve(ComponentKind::Dataset, *dataset_module);
+  const DatasetFactory* f = reg.factory<DatasetFactory>(spec);
+  if (f == nullptr) throw dataset_module->error("dataset " + spec.name.str() + " cannot be built");
+  return (*f)();
+}
+
+struct LoaderSpec {
+  std::vector<std::string> images, masks;
+  std::string file_type;
+  std::vector<int64_t> size{64, 64};
+  std::size_t batch_size = 8;
+  int workers = 2;
+  bool skip_bad = false, cache = false;
+  ResizePath path = ResizePath::Tensor;
+};
+
+LoaderSpec specFor(const ConfigNode& args, const ConfigNode* overlay, const std::string& split,
+                   const DataContext& ctx) {
+  LoaderSpec s;
+  s.images = splitList(pick(args, overlay, "data_dir"), split);
+  s.masks = splitList(pick(args, overlay, "label_dir"), split);
+  if (auto n = pick(args, overlay, "file_type")) s.file_type = n->asString();
+  if (auto n = pick(args, overlay, "target_size")) s.size = n->asIntList();
+  if (auto n = pick(args, overlay, "batch_size")) s.batch_size = static_cast<std::size_t>(n->asInt());
+  s.workers = ctx.default_workers;
+  if (auto n = pick(args, overlay, "num_workers")) s.workers = static_cast<int>(n->asInt());
+  if (auto n = pick(args, overlay, "on_bad_image")) s.skip_bad = n->asString() == "skip";
+  if (auto n = pick(args, overlay, "cache")) s.cache = n->asBool();
+  s.path = resizePathOf(pick(args, overlay, "dataset_module"));
+  return s;
+}
+
+std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& ctx, bool train,
+                                        const std::string& what) {
+  ImageDatasetOptions o;
+  o.images = readSplit(s.images, s.file_type, ctx.data_root);
+  if (!s.masks.empty()) o.masks = readSplit(s.masks, s.file_type, ctx.data_root);
+  o.height = s.size[0];
+  o.width = s.size[1];
+  o.path = s.path;
+  o.skip_bad = s.skip_bad;
+  o.cache = s.cache;
+  o.on_skip = [what](const std::string& message) { spdlog::warn("{}: skipped {}", what, message); };
+  auto dataset = std::make_shared<ImageDataset>(std::move(o));
+  BatchLoaderOptions lo;
+  lo.batch_size = s.batch_size;
+  lo.shuffle = train;
+  lo.drop_last = train;
+  lo.seed = ctx.seed;
+  lo.workers = s.workers;
+  spdlog::info("{}: {} images, batch {}, {} worker(s){}", what, dataset->size(), s.batch_size, s.workers,
+               s.cache ? ", cached" : "");
+  return std::make_shared<BatchLoader>(dataset, lo);
+}
+
+const ConfigNode& argsOf(const ConfigNode& data_loader) {
+  static const ConfigNode kEmpty = ConfigNode::map({}, "");
+  const ConfigNode* params = data_loader.find("params");
+  if (params == nullptr || !params->has("args")) return kEmpty;
+  return params->at("args");
+}
+
+}  // namespace
+
+DataContext dataContext(const ConfigNode& root) {
+  DataContext ctx;
+  ctx.data_root = root.getString("data_root", "");
+  ctx.seed = static_cast<std::uint64_t>(root.getInt("seed", 2109));
+  return ctx;
+}
+
+TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext& ctx,
+                               std::size_t batch_size) {
+  const ConfigNode& args = argsOf(data_loader);
+  TrainingData d;
+  auto spec = [&](const std::string& split) {
+    LoaderSpec s = specFor(args, nullptr, split, ctx);
+    if (batch_size > 0) s.batch_size = batch_size;
+    return s;
+  };
+  LoaderSpec test = spec("test");
+  if (test.images.empty()) throw data_loader.error("data_dir has no test split");
+  d.test = makeLoader(test, ctx, false, "test");
+  LoaderSpec train = spec("train"), val = spec("val");
+  d.train = train.images.empty() ? d.test : makeLoader(train, ctx, true, "train");
+  d.val = val.images.empty() ? d.test : makeLoader(val, ctx, false, "val");
+  return d;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
+    const ConfigNode& task, const DataContext& ctx) {
+  const ConfigNode& loader = task.at("data_loader");
+  const ConfigNode& args = argsOf(loader);
+  std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> out;
+  for (const auto& [name, entry] : loader.at("datasets").entries()) {
+    LoaderSpec s = specFor(args, &entry, "test", ctx);
+    if (s.images.empty()) throw entry.error("dataset " + name + " has no data_dir.test");
+    out.emplace_back(name, makeLoader(s, ctx, false, task.path() + "." + name));
+  }
+  return out;
+}
+
+bool ensureSyntheticData(const ConfigNode& root) {
+  const ConfigNode* block = root.find("synthetic_data");
+  if (block == nullptr || block->isNull()) return false;
+  SyntheticOptions o;
+  o.out = block->at("out").asString();
+  o.n_train = static_cast<int>(block->getInt("n_train", o.n_train));
+  o.n_val = static_cast<int>(block->getInt("n_val", o.n_val));
+  o.n_test = static_cast<int>(block->getInt("n_test", o.n_test));
+  o.n_abnormal = static_cast<int>(block->getInt("n_abnormal", o.n_abnormal));
+  o.size = static_cast<int>(block->getInt("size", o.size));
+  o.seed = static_cast<std::uint64_t>(block->getInt("seed", static_cast<std::int64_t>(o.seed)));
+  if (syntheticUpToDate(o)) return false;
+  spdlog::info("generating synthetic chest X-rays into {} ({} train, {} val, {} test, {} abnormal)", o.out,
+               o.n_train, o.n_val, o.n_test, o.n_abnormal);
+  generateSyntheticCxr(o);
+  return true;
+}
+
+}  // namespace morphaeus

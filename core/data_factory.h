@@ -1,0 +1,45 @@
+// Builds the data loaders a configuration describes (DefaultDataLoader args, downstream datasets)
+// and generates the synthetic data set when the config asks for it.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config/config_node.h"
+#include "data/batch_loader.h"
+#include "data/preprocess.h"
+
+namespace morphaeus {
+
+// A dataset_module's factory: which resize path its images take.
+using DatasetFactory = std::function<ResizePath()>;
+
+struct DataContext {
+  std::string data_root;      // base of relative image paths in CSVs ("" = working directory)
+  std::uint64_t seed = 2109;  // data order
+  int default_workers = 2;    // num_workers when the config has none (upstream default 2)
+};
+
+DataContext dataContext(const ConfigNode& root);
+
+struct TrainingData {
+  std::shared_ptr<BatchLoader> train, val, test;
+};
+
+// The trainer's data_loader block: train shuffled with drop_last; val and test in order. A
+// missing split falls back to test, as upstream. `batch_size` overrides the args when > 0.
+TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext& ctx,
+                               std::size_t batch_size = 0);
+
+// One loader per dataset of a downstream task (its `datasets` merged over `params.args`).
+std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
+    const ConfigNode& task, const DataContext& ctx);
+
+// Generates `synthetic_data` when the config has the block and the set is missing or stale.
+// Returns true when it wrote files.
+bool ensureSyntheticData(const ConfigNode& root);
+
+}  // namespace morphaeus
