@@ -78,7 +78,13 @@ std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& 
   lo.workers = s.workers;
   spdlog::info("{}: {} images, batch {}, {} worker(s){}", what, dataset->size(), s.batch_size, s.workers,
                s.cache ? ", cached" : "");
-  return std::make_shared<BatchLoader>(dataset, lo);
+  auto loader = std::make_shared<BatchLoader>(dataset, lo);
+  if (loader->batchesPerEpoch() == 0) {
+    throw DataError(s.images.front() + ": the " + what + " split has " + std::to_string(dataset->size()) +
+                    " images, fewer than one batch of " + std::to_string(s.batch_size) +
+                    " (training drops incomplete batches)");
+  }
+  return loader;
 }
 
 const ConfigNode& argsOf(const ConfigNode& data_loader) {

@@ -8,6 +8,7 @@
 #include "core/cli.h"
 #include "core/config/config_error.h"
 #include "core/logging.h"
+#include "core/prepare_command.h"
 #include "core/runner.h"
 #include "core/runtime.h"
 #include "core/synth_command.h"
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
   CLI::App* bench_cmd = addBenchCommand(app, bench);
   SyntheticOptions synth;
   CLI::App* synth_cmd = addSynthCommand(app, synth);
+  PrepareOptions prepare;
+  PrepareCommands prepare_cmds = addPrepareCommand(app, prepare);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -33,6 +36,8 @@ int main(int argc, char** argv) {
     setupConsoleLogging(options.log_level);
     if (bench_cmd->parsed()) return runBench(bench);
     if (synth_cmd->parsed()) return runSynth(synth);
+    if (prepare_cmds.covid->parsed()) return runPrepareCovid(prepare);
+    if (prepare_cmds.rsna->parsed()) return runPrepareRsna(prepare);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";

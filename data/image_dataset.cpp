@@ -1,5 +1,7 @@
 #include "data/image_dataset.h"
 
+#include <filesystem>
+
 #include "data/data_error.h"
 #include "data/io/image_reader.h"
 
@@ -10,6 +12,21 @@ ImageDataset::ImageDataset(ImageDatasetOptions options)
   if (!options_.masks.empty() && options_.masks.size() != options_.images.size()) {
     throw DataError(options_.masks.front().source + ": " + std::to_string(options_.masks.size()) +
                     " masks for " + std::to_string(options_.images.size()) + " images");
+  }
+  // Missing files are found now rather than hours into training.
+  for (std::size_t i = 0; i < options_.images.size(); ++i) {
+    for (const auto* list : {&options_.images, &options_.masks}) {
+      if (list->empty()) continue;
+      const SplitEntry& e = (*list)[i];
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(e.path, ec)) continue;
+      const std::string message = e.where() + ": " + e.path + ": image file not found";
+      if (!options_.skip_bad) throw DataError(message);
+      if (slots_[i].state.exchange(2) != 2) {
+        ++skipped_;
+        if (options_.on_skip) options_.on_skip(message);
+      }
+    }
   }
 }
 

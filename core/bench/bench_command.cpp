@@ -9,6 +9,7 @@
 
 #include "core/atomic_file.h"
 #include "core/bench/timing.h"
+#include "core/data_factory.h"
 #include "core/experiment.h"
 #include "core/model_factory.h"
 #include "core/runtime.h"
@@ -98,6 +99,62 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
   return rows;
 }
 
+// Epochs over the config's training split: decode+resize from disk, then cached epochs, with
+// the loader in the calling thread and with one worker per core.
+int benchData(const BenchOptions& o, int threads) {
+  RunOptions run;
+  run.config = o.config;
+  run.sets = o.sets;
+  const Experiment ex = loadExperiment(run);
+  ensureSyntheticData(ex.config);
+  const ConfigNode& loader = ex.config.at("trainer").at("data_loader");
+  TrainingData data = buildTrainingData(loader, dataContext(ex.config));
+  ImageDatasetOptions base = data.train->dataset().options();
+  const std::size_t listed = base.images.size();
+  if (o.images > 0) {  // repeat the split to the requested size (each copy its own cache slot)
+    std::vector<SplitEntry> grown;
+    for (int i = 0; i < o.images; ++i) grown.push_back(base.images[static_cast<std::size_t>(i) % listed]);
+    base.images = grown;
+    base.masks.clear();
+  }
+  const std::size_t n = base.images.size();
+  std::cout << fmt::format("# morphaeus bench --what data: {} images ({} listed), {}x{}, {} path, batch {}, {}\n", n,
+                           listed, base.height, base.width, base.path == ResizePath::Pil ? "Pil" : "Tensor",
+                           o.batches.front(), versionString())
+            << fmt::format("{:<28} {:>8} {:>12} {:>12} {:>12}\n", "measurement", "workers", "epoch s",
+                           "images/s", "cache MiB");
+  nlohmann::json j;
+  j["what"] = "data";
+  j["images"] = n;
+  for (int workers : {0, threads}) {
+    for (bool cached : {false, true}) {
+      ImageDatasetOptions opts = base;
+      opts.cache = cached;
+      auto dataset = std::make_shared<ImageDataset>(opts);
+      BatchLoaderOptions lo;
+      lo.batch_size = static_cast<std::size_t>(o.batches.front());
+      lo.shuffle = true;
+      lo.workers = workers;
+      BatchLoader bl(dataset, lo);
+      auto epoch = [&](int e) {
+        bl.startEpoch(e);
+        while (bl.next()) {
+        }
+      };
+      if (cached) epoch(0);  // fill the cache; the next epochs are timed
+      const TimingStats t = timeSteps([&] { epoch(1); }, 0, cached ? std::max(1, o.steps / 5) : 1);
+      const std::string name = cached ? "cached epoch" : "decode+resize from disk";
+      const double mib = dataset->cacheBytes() / 1048576.0;
+      std::cout << fmt::format("{:<28} {:>8} {:>12.3f} {:>12.0f} {:>12.1f}\n", name, workers, t.median_ms / 1000,
+                               n * 1000.0 / t.median_ms, mib);
+      j["rows"].push_back({{"measurement", name}, {"workers", workers}, {"epoch_s", t.median_ms / 1000},
+                           {"images_per_s", n * 1000.0 / t.median_ms}, {"cache_mib", mib}});
+    }
+  }
+  if (!o.json.empty()) writeFileAtomic(o.json, j.dump(2) + "\n");
+  return 0;
+}
+
 std::string ms(const TimingStats& t) {
   return fmt::format("{:9.3f} ({:.3f}-{:.3f})", t.median_ms, t.min_ms, t.max_ms);
 }
@@ -107,7 +164,8 @@ std::string ms(const TimingStats& t) {
 CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
   CLI::App* cmd = app.add_subcommand("bench", "time the warp op or the model (median of N steps)");
   cmd->add_option("--config", o.config, "experiment YAML for --what model (default: embedded demo)");
-  cmd->add_option("--what", o.what, "warp | model")->check(CLI::IsMember({"warp", "model"}));
+  cmd->add_option("--what", o.what, "warp | model | data")->check(CLI::IsMember({"warp", "model", "data"}));
+  cmd->add_option("--images", o.images, "data: repeat the training split to this many images");
   cmd->add_option("--batch", o.batches, "batch sizes (repeatable or comma separated)")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
@@ -125,6 +183,7 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
 int runBench(const BenchOptions& o) {
   const int threads = configureThreads(o.threads);
   seedEverything(2109);
+  if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
   std::vector<Row> rows = o.what == "warp" ? benchWarp(o, device) : benchModel(o, device);
 

@@ -10,7 +10,8 @@ namespace morphaeus {
 
 struct BenchOptions {
   std::string config;                  // experiment file (default: the embedded demo)
-  std::string what = "warp";           // warp | model
+  std::string what = "warp";           // warp | model | data
+  int images = 0;                      // data: repeat the split to this many images (0 = as listed)
   std::vector<int> batches{1, 16, 64};
   int steps = 20;
   int warmup = 3;

@@ -122,5 +122,19 @@ def preprocess(d):
     torch.save(out, os.path.join(d, "resized.pt"))
 
 
+def rsna(d):
+    """A miniature RSNA challenge download: DICOMs named by patientId and the labels CSV."""
+    os.makedirs(os.path.join(d, "dicoms"), exist_ok=True)
+    for pid in ["p1", "p2", "p3"]:
+        img = rng.integers(0, 256, (64, 64), dtype=np.uint8)
+        write_dicom(os.path.join(d, "dicoms", pid + ".dcm"), img, "MONOCHROME2", 8)
+    with open(os.path.join(d, "labels.csv"), "w") as f:
+        f.write("patientId,x,y,width,height,Target\n")
+        f.write("p1,,,,,0\n")
+        f.write("p2,4,6,10,8,1\np2,30,30,5,5,1\n")  # two boxes: 80 + 25 pixels
+        f.write("p3,0,0,3,2,1\n")
+        f.write("p4,,,,,0\n")                        # no DICOM for p4
+
+
 if __name__ == "__main__":
-    {"images": images, "preprocess": preprocess}[sys.argv[1]](sys.argv[2])
+    {"images": images, "preprocess": preprocess, "rsna": rsna}[sys.argv[1]](sys.argv[2])
