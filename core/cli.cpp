@@ -8,6 +8,8 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
   app.add_option("--task", o.task, "train (then evaluate) or test (evaluate only)")
       ->check(CLI::IsMember({"train", "test"}));
   app.add_option("--weights", o.weights, "checkpoint to resume from (train) or evaluate (test)");
+  app.add_option("--resume", o.resume,
+                 "continue training from a checkpoint (weights, optimizer state, epoch)");
   app.add_option("--device", o.device, "where to run; gpu/cuda fall back to cpu with a warning")
       ->check(CLI::IsMember({"auto", "cpu", "cuda", "gpu"}));
   app.add_option("--threads", o.threads, "intra-op threads (0 = all cores, the default)")

@@ -80,6 +80,10 @@ Experiment loadExperiment(const RunOptions& options) {
   if (options.weights) {
     setTextFromFlag(ex.config, "--weights", "experiment.weights", absoluteFromCwd(*options.weights));
   }
+  if (options.resume) {
+    setTextFromFlag(ex.config, "--resume", "experiment.weights", absoluteFromCwd(*options.resume));
+    setTextFromFlag(ex.config, "--resume", "experiment.task", "train");
+  }
   if (options.device) setTextFromFlag(ex.config, "--device", "device", *options.device);
   if (options.seed) setFromFlag(ex.config, "--seed", "seed", std::to_string(*options.seed));
   if (options.threads) setFromFlag(ex.config, "--threads", "threads", std::to_string(*options.threads));

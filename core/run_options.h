@@ -12,6 +12,7 @@ struct RunOptions {
   std::string config;                   // empty: the embedded demo configuration
   std::optional<std::string> task;      // train | test
   std::optional<std::string> weights;   // checkpoint to resume from or evaluate
+  std::optional<std::string> resume;    // train: continue from this checkpoint
   std::optional<std::string> device;    // auto | cpu | cuda (| gpu)
   std::optional<std::string> output;    // run directory
   std::optional<std::string> data_root; // base folder for image paths in CSVs

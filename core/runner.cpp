@@ -8,6 +8,9 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/checkpoint/checkpoint.h"
+#include "core/model_factory.h"
+#include "core/trainer/trainer.h"
 #include "core/data_factory.h"
 #include "core/experiment.h"
 #include "core/logging.h"
@@ -20,9 +23,42 @@ namespace morphaeus {
 
 namespace {
 
-// Builds every loader the experiment needs and reads its first batch, so that missing files and
+std::string weightsOf(const Experiment& ex) {
+  const ConfigNode* e = ex.config.find("experiment");
+  return e && e->has("weights") ? e->at("weights").asString() : std::string();
+}
+
+// Trains with the configured trainer; returns the best checkpoint's path.
+std::string trainModel(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
+                       std::shared_ptr<torch::nn::Module> model) {
+  const ConfigNode& trainer = ex.config.at("trainer");
+  const Registry& reg = Registry::global();
+  const ComponentSpec& spec = reg.resolve(ComponentKind::Trainer, trainer);
+  const TrainerFactory* factory = reg.factory<TrainerFactory>(spec);
+  if (factory == nullptr) throw trainer.error("trainer " + spec.name.str() + " cannot be built");
+  TrainerSetup setup;
+  setup.run_dir = run_dir;
+  setup.device = device;
+  setup.model = model;
+  setup.params = trainer.at("params");
+  const std::string weights = weightsOf(ex);
+  if (!weights.empty()) {
+    setup.resume = readCheckpoint(weights);
+    loadStateDict(*model, setup.resume->model_weights, weights);
+    spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
+  }
+  const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
+  setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
+  std::unique_ptr<Trainer> t = (*factory)(std::move(setup));
+  const TrainResult r = t->train();
+  spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}", r.last_epoch + 1,
+               r.early_stopped ? " (early stopping)" : "", r.best_val, r.best_checkpoint);
+  return r.best_checkpoint;
+}
+
+// Builds the evaluation loaders and reads their first batch, so that missing files and
 // unreadable images show up before any long work starts.
-void checkData(const Experiment& ex) {
+void checkTaskData(const Experiment& ex) {
   const DataContext ctx = dataContext(ex.config);
   auto first = [](const std::string& what, BatchLoader& loader) {
     loader.startEpoch(0);
@@ -30,13 +66,6 @@ void checkData(const Experiment& ex) {
     spdlog::info("{}: {} batch(es) per epoch, first batch {}", what, loader.batchesPerEpoch(),
                  batch ? fmt::format("{}", fmt::streamed(batch->images.sizes())) : "empty");
   };
-  if (const ConfigNode* trainer = ex.config.find("trainer"); trainer && ex.task() == "train") {
-    const ConfigNode* params = trainer->find("params");
-    const auto batch = static_cast<std::size_t>(params ? params->getInt("batch_size", 0) : 0);
-    TrainingData d = buildTrainingData(trainer->at("data_loader"), ctx, batch);
-    first("train", *d.train);
-    first("val", *d.val);
-  }
   if (const ConfigNode* tasks = ex.config.find("downstream_tasks"); tasks && tasks->isMap()) {
     for (const auto& [name, task] : tasks->entries()) {
       for (auto& [dataset, loader] : buildTaskData(task, ctx)) first(name + "/" + dataset, *loader);
@@ -68,12 +97,20 @@ int runExperiment(const RunOptions& options) {
   for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
 
   ensureSyntheticData(ex.config);
-  checkData(ex);
-
-  // Trainers and evaluators plug in through the registry's factories; components that are
-  // registered for validation only have none yet.
-  spdlog::warn("this build validates the configuration only: training and evaluation are not "
-               "available yet (see README, Status)");
+  checkTaskData(ex);
+  auto model = buildModel(ex.config.at("model"));
+  model->to(torch::Device(device));
+  if (ex.task() == "train") {
+    if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
+    trainModel(ex, run_dir, torch::Device(device), model);
+  } else {
+    const std::string weights = weightsOf(ex);
+    if (weights.empty()) throw ex.config.error("task test needs experiment.weights (or --weights)");
+    loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
+    spdlog::info("loaded {}", weights);
+  }
+  // Evaluators plug in through the registry's factories; they come with the evaluation step.
+  spdlog::warn("the downstream evaluation (anomaly maps, AUROC, reports) is not available yet (see README, Status)");
   return 0;
 }
 

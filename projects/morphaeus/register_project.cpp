@@ -1,6 +1,7 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
 #include "core/registry.h"
+#include "projects/morphaeus/morph_trainer.h"
 
 namespace morphaeus {
 namespace {
@@ -39,6 +40,8 @@ void registerProject(Registry& registry) {
   trainer.aliases = {{"projects.morphaeus.MorphTrainer", "PTrainer"}};
   trainer.summary = "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11";
   trainer.params = trainerParams();
+  trainer.factory = TrainerFactory(
+      [](TrainerSetup setup) -> std::unique_ptr<Trainer> { return std::make_unique<MorphTrainer>(std::move(setup)); });
   registry.add(std::move(trainer));
 
   ComponentSpec evaluator;

@@ -1,0 +1,26 @@
+// Perceptual loss (upstream PerceptualLoss): the sum over VGG19 layers 1, 6, 11, 20 of the MSE
+// between the features of input and target; grey inputs are repeated to 3 channels, no ImageNet
+// normalisation. The VGG weights come from torchvision's ImageNet file (vgg19-dcbb9e9d.pth) and
+// are frozen; the target's features are computed without autograd. The loss value and the
+// gradients for the input are those of upstream, with less work.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <string>
+
+#include "models/vgg19_features.h"
+
+namespace morphaeus {
+
+class PerceptualLoss {
+ public:
+  // Throws CheckpointError naming the file when it is missing or does not fit VGG19.
+  PerceptualLoss(const std::string& vgg_weights, const torch::Device& device);
+  torch::Tensor operator()(const torch::Tensor& input, const torch::Tensor& target);
+
+ private:
+  VGG19Features net_;
+};
+
+}  // namespace morphaeus

@@ -1,0 +1,215 @@
+#include "core/trainer/trainer.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+#include "core/checkpoint/checkpoint_error.h"
+#include "core/registry.h"
+#include "core/trainer/early_stopping.h"
+#include "core/trainer/lr_schedule.h"
+#include "core/trainer/metrics_log.h"
+#include "core/trainer/progress.h"
+#include "core/trainer/stop_signal.h"
+
+namespace morphaeus {
+namespace {
+
+AdamOptions adamOptions(const ConfigNode& params) {
+  AdamOptions o;
+  const ConfigNode& opt = params.at("optimizer_params");
+  o.lr = opt.getDouble("lr", o.lr);
+  o.eps = opt.getDouble("eps", o.eps);
+  o.weight_decay = opt.getDouble("weight_decay", o.weight_decay);
+  o.amsgrad = opt.getBool("amsgrad", false);
+  if (opt.has("betas")) {
+    o.beta1 = opt.at("betas").items()[0].asDouble();
+    o.beta2 = opt.at("betas").items()[1].asDouble();
+  }
+  if (params.getString("lr_scheduler", "none") == "cosine") {  // upstream switches Adam settings too
+    o.amsgrad = true;
+    o.weight_decay = 1e-5;
+  }
+  return o;
+}
+
+const c10::IValue* extra(const Checkpoint& c, const std::string& key) {
+  for (const auto& [k, v] : c.extra)
+    if (k == key) return &v;
+  return nullptr;
+}
+
+std::string describe(const NamedLosses& losses, const std::vector<double>& sums, int64_t images) {
+  std::string out;
+  for (std::size_t i = 0; i < losses.size(); ++i) {
+    out += fmt::format("{}{} {:.5f}", i ? " " : "", losses[i].first, images ? sums[i] / images : 0.0);
+  }
+  return out;
+}
+
+}  // namespace
+
+Trainer::Trainer(TrainerSetup setup) : setup_(std::move(setup)) {
+  const Registry& reg = Registry::global();
+  const ComponentSpec& loss_spec = reg.resolve(ComponentKind::Loss, setup_.params.at("loss"));
+  const LossFactory* loss = reg.factory<LossFactory>(loss_spec);
+  if (loss == nullptr) throw setup_.params.at("loss").error("loss " + loss_spec.name.str() + " cannot be built");
+  criterion_ = (*loss)();
+  optimizer_ = std::make_unique<Adam>(setup_.model->parameters(), adamOptions(setup_.params));
+  if (setup_.resume) {
+    const Checkpoint& r = *setup_.resume;
+    if (!r.optimizer_weights.isNone()) optimizer_->loadStateDict(r.optimizer_weights, "resume checkpoint");
+    if (auto v = extra(r, "best_val"); v && v->isDouble()) best_val_ = v->toDouble();
+    if (auto v = extra(r, "best_epoch"); v && v->isInt()) best_epoch_ = v->toInt();
+    if (auto v = extra(r, "early_stop_counter"); v && v->isInt()) early_counter_ = static_cast<int>(v->toInt());
+    if (auto v = extra(r, "early_stop_best"); v && v->isDouble()) early_best_ = v->toDouble();
+  }
+}
+
+Checkpoint Trainer::snapshot(int64_t epoch, int64_t next_step) const {
+  Checkpoint c;
+  c.model_weights = stateDict(*setup_.model);
+  c.optimizer_weights = optimizer_->stateDict();
+  c.epoch = epoch;
+  c.extra = {{"next_step", next_step},
+             {"best_val", best_val_},
+             {"best_epoch", best_epoch_},
+             {"early_stop_counter", static_cast<int64_t>(early_counter_)},
+             {"early_stop_best", early_best_ ? c10::IValue(*early_best_) : c10::IValue()}};
+  return c;
+}
+
+void Trainer::save(const std::string& name, int64_t epoch, int64_t next_step) const {
+  writeCheckpoint((std::filesystem::path(setup_.run_dir) / name).string(), snapshot(epoch, next_step));
+}
+
+nlohmann::json Trainer::validate() {
+  BatchLoader& val = *setup_.data.val;
+  setup_.model->eval();
+  torch::NoGradGuard no_grad;
+  std::vector<std::string> names;
+  std::vector<double> sums;
+  int64_t images = 0;
+  val.startEpoch(0);
+  while (auto batch = val.next()) {
+    const auto x = batch->images.to(setup_.device);
+    const NamedLosses losses = validationLosses(x);
+    if (names.empty()) {
+      for (const auto& [n, t] : losses) names.push_back(n);
+      sums.assign(losses.size(), 0.0);
+    }
+    for (std::size_t i = 0; i < losses.size(); ++i) sums[i] += losses[i].second.item<double>() * x.size(0);
+    images += x.size(0);
+  }
+  setup_.model->train();
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) out["val_" + names[i]] = images ? sums[i] / images : 0.0;
+  return out;
+}
+
+NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no) {
+  const NamedLosses losses = trainLosses(x, epoch);
+  const double total = losses.front().second.item<double>();
+  if (!std::isfinite(total)) {
+    throw TrainingStopped(fmt::format(
+        "non-finite loss ({}) at epoch {} step {}; training stopped, the last good checkpoint is {} (epoch {})",
+        total, epoch, step_no, (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string(), epoch - 1));
+  }
+  optimizer_->zeroGrad();
+  losses.front().second.backward();
+  optimizer_->step();
+  return losses;
+}
+
+TrainResult Trainer::train() {
+  const int64_t epochs = params().getInt("nr_epochs", 1);
+  const int64_t val_interval = params().getInt("val_interval", 1);
+  EarlyStopping early(static_cast<int>(params().getInt("patience", 25)), params().getDouble("min_delta", 1e-8));
+  early.restore(early_best_, early_counter_);
+  LrSchedule schedule(params().getString("lr_scheduler", "none"), optimizer_->lr());
+
+  int64_t start_epoch = 0, skip_steps = 0;
+  if (setup_.resume) {
+    const auto next = extra(*setup_.resume, "next_step");
+    skip_steps = next && next->isInt() ? next->toInt() : 0;
+    start_epoch = setup_.resume->epoch + 1;
+    spdlog::info("resuming at epoch {}{}", start_epoch, skip_steps ? fmt::format(", step {}", skip_steps + 1) : "");
+  }
+  MetricsLog metrics(setup_.run_dir);
+  metrics.loadUntil(start_epoch);
+  installStopHandlers();
+
+  BatchLoader& train = *setup_.data.train;
+  Progress progress(epochs, static_cast<int64_t>(train.batchesPerEpoch()));
+  setup_.model->train();
+  TrainResult result;
+  result.latest_checkpoint = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
+  result.best_checkpoint = (std::filesystem::path(setup_.run_dir) / "best_model.pt").string();
+  for (int64_t epoch = start_epoch; epoch < epochs; ++epoch) {
+    const auto t0 = std::chrono::steady_clock::now();
+    startEpoch(epoch);
+    progress.startEpoch(epoch);
+    train.startEpoch(epoch);
+    std::vector<std::string> names;
+    std::vector<double> sums;
+    int64_t images = 0, step = 0;
+    while (auto batch = train.next()) {
+      if (++step <= skip_steps) continue;
+      const auto x = batch->images.to(setup_.device);
+      const NamedLosses losses = this->step(x, epoch, step);
+      if (names.empty()) {
+        for (const auto& [n, t] : losses) names.push_back(n);
+        sums.assign(losses.size(), 0.0);
+      }
+      for (std::size_t i = 0; i < losses.size(); ++i) sums[i] += losses[i].second.item<double>() * x.size(0);
+      images += x.size(0);
+      progress.step(step, x.size(0), describe(losses, sums, images));
+      if (stopRequested()) {
+        progress.endEpoch();
+        save("latest_model.pt", epoch - 1, step);
+        throw TrainingStopped(fmt::format("stopped by signal {} at epoch {} step {}; wrote {} (resume with --resume)",
+                                          stopSignal(), epoch, step, result.latest_checkpoint));
+      }
+    }
+    skip_steps = 0;
+    progress.endEpoch();
+
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json row = {{"epoch", epoch}, {"lr", optimizer_->lr()}, {"time_s", secs},
+                          {"images_per_s", images / std::max(secs, 1e-9)}};
+    for (std::size_t i = 0; i < names.size(); ++i) row["train_" + names[i]] = images ? sums[i] / images : 0.0;
+    row.update(epochValues());
+    bool stop = false;
+    if ((epoch + 1) % val_interval == 0 || epoch + 1 == epochs) {
+      row.update(validate());
+      const double val = row.value("val_loss", 0.0);
+      if (val < best_val_) {
+        best_val_ = val;
+        best_epoch_ = epoch;
+        save("best_model.pt", epoch, 0);
+      }
+      stop = early.update(val);
+      early_counter_ = early.counter();
+      early_best_ = early.best();
+      optimizer_->setLr(schedule.next(epoch, val));
+    }
+    save("latest_model.pt", epoch, 0);
+    metrics.append(row);
+    spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,
+                 row["images_per_s"].get<double>());
+    result.last_epoch = epoch;
+    if (stop) {
+      spdlog::info("early stopping after epoch {} (no improvement for {} validations)", epoch + 1,
+                   params().getInt("patience", 25));
+      result.early_stopped = true;
+      break;
+    }
+  }
+  result.best_val = best_val_;
+  return result;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,59 @@
+#include "projects/morphaeus/morph_trainer.h"
+
+#include <algorithm>
+
+#include "core/losses/displacement_regularizer.h"
+#include "core/losses/ncc_loss.h"
+
+namespace morphaeus {
+
+MorphTrainer::MorphTrainer(TrainerSetup setup)
+    : Trainer(std::move(setup)),
+      alfa_(params().getDouble("alfa", 0.0)),
+      beta_max_(params().getDouble("beta", 3.0)),
+      delta_(params().getDouble("delta", 1.0)),
+      max_iter_(params().getInt("max_iter", 500)) {
+  if (dynamic_cast<MorphAEusImpl*>(&model()) == nullptr) {
+    throw params().error("the MorphAEus trainer needs model_zoo.morphaeus/MorphAEus");
+  }
+  if (alfa_ > 0) {
+    if (!params().has("vgg_weights")) {
+      throw params().error(
+          "alfa > 0 needs VGG19 weights: download torchvision's vgg19-dcbb9e9d.pth and set "
+          "trainer.params.vgg_weights to its path, or set trainer.params.alfa: 0");
+    }
+    perceptual_ = std::make_unique<PerceptualLoss>(params().at("vgg_weights").asString(), device());
+  }
+}
+
+MorphAEusImpl& MorphTrainer::net() { return dynamic_cast<MorphAEusImpl&>(model()); }
+
+void MorphTrainer::startEpoch(int64_t epoch) {
+  beta_ = std::clamp(beta_max_ * static_cast<double>(epoch) / static_cast<double>(max_iter_), 1e-3, beta_max_);
+}
+
+nlohmann::json MorphTrainer::epochValues() const { return {{"beta", beta_}}; }
+
+NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
+  const MorphAEusOutput out = net().forward(x);
+  const auto loss_rec = criterion_(out.x_prior, x);
+  const auto loss_pl = perceptual_ ? (*perceptual_)(out.x_prior, x) : torch::zeros({}, x.options());
+  auto loss = perceptual_ ? loss_rec + alfa_ * loss_pl : loss_rec;
+  const auto reg = displacementRegularizer(out.deformation, Regularizer::GradientL2);
+  const auto deform = torch::equal(out.reconstruction, out.x_reversed)
+                          ? nccLoss(x, out.reconstruction)
+                          : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
+  if (epoch > 10) loss = loss + delta_ * (deform + beta_ * reg);
+  return {{"loss_total", loss}, {"loss", loss_rec.detach()}, {"loss_pl", loss_pl.detach()},
+          {"loss_reg", reg.detach()}, {"loss_deformation", deform.detach()}};
+}
+
+NamedLosses MorphTrainer::validationLosses(const torch::Tensor& x) {
+  const MorphAEusOutput out = net().forward(x);
+  const auto mse = (torch::mse_loss(out.x_prior, x) + torch::mse_loss(out.reconstruction, x)) / 2.0;
+  NamedLosses losses = {{"loss", mse}, {"loss_prec", criterion_(out.x_prior, x)}};
+  if (perceptual_) losses.emplace_back("loss_pl", (*perceptual_)(out.x_prior, x));
+  return losses;
+}
+
+}  // namespace morphaeus

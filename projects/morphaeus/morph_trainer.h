@@ -1,0 +1,35 @@
+// The MorphAEus trainer (upstream projects/23_morphaeus/MorphTrainer.py, PTrainer). Per batch:
+//   L_rec   = loss(x_prior, x) + alfa * PL(x_prior, x)
+//   L_morph = (NCC(x, y_source) + NCC(x_prior, y_target)) / 2 + beta * R(v)
+//   loss    = L_rec for epochs 0..10, L_rec + delta * L_morph from epoch 11,
+// beta = clip(beta_max * epoch / max_iter, 1e-3, beta_max). Validation: the mean over images of
+// (MSE(x_prior, x) + MSE(y_source, x)) / 2.
+#pragma once
+
+#include <memory>
+
+#include "core/losses/perceptual_loss.h"
+#include "core/trainer/trainer.h"
+#include "models/morphaeus.h"
+
+namespace morphaeus {
+
+class MorphTrainer : public Trainer {
+ public:
+  explicit MorphTrainer(TrainerSetup setup);
+
+ protected:
+  NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) override;
+  NamedLosses validationLosses(const torch::Tensor& images) override;
+  void startEpoch(int64_t epoch) override;
+  nlohmann::json epochValues() const override;
+
+ private:
+  MorphAEusImpl& net();
+  double alfa_, beta_max_, delta_;
+  int64_t max_iter_;
+  double beta_ = 1e-3;
+  std::unique_ptr<PerceptualLoss> perceptual_;
+};
+
+}  // namespace morphaeus
