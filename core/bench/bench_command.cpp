@@ -12,6 +12,8 @@
 #include "core/data_factory.h"
 #include "core/experiment.h"
 #include "core/model_factory.h"
+#include "core/registry.h"
+#include "core/trainer/trainer.h"
 #include "core/runtime.h"
 #include "models/warp/warp.h"
 
@@ -155,6 +157,42 @@ int benchData(const BenchOptions& o, int threads) {
   return 0;
 }
 
+// One full training step of the configured trainer (losses, backward, Adam) on random images,
+// at epoch 12 so that MorphAEus's morphology term is on.
+std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
+  RunOptions run;
+  run.config = o.config;
+  run.sets = o.sets;
+  const Experiment ex = loadExperiment(run);
+  const ConfigNode& trainer_node = ex.config.at("trainer");
+  const Registry& reg = Registry::global();
+  const TrainerFactory* factory = reg.factory<TrainerFactory>(reg.resolve(ComponentKind::Trainer, trainer_node));
+  if (factory == nullptr) throw trainer_node.error("this trainer cannot be built");
+  const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
+  std::vector<Row> rows;
+  for (int b : o.batches) {
+    if (b < 2) continue;  // BatchNorm in train mode needs two images
+    for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
+      auto model = buildModel(ex.config.at("model"));
+      if (auto m = std::dynamic_pointer_cast<MorphAEusImpl>(model)) m->setWarpMode(mode);
+      model->to(device);
+      TrainerSetup setup;
+      setup.run_dir = ".";
+      setup.device = device;
+      setup.model = model;
+      setup.params = trainer_node.at("params");
+      std::unique_ptr<Trainer> trainer = (*factory)(std::move(setup));
+      trainer->beginEpoch(12);
+      auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
+      Row r{"train", modeName(mode), b, {}, {}};
+      r.train = timeSteps([&] { trainer->step(x, 12); }, o.warmup, o.steps, syncFor(device));
+      r.forward = r.train;
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
 std::string ms(const TimingStats& t) {
   return fmt::format("{:9.3f} ({:.3f}-{:.3f})", t.median_ms, t.min_ms, t.max_ms);
 }
@@ -164,7 +202,8 @@ std::string ms(const TimingStats& t) {
 CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
   CLI::App* cmd = app.add_subcommand("bench", "time the warp op or the model (median of N steps)");
   cmd->add_option("--config", o.config, "experiment YAML for --what model (default: embedded demo)");
-  cmd->add_option("--what", o.what, "warp | model | data")->check(CLI::IsMember({"warp", "model", "data"}));
+  cmd->add_option("--what", o.what, "warp | model | train-step | data")
+      ->check(CLI::IsMember({"warp", "model", "train-step", "data"}));
   cmd->add_option("--images", o.images, "data: repeat the training split to this many images");
   cmd->add_option("--batch", o.batches, "batch sizes (repeatable or comma separated)")
       ->delimiter(',')
@@ -185,7 +224,9 @@ int runBench(const BenchOptions& o) {
   seedEverything(2109);
   if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
-  std::vector<Row> rows = o.what == "warp" ? benchWarp(o, device) : benchModel(o, device);
+  std::vector<Row> rows = o.what == "warp"    ? benchWarp(o, device)
+                          : o.what == "model" ? benchModel(o, device)
+                                              : benchTrainStep(o, device);
 
   std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
                            o.what, versionString(), device.str(), threads)

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace morphaeus {
@@ -27,7 +28,7 @@ void Progress::step(int64_t step, int64_t images, const std::string& losses) {
   if (tty_) {
     std::fprintf(stderr, "\r%-120s", line.c_str());
     std::fflush(stderr);
-  } else if (steps_ < 10 || step % (steps_ / 10) == 0 || step == steps_) {
+  } else if (step % std::max<int64_t>(1, steps_ / 4) == 0 || step == steps_) {
     spdlog::info("{}", line);
   }
 }

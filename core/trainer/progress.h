@@ -1,5 +1,5 @@
 // Training progress: a one-line bar redrawn in place on a terminal (epoch, step/steps, loss
-// terms, images/s, ETA); plain log lines every tenth of an epoch otherwise.
+// terms, images/s, ETA); plain log lines every quarter of an epoch otherwise.
 #pragma once
 
 #include <chrono>

@@ -114,9 +114,11 @@ NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no
   const NamedLosses losses = trainLosses(x, epoch);
   const double total = losses.front().second.item<double>();
   if (!std::isfinite(total)) {
+    const std::string latest = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
     throw TrainingStopped(fmt::format(
-        "non-finite loss ({}) at epoch {} step {}; training stopped, the last good checkpoint is {} (epoch {})",
-        total, epoch, step_no, (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string(), epoch - 1));
+        "non-finite loss ({}) at epoch {} step {}; training stopped, {}", total, epoch, step_no,
+        std::filesystem::exists(latest) ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
+                                        : std::string("no checkpoint had been written yet")));
   }
   optimizer_->zeroGrad();
   losses.front().second.backward();
