@@ -1,0 +1,70 @@
+// Image-level metrics against scikit-learn and SSIM against scikit-image, computed in the test by
+// tests/python/metrics_reference.py (random, tied, perfect and inverted scores).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <type_traits>
+
+#include "core/checkpoint/torch_file_reader.h"
+#include "core/metrics/roc.h"
+#include "core/metrics/ssim.h"
+#include "tests/test_support.h"
+
+namespace morphaeus {
+namespace {
+
+class MetricsReference : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string dir = test::makeTempDir("metrics");
+    auto r = test::runCommand("/usr/bin/python3 " + test::sourcePath("tests/python/metrics_reference.py") + " make " + dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ref_ = new c10::IValue(readTorchFile(dir + "/metrics.pt"));
+  }
+  static c10::impl::GenericDict group(const char* g) { return ref_->toGenericDict().at(c10::IValue(g)).toGenericDict(); }
+  static c10::IValue* ref_;
+};
+c10::IValue* MetricsReference::ref_ = nullptr;
+
+template <typename T>
+std::vector<T> vec(const torch::Tensor& t) {
+  auto c = t.contiguous().to(std::is_same_v<T, int> ? torch::kInt : torch::kDouble);
+  return std::vector<T>(c.template data_ptr<T>(), c.template data_ptr<T>() + c.numel());
+}
+
+TEST_F(MetricsReference, AurocApFprMatchSklearn) {
+  for (const auto& entry : group("cases")) {
+    SCOPED_TRACE(entry.key().toStringRef());
+    auto c = entry.value().toGenericDict();
+    auto t = [&](const char* k) { return c.at(c10::IValue(k)).toTensor(); };
+    const auto labels = vec<int>(t("labels"));
+    const auto scores = vec<double>(t("scores"));
+    EXPECT_NEAR(aurocScore(labels, scores), t("auroc").item<double>(), 1e-12);
+    EXPECT_NEAR(averagePrecision(labels, scores), t("ap").item<double>(), 1e-12);
+    EXPECT_NEAR(fprAtTpr(labels, scores, 0.95), t("fpr95").item<double>(), 1e-12);
+    EXPECT_NEAR(fprAtTpr(labels, scores, 0.99), t("fpr99").item<double>(), 1e-12);
+    const RocCurve roc = rocCurve(labels, scores);
+    const auto fpr = vec<double>(t("roc_fpr")), tpr = vec<double>(t("roc_tpr")), thr = vec<double>(t("roc_thr"));
+    ASSERT_EQ(roc.fpr.size(), fpr.size());
+    for (std::size_t i = 0; i < fpr.size(); ++i) {
+      EXPECT_NEAR(roc.fpr[i], fpr[i], 1e-12);
+      EXPECT_NEAR(roc.tpr[i], tpr[i], 1e-12);
+      EXPECT_NEAR(roc.thresholds[i], thr[i], 1e-12);
+    }
+  }
+  EXPECT_THROW(aurocScore({1, 1}, {0.1, 0.2}), std::invalid_argument);
+}
+
+TEST_F(MetricsReference, SsimMatchesSkimage) {
+  for (const auto& entry : group("images")) {
+    SCOPED_TRACE(entry.key().toStringRef());
+    auto c = entry.value().toGenericDict();
+    const double ours = ssim(c.at(c10::IValue("a")).toTensor(), c.at(c10::IValue("b")).toTensor(), 1.0);
+    EXPECT_NEAR(ours, c.at(c10::IValue("ssim")).toTensor().item<double>(), 1e-6);
+  }
+  auto x = torch::rand({20, 20});
+  EXPECT_NEAR(ssim(x, x), 1.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace morphaeus
