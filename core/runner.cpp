@@ -10,6 +10,7 @@
 #include "core/atomic_file.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/model_factory.h"
+#include "core/evaluator/evaluator.h"
 #include "core/trainer/trainer.h"
 #include "core/data_factory.h"
 #include "core/experiment.h"
@@ -56,6 +57,39 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir, const t
   return r.best_checkpoint;
 }
 
+// Runs every downstream task with its registered evaluator; prints each summary table.
+void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
+              std::shared_ptr<torch::nn::Module> model) {
+  const ConfigNode* tasks = ex.config.find("downstream_tasks");
+  if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
+  const DataContext ctx = dataContext(ex.config);
+  std::shared_ptr<BatchLoader> validation;
+  if (const ConfigNode* trainer = ex.config.find("trainer"); trainer && trainer->has("data_loader")) {
+    try {
+      validation = buildTrainingData(trainer->at("data_loader"), ctx).val;
+    } catch (const std::exception& e) {
+      spdlog::warn("no normal validation data for a threshold ({})", e.what());
+    }
+  }
+  const Registry& reg = Registry::global();
+  for (const auto& [name, task] : tasks->entries()) {
+    const ComponentSpec& spec = reg.resolve(ComponentKind::Evaluator, task);
+    const EvaluatorFactory* factory = reg.factory<EvaluatorFactory>(spec);
+    if (factory == nullptr) throw task.error("evaluator " + spec.name.str() + " cannot be built");
+    EvaluationSetup setup;
+    setup.task = name;
+    setup.config = task;
+    setup.out_dir = (std::filesystem::path(run_dir) / "eval" / name).string();
+    setup.device = device;
+    setup.model = model;
+    setup.datasets = buildTaskData(task, ctx);
+    setup.normal_validation = validation;
+    const std::string table = (*factory)(std::move(setup))->run();
+    std::cout << "\n" << table << std::flush;
+    spdlog::info("task {}: report in {}", name, (std::filesystem::path(run_dir) / "eval" / name).string());
+  }
+}
+
 // Builds the evaluation loaders and reads their first batch, so that missing files and
 // unreadable images show up before any long work starts.
 void checkTaskData(const Experiment& ex) {
@@ -100,17 +134,16 @@ int runExperiment(const RunOptions& options) {
   checkTaskData(ex);
   auto model = buildModel(ex.config.at("model"));
   model->to(torch::Device(device));
+  std::string weights = weightsOf(ex);
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
-    trainModel(ex, run_dir, torch::Device(device), model);
-  } else {
-    const std::string weights = weightsOf(ex);
-    if (weights.empty()) throw ex.config.error("task test needs experiment.weights (or --weights)");
-    loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
-    spdlog::info("loaded {}", weights);
+    weights = trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
+  } else if (weights.empty()) {
+    throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
-  // Evaluators plug in through the registry's factories; they come with the evaluation step.
-  spdlog::warn("the downstream evaluation (anomaly maps, AUROC, reports) is not available yet (see README, Status)");
+  loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
+  spdlog::info("evaluating {}", weights);
+  evaluate(ex, run_dir, torch::Device(device), model);
   return 0;
 }
 

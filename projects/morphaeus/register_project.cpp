@@ -1,6 +1,7 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
 #include "core/registry.h"
+#include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"
 
 namespace morphaeus {
@@ -49,6 +50,12 @@ void registerProject(Registry& registry) {
   evaluator.name = {"projects.23_morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"};
   evaluator.aliases = {{"projects.morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"}};
   evaluator.summary = "anomaly detection: mean |reconstruction - x| scores, AUROC/AUPRC/FPR, SSIM";
+  evaluator.params.enumeration("score_reduction", {"mean", "max"}).describe("of |rec - x| per image (default mean)");
+  evaluator.params.number("smoothing_sigma").atLeast(0).describe("Gaussian smoothing of |rec - x| first (default 0)");
+  evaluator.params.number("threshold_percentile").between(0, 100)
+      .describe("normal/abnormal threshold: this percentile of the normal validation scores (default 95)");
+  evaluator.factory = EvaluatorFactory(
+      [](EvaluationSetup setup) -> std::unique_ptr<Evaluator> { return std::make_unique<AnomalyEvaluator>(std::move(setup)); });
   registry.add(std::move(evaluator));
 }
 

@@ -1,0 +1,80 @@
+// Evaluation through the real executable: train briefly on synthetic data, evaluate, check the
+// report files agree with each other (AUROC/AUPRC in metrics.json recomputed from scores.csv by
+// scikit-learn) and that batched evaluation gives the per-image scores of batch size 1.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "tests/test_support.h"
+
+namespace morphaeus::test {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kTiny =
+    " --device cpu --set synthetic_data.n_train=16 --set synthetic_data.n_val=4 --set synthetic_data.n_test=6"
+    " --set synthetic_data.n_abnormal=6 --set synthetic_data.size=64"
+    " --set trainer.data_loader.params.args.batch_size=8";
+
+std::map<std::string, double> scoresByPath(const std::string& csv) {
+  std::map<std::string, double> out;
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
+    const std::string path = line.substr(q1 + 1, q2 - q1 - 1);
+    const auto comma = line.find(',', q2 + 2);
+    out[path] = std::stod(line.substr(comma + 1));
+  }
+  return out;
+}
+
+TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
+  const std::string d = makeTempDir("eval");
+  CommandResult train = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --output t --set trainer.params.nr_epochs=2" + kTiny);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  const std::string report = d + "/t/eval/opacity";
+  for (const char* f : {"metrics.json", "scores.csv", "table.md"}) EXPECT_TRUE(fs::exists(report + "/" + f)) << f;
+  EXPECT_NE(train.out.find("| Opacity_synthetic |"), std::string::npos) << train.out;  // console table
+
+  const std::string check =
+      "import json, csv; from sklearn.metrics import roc_auc_score, average_precision_score\n"
+      "rows = list(csv.DictReader(open('" + report + "/scores.csv')))\n"
+      "m = json.load(open('" + report + "/metrics.json'))['datasets']['Opacity_synthetic']\n"
+      "y = [int(r['label']) for r in rows]; s = [float(r['score']) for r in rows]\n"
+      "assert len(rows) == 12, len(rows)\n"
+      "assert abs(roc_auc_score(y, s) - m['auroc']) < 1e-12, (roc_auc_score(y, s), m['auroc'])\n"
+      "assert abs(average_precision_score(y, s) - m['auprc']) < 1e-12\n"
+      "assert 'pixel_auroc' in m and 'best_dice' in m and 'threshold' in json.load(open('" + report + "/metrics.json'))\n"
+      "print('ok')\n";
+  writeText(d + "/check.py", check);
+  CommandResult py = runCommand("/usr/bin/python3 " + d + "/check.py");
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+
+  // Evaluate the same weights with batch size 1 and 6: identical per-image scores.
+  const std::string weights = d + "/t/best_model.pt";
+  for (const char* b : {"1", "6"}) {
+    CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --weights " + weights +
+                                 " --output b" + b + kTiny +
+                                 " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto one = scoresByPath(d + "/b1/eval/opacity/scores.csv");
+  const auto six = scoresByPath(d + "/b6/eval/opacity/scores.csv");
+  ASSERT_EQ(one.size(), 12u);
+  ASSERT_EQ(six.size(), 12u);
+  for (const auto& [path, score] : one) EXPECT_NEAR(six.at(path), score, 1e-6) << path;
+}
+
+TEST(EvaluationCli, TestTaskNeedsWeights) {
+  const std::string d = makeTempDir("evalnow");
+  CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --output o" + kTiny);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("task test needs experiment.weights"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace morphaeus::test
