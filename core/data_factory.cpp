@@ -25,11 +25,7 @@ std::vector<std::string> splitList(const ConfigNode* dirs, const std::string& sp
 
 ResizePath resizePathOf(const ConfigNode* dataset_module) {
   if (dataset_module == nullptr) return ResizePath::Tensor;  // upstream's DefaultDataset
-  const Registry& reg = Registry::global();
-  const ComponentSpec& spec = reg.resolve(ComponentKind::Dataset, *dataset_module);
-  const DatasetFactory* f = reg.factory<DatasetFactory>(spec);
-  if (f == nullptr) throw dataset_module->error("dataset " + spec.name.str() + " cannot be built");
-  return (*f)();
+  return Registry::global().requireFactory<DatasetFactory>(ComponentKind::Dataset, *dataset_module)();
 }
 
 struct LoaderSpec {

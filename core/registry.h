@@ -54,6 +54,15 @@ class Registry {
   const Factory* factory(const ComponentSpec& spec) const {
     return std::any_cast<Factory>(&spec.factory);
   }
+  // The factory of the component a {module_name, class_name} node chooses; ConfigError naming the
+  // node when the pair is unknown or registered for validation only.
+  template <class Factory>
+  const Factory& requireFactory(ComponentKind kind, const ConfigNode& node) const {
+    const ComponentSpec& spec = resolve(kind, node);
+    const Factory* f = factory<Factory>(spec);
+    if (f == nullptr) throw node.error(kindName(kind) + " " + spec.name.str() + " cannot be built");
+    return *f;
+  }
 
  private:
   ComponentSpec* findMutable(ComponentKind kind, const std::string& module_name,

@@ -33,10 +33,7 @@ std::string weightsOf(const Experiment& ex) {
 std::string trainModel(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
                        std::shared_ptr<torch::nn::Module> model) {
   const ConfigNode& trainer = ex.config.at("trainer");
-  const Registry& reg = Registry::global();
-  const ComponentSpec& spec = reg.resolve(ComponentKind::Trainer, trainer);
-  const TrainerFactory* factory = reg.factory<TrainerFactory>(spec);
-  if (factory == nullptr) throw trainer.error("trainer " + spec.name.str() + " cannot be built");
+  const auto& factory = Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer);
   TrainerSetup setup;
   setup.run_dir = run_dir;
   setup.device = device;
@@ -50,7 +47,7 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir, const t
   }
   const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
   setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
-  std::unique_ptr<Trainer> t = (*factory)(std::move(setup));
+  std::unique_ptr<Trainer> t = factory(std::move(setup));
   const TrainResult r = t->train();
   spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}", r.last_epoch + 1,
                r.early_stopped ? " (early stopping)" : "", r.best_val, r.best_checkpoint);
@@ -71,11 +68,8 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
       spdlog::warn("no normal validation data for a threshold ({})", e.what());
     }
   }
-  const Registry& reg = Registry::global();
   for (const auto& [name, task] : tasks->entries()) {
-    const ComponentSpec& spec = reg.resolve(ComponentKind::Evaluator, task);
-    const EvaluatorFactory* factory = reg.factory<EvaluatorFactory>(spec);
-    if (factory == nullptr) throw task.error("evaluator " + spec.name.str() + " cannot be built");
+    const auto& factory = Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, task);
     EvaluationSetup setup;
     setup.task = name;
     setup.config = task;
@@ -84,7 +78,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     setup.model = model;
     setup.datasets = buildTaskData(task, ctx);
     setup.normal_validation = validation;
-    const std::string table = (*factory)(std::move(setup))->run();
+    const std::string table = factory(std::move(setup))->run();
     std::cout << "\n" << table << std::flush;
     spdlog::info("task {}: report in {}", name, (std::filesystem::path(run_dir) / "eval" / name).string());
   }

@@ -165,9 +165,7 @@ std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& devi
   run.sets = o.sets;
   const Experiment ex = loadExperiment(run);
   const ConfigNode& trainer_node = ex.config.at("trainer");
-  const Registry& reg = Registry::global();
-  const TrainerFactory* factory = reg.factory<TrainerFactory>(reg.resolve(ComponentKind::Trainer, trainer_node));
-  if (factory == nullptr) throw trainer_node.error("this trainer cannot be built");
+  const auto& factory = Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
   const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
   std::vector<Row> rows;
   for (int b : o.batches) {
@@ -181,7 +179,7 @@ std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& devi
       setup.device = device;
       setup.model = model;
       setup.params = trainer_node.at("params");
-      std::unique_ptr<Trainer> trainer = (*factory)(std::move(setup));
+      std::unique_ptr<Trainer> trainer = factory(std::move(setup));
       trainer->beginEpoch(12);
       auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
       Row r{"train", modeName(mode), b, {}, {}};

@@ -61,13 +61,10 @@ MorphAEusOptions morphaeusOptions(const ConfigNode& p) {
 }
 
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model) {
-  const Registry& registry = Registry::global();
-  const ComponentSpec& spec = registry.resolve(ComponentKind::Model, model);
-  const ModelFactory* factory = registry.factory<ModelFactory>(spec);
-  if (factory == nullptr) throw model.error("model " + spec.name.str() + " cannot be built yet");
+  const auto& factory = Registry::global().requireFactory<ModelFactory>(ComponentKind::Model, model);
   static const ConfigNode kEmpty = ConfigNode::map(model.where(), model.path() + ".params");
   const ConfigNode* params = model.find("params");
-  return (*factory)(params != nullptr && !params->isNull() ? *params : kEmpty);
+  return factory(params != nullptr && !params->isNull() ? *params : kEmpty);
 }
 
 void registerModels(Registry& registry) {

@@ -53,11 +53,7 @@ std::string describe(const NamedLosses& losses, const std::vector<double>& sums,
 }  // namespace
 
 Trainer::Trainer(TrainerSetup setup) : setup_(std::move(setup)) {
-  const Registry& reg = Registry::global();
-  const ComponentSpec& loss_spec = reg.resolve(ComponentKind::Loss, setup_.params.at("loss"));
-  const LossFactory* loss = reg.factory<LossFactory>(loss_spec);
-  if (loss == nullptr) throw setup_.params.at("loss").error("loss " + loss_spec.name.str() + " cannot be built");
-  criterion_ = (*loss)();
+  criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss, setup_.params.at("loss"))();
   optimizer_ = std::make_unique<Adam>(setup_.model->parameters(), adamOptions(setup_.params));
   if (setup_.resume) {
     const Checkpoint& r = *setup_.resume;
