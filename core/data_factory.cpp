@@ -130,6 +130,19 @@ std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
   return out;
 }
 
+EvalPreprocessing evaluationPreprocessing(const ConfigNode& root) {
+  EvalPreprocessing e;
+  if (const ConfigNode* model = root.find("model"); model && model->has("params") && model->at("params").has("inshape")) {
+    e.size = model->at("params").at("inshape").asIntList();
+  }
+  const ConfigNode* tasks = root.find("downstream_tasks");
+  if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return e;
+  const ConfigNode& args = argsOf(tasks->entries().front().second.at("data_loader"));
+  if (args.has("target_size")) e.size = args.at("target_size").asIntList();
+  e.path = resizePathOf(args.has("dataset_module") ? args.find("dataset_module") : nullptr);
+  return e;
+}
+
 bool ensureSyntheticData(const ConfigNode& root) {
   const ConfigNode* block = root.find("synthetic_data");
   if (block == nullptr || block->isNull()) return false;

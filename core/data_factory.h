@@ -38,6 +38,14 @@ TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext&
 std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
     const ConfigNode& task, const DataContext& ctx);
 
+// How the evaluation reads images: the first downstream task's dataset module and target size
+// (CXRDataset path and the model's inshape when the config has no task).
+struct EvalPreprocessing {
+  ResizePath path = ResizePath::Pil;
+  std::vector<int64_t> size{128, 128};
+};
+EvalPreprocessing evaluationPreprocessing(const ConfigNode& root);
+
 // Generates `synthetic_data` when the config has the block and the set is missing or stale.
 // Returns true when it wrote files.
 bool ensureSyntheticData(const ConfigNode& root);

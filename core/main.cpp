@@ -8,6 +8,7 @@
 #include "core/cli.h"
 #include "core/config/config_error.h"
 #include "core/logging.h"
+#include "core/infer_command.h"
 #include "core/prepare_command.h"
 #include "core/runner.h"
 #include "core/runtime.h"
@@ -25,6 +26,8 @@ int main(int argc, char** argv) {
   CLI::App* synth_cmd = addSynthCommand(app, synth);
   PrepareOptions prepare;
   PrepareCommands prepare_cmds = addPrepareCommand(app, prepare);
+  InferOptions infer;
+  CLI::App* infer_cmd = addInferCommand(app, infer);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
     if (synth_cmd->parsed()) return runSynth(synth);
     if (prepare_cmds.covid->parsed()) return runPrepareCovid(prepare);
     if (prepare_cmds.rsna->parsed()) return runPrepareRsna(prepare);
+    if (infer_cmd->parsed()) return runInfer(infer);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";

@@ -3,7 +3,10 @@
 #include <spdlog/fmt/ostr.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <iostream>
 #include <sstream>
 
@@ -55,8 +58,22 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir, const t
 }
 
 // Runs every downstream task with its registered evaluator; prints each summary table.
+// After training, the first task's normal/abnormal threshold is stored in the best checkpoint
+// (key "threshold") for `morphaeus infer`.
+void storeThreshold(const std::string& metrics_json, const std::string& checkpoint) {
+  std::ifstream in(metrics_json);
+  const auto metrics = nlohmann::json::parse(in, nullptr, false);
+  if (metrics.is_discarded() || !metrics.contains("threshold")) return;
+  Checkpoint c = readCheckpoint(checkpoint);
+  c.extra.erase(std::remove_if(c.extra.begin(), c.extra.end(), [](const auto& kv) { return kv.first == "threshold"; }),
+                c.extra.end());
+  c.extra.emplace_back("threshold", metrics["threshold"]["value"].get<double>());
+  writeCheckpoint(checkpoint, c);
+  spdlog::info("stored the threshold {:.6f} in {}", metrics["threshold"]["value"].get<double>(), checkpoint);
+}
+
 void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
-              std::shared_ptr<torch::nn::Module> model) {
+              std::shared_ptr<torch::nn::Module> model, const std::string& trained_checkpoint) {
   const ConfigNode* tasks = ex.config.find("downstream_tasks");
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
   const DataContext ctx = dataContext(ex.config);
@@ -80,7 +97,11 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     setup.normal_validation = validation;
     const std::string table = factory(std::move(setup))->run();
     std::cout << "\n" << table << std::flush;
-    spdlog::info("task {}: report in {}", name, (std::filesystem::path(run_dir) / "eval" / name).string());
+    const auto report = std::filesystem::path(run_dir) / "eval" / name;
+    spdlog::info("task {}: report in {}", name, report.string());
+    if (!trained_checkpoint.empty() && &task == &tasks->entries().front().second) {
+      storeThreshold((report / "metrics.json").string(), trained_checkpoint);
+    }
   }
 }
 
@@ -128,16 +149,16 @@ int runExperiment(const RunOptions& options) {
   checkTaskData(ex);
   auto model = buildModel(ex.config.at("model"));
   model->to(torch::Device(device));
-  std::string weights = weightsOf(ex);
+  std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
-    weights = trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
+    weights = trained = trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
   loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
   spdlog::info("evaluating {}", weights);
-  evaluate(ex, run_dir, torch::Device(device), model);
+  evaluate(ex, run_dir, torch::Device(device), model, trained);
   return 0;
 }
 

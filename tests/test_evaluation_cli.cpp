@@ -32,6 +32,19 @@ std::map<std::string, double> scoresByPath(const std::string& csv) {
   return out;
 }
 
+// predictions.csv: "path",score,call
+std::map<std::string, double> scoresByPathColumn(const std::string& csv) {
+  std::map<std::string, double> out;
+  std::ifstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto q2 = line.find('"', 1);
+    out[line.substr(1, q2 - 1)] = std::stod(line.substr(q2 + 2));
+  }
+  return out;
+}
+
 TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   const std::string d = makeTempDir("eval");
   CommandResult train = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --output t --set trainer.params.nr_epochs=2" + kTiny);
@@ -67,6 +80,27 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   ASSERT_EQ(one.size(), 12u);
   ASSERT_EQ(six.size(), 12u);
   for (const auto& [path, score] : one) EXPECT_NEAR(six.at(path), score, 1e-6) << path;
+
+  // infer on new files: the evaluator's scores, calls from the threshold stored in the weights,
+  // anomaly maps; an unreadable file is reported by name and the others still run (exit 1).
+  const std::string normal = d + "/runs/demo-data/images/normal_test_00000.png";
+  const std::string opacity = d + "/runs/demo-data/images/opacity_test_00000.png";
+  fs::create_directories(d + "/new");
+  fs::copy_file(normal, d + "/new/a.png");
+  fs::copy_file(opacity, d + "/new/b.png");
+  writeText(d + "/new/c.png", "broken");
+  CommandResult inf = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' infer --weights " + weights +
+                                 " --input new --output inferred --device cpu");
+  EXPECT_EQ(inf.exit_code, 1) << inf.err;
+  EXPECT_NE(inf.err.find("new/c.png"), std::string::npos) << inf.err;
+  const std::string csv = readText(d + "/inferred/predictions.csv");
+  EXPECT_TRUE(fs::exists(d + "/inferred/maps/a.png"));
+  EXPECT_TRUE(fs::exists(d + "/inferred/maps/b.png"));
+  const auto inferred = scoresByPathColumn(d + "/inferred/predictions.csv");
+  ASSERT_EQ(inferred.size(), 2u) << csv;
+  EXPECT_NEAR(inferred.at("new/a.png"), one.at(normal), 1e-6);
+  EXPECT_NEAR(inferred.at("new/b.png"), one.at(opacity), 1e-6);
+  EXPECT_TRUE(csv.find(",normal\n") != std::string::npos || csv.find(",abnormal\n") != std::string::npos) << csv;
 }
 
 TEST(EvaluationCli, TestTaskNeedsWeights) {

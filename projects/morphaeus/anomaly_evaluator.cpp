@@ -14,8 +14,7 @@
 #include "core/atomic_file.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
-#include "models/conv_autoencoder.h"
-#include "models/morphaeus.h"
+#include "models/reconstruction.h"
 
 namespace morphaeus {
 namespace {
@@ -81,12 +80,6 @@ double bestDice(const PixelData& p) {
 }
 
 }  // namespace
-
-torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
-  if (auto* m = dynamic_cast<MorphAEusImpl*>(&model)) return m->forward(x).reconstruction;
-  if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model)) return m->forward(x).reconstruction;
-  throw std::runtime_error("the anomaly evaluator does not know how to reconstruct with this model");
-}
 
 std::string AnomalyEvaluator::run() {
   namespace fs = std::filesystem;

@@ -16,7 +16,4 @@ class AnomalyEvaluator : public Evaluator {
   std::string run() override;
 };
 
-// Reconstruction of a batch by any of our reconstruction models (MorphAEus: y_source).
-torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x);
-
 }  // namespace morphaeus

@@ -1,0 +1,21 @@
+// `morphaeus infer`: anomaly scores, normal/abnormal calls and anomaly maps for new images.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+namespace morphaeus {
+
+struct InferOptions {
+  std::string weights, config, input, output;
+  std::optional<double> threshold;  // overrides the threshold stored in the weights
+  int threads = 0;
+  std::string device = "cpu";
+};
+
+CLI::App* addInferCommand(CLI::App& app, InferOptions& options);
+int runInfer(const InferOptions& options);
+
+}  // namespace morphaeus

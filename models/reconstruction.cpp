@@ -1,0 +1,16 @@
+#include "models/reconstruction.h"
+
+#include <stdexcept>
+
+#include "models/conv_autoencoder.h"
+#include "models/morphaeus.h"
+
+namespace morphaeus {
+
+torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
+  if (auto* m = dynamic_cast<MorphAEusImpl*>(&model)) return m->forward(x).reconstruction;
+  if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model)) return m->forward(x).reconstruction;
+  throw std::invalid_argument("this model does not reconstruct images");
+}
+
+}  // namespace morphaeus
