@@ -104,6 +104,19 @@ std::vector<SplitEntry> listFolder(const std::string& folder, const std::string&
   return out;
 }
 
+void writeSplitCsv(const std::string& csv_path, const std::vector<std::string>& files) {
+  const std::string tmp = csv_path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << "filename\r\n";
+    for (const auto& f : files) out << f << "\r\n";
+    if (!out) throw DataError(csv_path + ": cannot write the split CSV");
+  }
+  std::error_code ec;
+  fs::rename(tmp, csv_path, ec);
+  if (ec) throw DataError(csv_path + ": cannot write the split CSV (" + ec.message() + ")");
+}
+
 std::vector<SplitEntry> readSplit(const std::vector<std::string>& sources, const std::string& pattern,
                                   const std::string& data_root) {
   std::vector<SplitEntry> out;

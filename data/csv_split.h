@@ -23,6 +23,9 @@ std::vector<SplitEntry> readSplitCsv(const std::string& csv_path, const std::str
 // Files in `folder` whose names match `pattern` (fnmatch, e.g. "*.png"; empty = all), sorted.
 std::vector<SplitEntry> listFolder(const std::string& folder, const std::string& pattern);
 
+// Writes a split CSV (header `filename`, CRLF like the paper's splits) atomically.
+void writeSplitCsv(const std::string& csv_path, const std::vector<std::string>& files);
+
 // A split given as upstream does: entries ending in .csv are CSV files, others folders.
 std::vector<SplitEntry> readSplit(const std::vector<std::string>& sources, const std::string& pattern,
                                   const std::string& data_root);

@@ -10,10 +10,7 @@ namespace morphaeus::test {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kSmallDemo =
-    " --set synthetic_data.n_train=8 --set synthetic_data.n_val=4 --set synthetic_data.n_test=4"
-    " --set synthetic_data.n_abnormal=4 --set synthetic_data.size=64 --threads 1 --device cpu"
-    " --set trainer.data_loader.params.args.batch_size=4 --set trainer.params.nr_epochs=1";
+const std::string kSmallDemo = tinyDemoArgs(8, 4, 4) + " --threads 1 --set trainer.params.nr_epochs=1";
 
 TEST(DataCli, SynthWritesTheDataSet) {
   const std::string d = makeTempDir("synthcli");

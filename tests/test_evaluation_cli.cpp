@@ -13,34 +13,21 @@ namespace morphaeus::test {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kTiny =
-    " --device cpu --set synthetic_data.n_train=16 --set synthetic_data.n_val=4 --set synthetic_data.n_test=6"
-    " --set synthetic_data.n_abnormal=6 --set synthetic_data.size=64"
-    " --set trainer.data_loader.params.args.batch_size=8";
+const std::string kTiny = tinyDemoArgs(16, 6, 8);
 
-std::map<std::string, double> scoresByPath(const std::string& csv) {
+// Score column of a report CSV, by the quoted image path: scores.csv is
+// dataset,"path",label,score,... (the score 1 field after the path); predictions.csv is
+// "path",score,call (0 fields after).
+std::map<std::string, double> scoresByPath(const std::string& csv, int fields_after_path) {
   std::map<std::string, double> out;
   std::ifstream in(csv);
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
     const auto q1 = line.find('"'), q2 = line.find('"', q1 + 1);
-    const std::string path = line.substr(q1 + 1, q2 - q1 - 1);
-    const auto comma = line.find(',', q2 + 2);
-    out[path] = std::stod(line.substr(comma + 1));
-  }
-  return out;
-}
-
-// predictions.csv: "path",score,call
-std::map<std::string, double> scoresByPathColumn(const std::string& csv) {
-  std::map<std::string, double> out;
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    const auto q2 = line.find('"', 1);
-    out[line.substr(1, q2 - 1)] = std::stod(line.substr(q2 + 2));
+    std::size_t at = q2 + 1;
+    for (int i = 0; i < fields_after_path; ++i) at = line.find(',', at + 1);
+    out[line.substr(q1 + 1, q2 - q1 - 1)] = std::stod(line.substr(at + 1));
   }
   return out;
 }
@@ -75,8 +62,8 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
                                  " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
-  const auto one = scoresByPath(d + "/b1/eval/opacity/scores.csv");
-  const auto six = scoresByPath(d + "/b6/eval/opacity/scores.csv");
+  const auto one = scoresByPath(d + "/b1/eval/opacity/scores.csv", 1);
+  const auto six = scoresByPath(d + "/b6/eval/opacity/scores.csv", 1);
   ASSERT_EQ(one.size(), 12u);
   ASSERT_EQ(six.size(), 12u);
   for (const auto& [path, score] : one) EXPECT_NEAR(six.at(path), score, 1e-6) << path;
@@ -96,7 +83,7 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   const std::string csv = readText(d + "/inferred/predictions.csv");
   EXPECT_TRUE(fs::exists(d + "/inferred/maps/a.png"));
   EXPECT_TRUE(fs::exists(d + "/inferred/maps/b.png"));
-  const auto inferred = scoresByPathColumn(d + "/inferred/predictions.csv");
+  const auto inferred = scoresByPath(d + "/inferred/predictions.csv", 0);
   ASSERT_EQ(inferred.size(), 2u) << csv;
   EXPECT_NEAR(inferred.at("new/a.png"), one.at(normal), 1e-6);
   EXPECT_NEAR(inferred.at("new/b.png"), one.at(opacity), 1e-6);

@@ -69,4 +69,11 @@ std::string sourcePath(const std::string& relative) {
   return (fs::path(MORPHAEUS_SOURCE_DIR) / relative).string();
 }
 
+std::string tinyDemoArgs(int n_train, int n_test, int batch) {
+  const std::string t = std::to_string(n_test);
+  return " --device cpu --set synthetic_data.n_train=" + std::to_string(n_train) +
+         " --set synthetic_data.n_val=4 --set synthetic_data.n_test=" + t + " --set synthetic_data.n_abnormal=" + t +
+         " --set synthetic_data.size=64 --set trainer.data_loader.params.args.batch_size=" + std::to_string(batch);
+}
+
 }  // namespace morphaeus::test

@@ -22,4 +22,9 @@ void writeText(const std::string& path, const std::string& text);
 std::string readText(const std::string& path);
 std::string sourcePath(const std::string& relative);  // path inside the source tree
 
+// --set overrides that shrink the embedded demo for end-to-end runs: n_train training images,
+// 4 validation images, n_test normal and n_test abnormal test images of 64 px, the given
+// training batch size, on the CPU.
+std::string tinyDemoArgs(int n_train, int n_test, int batch);
+
 }  // namespace morphaeus::test

@@ -138,8 +138,12 @@ TEST_F(TrainingReference, OneMorphAEusStepGivesPyTorchsWeights) {
     const auto strong = it->second.abs() >= 1e-7;
     well_conditioned += strong.sum().item<int64_t>();
     noise_level += (~strong).sum().item<int64_t>();
-    if (strong.any().item<bool>()) EXPECT_LE(diff.masked_select(strong).max().item<double>(), 1e-5) << n;
-    if ((~strong).any().item<bool>()) EXPECT_LE(diff.masked_select(~strong).max().item<double>(), 2 * lr + 1e-6) << n;
+    if (strong.any().item<bool>()) {
+      EXPECT_LE(diff.masked_select(strong).max().item<double>(), 1e-5) << n;
+    }
+    if ((~strong).any().item<bool>()) {
+      EXPECT_LE(diff.masked_select(~strong).max().item<double>(), 2 * lr + 1e-6) << n;
+    }
   }
   EXPECT_GT(well_conditioned, 10 * noise_level);  // the exemption is the exception
 }

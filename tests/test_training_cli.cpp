@@ -19,10 +19,7 @@ namespace fs = std::filesystem;
 
 // 16 training images of 64 px (resized to 128), batch 8: two steps per epoch.
 std::string tiny(int epochs) {
-  return " --device cpu --set synthetic_data.n_train=16 --set synthetic_data.n_val=4"
-         " --set synthetic_data.n_test=4 --set synthetic_data.n_abnormal=4 --set synthetic_data.size=64"
-         " --set trainer.data_loader.params.args.batch_size=8 --set trainer.params.nr_epochs=" +
-         std::to_string(epochs);
+  return tinyDemoArgs(16, 4, 8) + " --set trainer.params.nr_epochs=" + std::to_string(epochs);
 }
 
 CommandResult runIn(const std::string& dir, const std::string& args) {

@@ -72,13 +72,6 @@ std::map<std::string, Patient> readLabels(const std::string& path) {
   return patients;
 }
 
-void writeCsv(const fs::path& path, const std::vector<std::string>& files) {
-  std::ofstream out(path, std::ios::binary);
-  out << "filename\r\n";
-  for (const auto& f : files) out << f << "\r\n";
-  if (!out) throw DataError(path.string() + ": cannot write");
-}
-
 }  // namespace
 
 SplitCheck checkSplits(const std::vector<std::string>& csvs, const std::string& data_root,
@@ -133,10 +126,10 @@ RsnaSummary convertRsna(const RsnaOptions& o) {
     (patient.pneumonia ? pneumonia_masks : normal_masks).push_back(mask_path);
     ++(patient.pneumonia ? s.pneumonia : s.normal);
   }
-  writeCsv(root / "splits" / "rsna_normal.csv", normal);
-  writeCsv(root / "splits" / "rsna_normal_masks.csv", normal_masks);
-  writeCsv(root / "splits" / "rsna_pneumonia.csv", pneumonia);
-  writeCsv(root / "splits" / "rsna_pneumonia_masks.csv", pneumonia_masks);
+  writeSplitCsv((root / "splits" / "rsna_normal.csv").string(), normal);
+  writeSplitCsv((root / "splits" / "rsna_normal_masks.csv").string(), normal_masks);
+  writeSplitCsv((root / "splits" / "rsna_pneumonia.csv").string(), pneumonia);
+  writeSplitCsv((root / "splits" / "rsna_pneumonia_masks.csv").string(), pneumonia_masks);
   return s;
 }
 #else

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/csv_split.h"
 #include "data/data_error.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
@@ -176,17 +177,6 @@ void writePng(const std::string& path, const std::vector<float>& pixels, int siz
   fs::rename(tmp, path);
 }
 
-void writeCsv(const std::string& path, const std::vector<std::string>& files) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << "filename\r\n";
-    for (const auto& f : files) out << f << "\r\n";
-    if (!out) throw DataError(path + ": cannot write the split CSV");
-  }
-  fs::rename(tmp, path);
-}
-
 }  // namespace
 
 SyntheticSplits generateSyntheticCxr(const SyntheticOptions& o) {
@@ -217,8 +207,8 @@ SyntheticSplits generateSyntheticCxr(const SyntheticOptions& o) {
         masks.push_back(m);
       }
     }
-    writeCsv(csv, files);
-    if (!mask_csv.empty()) writeCsv(mask_csv, masks);
+    writeSplitCsv(csv, files);
+    if (!mask_csv.empty()) writeSplitCsv(mask_csv, masks);
   };
   make("normal_train", o.n_train, false, 1, splits.train, "");
   make("normal_val", o.n_val, false, 2, splits.val, "");
