@@ -13,4 +13,13 @@ torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
   throw std::invalid_argument("this model does not reconstruct images");
 }
 
+ReconstructionParts reconstructionParts(torch::nn::Module& model, const torch::Tensor& x) {
+  if (auto* m = dynamic_cast<MorphAEusImpl*>(&model)) {
+    const MorphAEusOutput out = m->forward(x, /*registration=*/true);
+    return {out.reconstruction, out.x_prior, out.deformation};
+  }
+  const torch::Tensor rec = reconstruct(model, x);
+  return {rec, rec, torch::Tensor()};
+}
+
 }  // namespace morphaeus

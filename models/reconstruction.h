@@ -8,4 +8,12 @@ namespace morphaeus {
 // Throws std::invalid_argument for a model that does not reconstruct images.
 torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x);
 
+// What the paper's figures show: the prior (MorphAEus: the decoder's output; plain autoencoders:
+// the reconstruction itself) and the deformation that warps it into the reconstruction (the
+// integrated field in pixels, [N, 2, H, W]; undefined for models without one).
+struct ReconstructionParts {
+  torch::Tensor reconstruction, prior, deformation;
+};
+ReconstructionParts reconstructionParts(torch::nn::Module& model, const torch::Tensor& x);
+
 }  // namespace morphaeus

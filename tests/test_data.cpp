@@ -13,6 +13,7 @@
 #include "data/data_error.h"
 #include "data/image_dataset.h"
 #include "data/io/image_reader.h"
+#include "data/io/npy_writer.h"
 #include "data/pil_resize.h"
 #include "data/preprocess.h"
 #include "data/synthetic/synthetic_cxr.h"
@@ -42,7 +43,9 @@ std::string expectDataError(const std::function<void()>& f) {
 
 TEST(SplitCsv, CrlfLfBomQuotesAndDataRoot) {
   const std::string d = makeTempDir("csv");
-  writeText(d + "/crlf.csv", "\xEF\xBB\xBF" "filename\r\n./data/a.png\r\n/abs/b.png\r\n\r\n");
+  writeText(d + "/crlf.csv",
+            "\xEF\xBB\xBF"
+            "filename\r\n./data/a.png\r\n/abs/b.png\r\n\r\n");
   writeText(d + "/lf.csv", "id,filename\n1,\"x, y.png\"\n2,z.png\n");
   auto crlf = readSplitCsv(d + "/crlf.csv", "/root");
   ASSERT_EQ(crlf.size(), 2u);
@@ -72,7 +75,8 @@ TEST(SplitCsv, BadFilesNameTheFileAndLine) {
             d + "/header.csv:1: the header has no `filename` column (got \"path\")");
   EXPECT_EQ(expectDataError([&] { readSplitCsv(d + "/empty.csv", ""); }),
             d + "/empty.csv: the split lists no images");
-  EXPECT_EQ(expectDataError([&] { readSplitCsv(d + "/hole.csv", ""); }), d + "/hole.csv:3: row has no filename");
+  EXPECT_EQ(expectDataError([&] { readSplitCsv(d + "/hole.csv", ""); }),
+            d + "/hole.csv:3: row has no filename");
 }
 
 TEST(SplitCsv, FoldersWithGlob) {
@@ -90,8 +94,8 @@ class ImageFiles : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new std::string(makeTempDir("images"));
     for (const char* mode : {"images", "preprocess"}) {
-      auto r = runCommand("/usr/bin/python3 " + sourcePath("tests/python/data_fixtures.py") + " " + mode +
-                          " " + *dir_);
+      auto r = runCommand("/usr/bin/python3 " + sourcePath("tests/python/data_fixtures.py") + " " +
+                          mode + " " + *dir_);
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
@@ -153,14 +157,17 @@ TEST_F(ImageFiles, TruncatedAndCorruptFilesNameTheFile) {
   cv::imwrite(d + "/full.jpg", m);
   const std::string jpg = readText(d + "/full.jpg");
   writeText(d + "/cut.jpg", jpg.substr(0, jpg.size() - 40));
-  EXPECT_EQ(expectDataError([&] { readImage(d + "/cut.jpg"); }), d + "/cut.jpg: truncated JPEG (no end marker)");
+  EXPECT_EQ(expectDataError([&] { readImage(d + "/cut.jpg"); }),
+            d + "/cut.jpg: truncated JPEG (no end marker)");
   writeText(d + "/empty.png", "");
   EXPECT_NE(expectDataError([&] { readImage(d + "/empty.png"); }), "");
   writeText(d + "/text.png", "not an image");
   EXPECT_NE(expectDataError([&] { readImage(d + "/text.png"); }), "");
-  EXPECT_EQ(expectDataError([&] { readImage(d + "/none.png"); }), d + "/none.png: image file not found");
+  EXPECT_EQ(expectDataError([&] { readImage(d + "/none.png"); }),
+            d + "/none.png: image file not found");
   writeText(d + "/x.tif", "x");
-  EXPECT_NE(expectDataError([&] { readImage(d + "/x.tif"); }).find("unsupported image type"), std::string::npos);
+  EXPECT_NE(expectDataError([&] { readImage(d + "/x.tif"); }).find("unsupported image type"),
+            std::string::npos);
 }
 
 // ---- preprocessing parity with torchvision 0.14 ------------------------------------------
@@ -196,7 +203,8 @@ TEST(PilResize, IdentityAndUpscaling) {
 
 // ---- datasets and batching --------------------------------------------------------------
 
-std::shared_ptr<ImageDataset> smallDataset(const std::string& dir, int n, ResizePath path, bool cache) {
+std::shared_ptr<ImageDataset> smallDataset(const std::string& dir, int n, ResizePath path,
+                                           bool cache) {
   ImageDatasetOptions o;
   for (int i = 0; i < n; ++i) {
     cv::Mat m(20, 24, CV_8UC1, cv::Scalar(i * 10));
@@ -213,7 +221,8 @@ std::shared_ptr<ImageDataset> smallDataset(const std::string& dir, int n, Resize
 }
 
 TEST(BatchLoader, EpochOrderIsSeededAndAPermutation) {
-  auto a = epochOrder(100, true, 7, 0), b = epochOrder(100, true, 7, 0), c = epochOrder(100, true, 7, 1);
+  auto a = epochOrder(100, true, 7, 0), b = epochOrder(100, true, 7, 0),
+       c = epochOrder(100, true, 7, 1);
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   EXPECT_NE(a, epochOrder(100, true, 8, 0));
@@ -264,9 +273,10 @@ TEST(ImageDataset, CacheReturnsIdenticalValuesAndCountsBytes) {
   auto cached = smallDataset(d, 5, ResizePath::Pil, true);
   auto plain = smallDataset(d, 5, ResizePath::Pil, false);
   for (int pass = 0; pass < 2; ++pass)
-    for (std::size_t i = 0; i < 5; ++i) EXPECT_TRUE(cached->get(i)->image.equal(plain->get(i)->image));
+    for (std::size_t i = 0; i < 5; ++i)
+      EXPECT_TRUE(cached->get(i)->image.equal(plain->get(i)->image));
   EXPECT_EQ(cached->cacheBytes(), 5u * 16 * 16);  // 8 bits per pixel on the Pil path
-  fs::remove_all(d);  // the cache answers without the files
+  fs::remove_all(d);                              // the cache answers without the files
   EXPECT_TRUE(cached->get(4).has_value());
 }
 
@@ -340,6 +350,24 @@ TEST(Synthetic, GeneratesSplitsInTheRealLayout) {
   EXPECT_EQ(readSplitCsv(s.abnormal_masks, "").size(), 2u);
   o.seed = 99;
   EXPECT_FALSE(syntheticUpToDate(o));
+}
+
+TEST(NpyWriter, NumpyLoadsWhatWeWriteAndSoDoWe) {
+  const std::string d = makeTempDir("npyw");
+  const auto a = torch::arange(15, torch::kFloat).view({3, 5}) / 7;
+  writeNpy(d + "/a.npy", a);
+  writeNpy(d + "/v.npy", torch::arange(4, torch::kDouble));  // stored as float32
+  const auto back = readNpy(d + "/a.npy").pixels;
+  EXPECT_TRUE(
+      torch::allclose(back * 255, a, 1e-6, 1e-7));  // readNpy divides by 255 (upstream's To01)
+  EXPECT_FALSE(std::filesystem::exists(d + "/a.npy.tmp"));
+  auto r = runCommand(
+      "/usr/bin/python3 -c \"import numpy as np; a = np.load('" + d + "/a.npy'); v = np.load('" +
+      d +
+      "/v.npy'); assert a.dtype == np.float32 and a.shape == (3, 5), (a.dtype, a.shape); "
+      "assert (a == (np.arange(15, dtype=np.float32).reshape(3, 5) / np.float32(7))).all(); "
+      "assert v.shape == (4,) and (v == np.arange(4)).all(); print('ok')\"");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 }  // namespace

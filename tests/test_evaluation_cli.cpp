@@ -1,6 +1,7 @@
-// Evaluation through the real executable: train briefly on synthetic data, evaluate, check the
-// report files agree with each other (AUROC/AUPRC in metrics.json recomputed from scores.csv by
-// scikit-learn) and that batched evaluation gives the per-image scores of batch size 1.
+// Evaluation through the real executable: train briefly on synthetic data, evaluate two tasks,
+// check the report files agree with each other (AUROC/AUPRC in metrics.json recomputed from
+// scores.csv by scikit-learn, saved anomaly maps reduce to the scores) and that batched
+// evaluation gives the per-image scores of batch size 1.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -32,23 +33,86 @@ std::map<std::string, double> scoresByPath(const std::string& csv, int fields_af
   return out;
 }
 
+// The demo's configuration with a second task on the same data: max of the smoothed map, maps
+// saved, two images per example sheet.
+std::string twoTaskConfig() {
+  return readText(sourcePath("configs/demo.yaml")) +
+         "  opacity_max:\n"
+         "    module_name: projects.23_morphaeus.DownstreamEvaluator\n"
+         "    class_name: PDownstreamEvaluator\n"
+         "    params: {score_reduction: max, smoothing_sigma: 2, save_maps: true, example_images: "
+         "2}\n"
+         "    data_loader:\n"
+         "      module_name: core.DataLoader\n"
+         "      class_name: DefaultDataLoader\n"
+         "      params: {args: {target_size: *target_size, batch_size: 5}}\n"
+         "      datasets:\n"
+         "        Normal_synthetic: {data_dir: {test: "
+         "['../runs/demo-data/splits/normal_test.csv']}}\n"
+         "        Opacity_synthetic:\n"
+         "          data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}\n"
+         "          label_dir: {test: ['../runs/demo-data/splits/opacity_test_masks.csv']}\n";
+}
+
 TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   const std::string d = makeTempDir("eval");
-  CommandResult train = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --output t --set trainer.params.nr_epochs=2" + kTiny);
+  fs::create_directories(d + "/configs");
+  writeText(d + "/configs/two.yaml", twoTaskConfig());
+  CommandResult train =
+      runCommand("cd " + d + " && '" + MORPHAEUS_EXE +
+                 "' --config configs/two.yaml --output t --set trainer.params.nr_epochs=2" + kTiny);
   ASSERT_EQ(train.exit_code, 0) << train.err;
   const std::string report = d + "/t/eval/opacity";
-  for (const char* f : {"metrics.json", "scores.csv", "table.md"}) EXPECT_TRUE(fs::exists(report + "/" + f)) << f;
-  EXPECT_NE(train.out.find("| Opacity_synthetic |"), std::string::npos) << train.out;  // console table
+  for (const char* f : {"metrics.json", "scores.csv", "table.md", "roc.png", "pr.png",
+                        "examples_Normal_synthetic.png", "examples_Opacity_synthetic.png"}) {
+    EXPECT_TRUE(fs::exists(report + "/" + f)) << f;
+  }
+  EXPECT_FALSE(fs::exists(report + "/maps"));  // only on request
+  EXPECT_NE(train.out.find("# opacity\n"), std::string::npos)
+      << train.out;  // console tables of both tasks
+  EXPECT_NE(train.out.find("# opacity_max\n"), std::string::npos) << train.out;
+  EXPECT_NE(train.out.find("| Opacity_synthetic |"), std::string::npos) << train.out;
+
+  // The second task: every saved map (.npy) reduces to its image's score, and the .png exists.
+  const std::string maps_check =
+      "import csv, glob, json, os; import numpy as np\n"
+      "r = '" +
+      d +
+      "/t/eval/opacity_max'\n"
+      "assert json.load(open(r + '/metrics.json'))['score'] == 'max gauss_2 * |rec - x|'\n"
+      "rows = list(csv.DictReader(open(r + '/scores.csv')))\n"
+      "assert len(rows) == 12, len(rows)\n"
+      "for ds in ('Normal_synthetic', 'Opacity_synthetic'):\n"
+      "    mine = [x for x in rows if x['dataset'] == ds]\n"
+      "    files = sorted(glob.glob(r + '/maps/' + ds + '/*.npy'))\n"
+      "    assert len(files) == len(mine) == 6, (len(files), len(mine))\n"
+      "    for f, row in zip(files, mine):\n"
+      "        a = np.load(f); assert a.shape == (128, 128) and a.dtype == np.float32\n"
+      "        assert os.path.basename(f)[6:-4] == os.path.basename(row['path'])[:-4], (f, "
+      "row['path'])\n"
+      "        assert abs(float(a.max()) - float(row['score'])) < 1e-7, (f, a.max(), "
+      "row['score'])\n"
+      "        assert os.path.exists(f[:-4] + '.png')\n"
+      "print('ok')\n";
+  writeText(d + "/maps_check.py", maps_check);
+  CommandResult maps = runCommand("/usr/bin/python3 " + d + "/maps_check.py");
+  ASSERT_EQ(maps.exit_code, 0) << maps.err;
 
   const std::string check =
       "import json, csv; from sklearn.metrics import roc_auc_score, average_precision_score\n"
-      "rows = list(csv.DictReader(open('" + report + "/scores.csv')))\n"
-      "m = json.load(open('" + report + "/metrics.json'))['datasets']['Opacity_synthetic']\n"
+      "rows = list(csv.DictReader(open('" +
+      report +
+      "/scores.csv')))\n"
+      "m = json.load(open('" +
+      report +
+      "/metrics.json'))['datasets']['Opacity_synthetic']\n"
       "y = [int(r['label']) for r in rows]; s = [float(r['score']) for r in rows]\n"
       "assert len(rows) == 12, len(rows)\n"
       "assert abs(roc_auc_score(y, s) - m['auroc']) < 1e-12, (roc_auc_score(y, s), m['auroc'])\n"
       "assert abs(average_precision_score(y, s) - m['auprc']) < 1e-12\n"
-      "assert 'pixel_auroc' in m and 'best_dice' in m and 'threshold' in json.load(open('" + report + "/metrics.json'))\n"
+      "assert 'pixel_auroc' in m and 'best_dice' in m and 'threshold' in json.load(open('" +
+      report +
+      "/metrics.json'))\n"
       "print('ok')\n";
   writeText(d + "/check.py", check);
   CommandResult py = runCommand("/usr/bin/python3 " + d + "/check.py");
@@ -57,11 +121,13 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   // Evaluate the same weights with batch size 1 and 6: identical per-image scores.
   const std::string weights = d + "/t/best_model.pt";
   for (const char* b : {"1", "6"}) {
-    CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --weights " + weights +
-                                 " --output b" + b + kTiny +
-                                 " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b);
+    CommandResult r = runCommand(
+        "cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --weights " + weights + " --output b" +
+        b + kTiny + " --set downstream_tasks.opacity.params.figures=false" +
+        " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b);
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
+  EXPECT_FALSE(fs::exists(d + "/b1/eval/opacity/roc.png"));  // figures: false
   const auto one = scoresByPath(d + "/b1/eval/opacity/scores.csv", 1);
   const auto six = scoresByPath(d + "/b6/eval/opacity/scores.csv", 1);
   ASSERT_EQ(one.size(), 12u);
@@ -76,8 +142,8 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   fs::copy_file(normal, d + "/new/a.png");
   fs::copy_file(opacity, d + "/new/b.png");
   writeText(d + "/new/c.png", "broken");
-  CommandResult inf = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' infer --weights " + weights +
-                                 " --input new --output inferred --device cpu");
+  CommandResult inf = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' infer --weights " +
+                                 weights + " --input new --output inferred --device cpu");
   EXPECT_EQ(inf.exit_code, 1) << inf.err;
   EXPECT_NE(inf.err.find("new/c.png"), std::string::npos) << inf.err;
   const std::string csv = readText(d + "/inferred/predictions.csv");
@@ -87,12 +153,15 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   ASSERT_EQ(inferred.size(), 2u) << csv;
   EXPECT_NEAR(inferred.at("new/a.png"), one.at(normal), 1e-6);
   EXPECT_NEAR(inferred.at("new/b.png"), one.at(opacity), 1e-6);
-  EXPECT_TRUE(csv.find(",normal\n") != std::string::npos || csv.find(",abnormal\n") != std::string::npos) << csv;
+  EXPECT_TRUE(csv.find(",normal\n") != std::string::npos ||
+              csv.find(",abnormal\n") != std::string::npos)
+      << csv;
 }
 
 TEST(EvaluationCli, TestTaskNeedsWeights) {
   const std::string d = makeTempDir("evalnow");
-  CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --output o" + kTiny);
+  CommandResult r =
+      runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --output o" + kTiny);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("task test needs experiment.weights"), std::string::npos) << r.err;
 }

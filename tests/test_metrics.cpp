@@ -1,13 +1,18 @@
 // Image-level metrics against scikit-learn and SSIM against scikit-image, computed in the test by
-// tests/python/metrics_reference.py (random, tied, perfect and inverted scores).
+// tests/python/metrics_reference.py (random, tied, perfect and inverted scores); the summary
+// statistics against NumPy, the best Dice against a NumPy loop, the anomaly-map smoothing against
+// scipy.ndimage.gaussian_filter.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <type_traits>
 
 #include "core/checkpoint/torch_file_reader.h"
+#include "core/evaluator/anomaly_score.h"
+#include "core/metrics/dice.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
+#include "core/metrics/statistics.h"
 #include "tests/test_support.h"
 
 namespace morphaeus {
@@ -17,11 +22,15 @@ class MetricsReference : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     const std::string dir = test::makeTempDir("metrics");
-    auto r = test::runCommand("/usr/bin/python3 " + test::sourcePath("tests/python/metrics_reference.py") + " make " + dir);
+    auto r =
+        test::runCommand("/usr/bin/python3 " +
+                         test::sourcePath("tests/python/metrics_reference.py") + " make " + dir);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     ref_ = new c10::IValue(readTorchFile(dir + "/metrics.pt"));
   }
-  static c10::impl::GenericDict group(const char* g) { return ref_->toGenericDict().at(c10::IValue(g)).toGenericDict(); }
+  static c10::impl::GenericDict group(const char* g) {
+    return ref_->toGenericDict().at(c10::IValue(g)).toGenericDict();
+  }
   static c10::IValue* ref_;
 };
 c10::IValue* MetricsReference::ref_ = nullptr;
@@ -44,7 +53,8 @@ TEST_F(MetricsReference, AurocApFprMatchSklearn) {
     EXPECT_NEAR(fprAtTpr(labels, scores, 0.95), t("fpr95").item<double>(), 1e-12);
     EXPECT_NEAR(fprAtTpr(labels, scores, 0.99), t("fpr99").item<double>(), 1e-12);
     const RocCurve roc = rocCurve(labels, scores);
-    const auto fpr = vec<double>(t("roc_fpr")), tpr = vec<double>(t("roc_tpr")), thr = vec<double>(t("roc_thr"));
+    const auto fpr = vec<double>(t("roc_fpr")), tpr = vec<double>(t("roc_tpr")),
+               thr = vec<double>(t("roc_thr"));
     ASSERT_EQ(roc.fpr.size(), fpr.size());
     for (std::size_t i = 0; i < fpr.size(); ++i) {
       EXPECT_NEAR(roc.fpr[i], fpr[i], 1e-12);
@@ -59,11 +69,48 @@ TEST_F(MetricsReference, SsimMatchesSkimage) {
   for (const auto& entry : group("images")) {
     SCOPED_TRACE(entry.key().toStringRef());
     auto c = entry.value().toGenericDict();
-    const double ours = ssim(c.at(c10::IValue("a")).toTensor(), c.at(c10::IValue("b")).toTensor(), 1.0);
+    const double ours =
+        ssim(c.at(c10::IValue("a")).toTensor(), c.at(c10::IValue("b")).toTensor(), 1.0);
     EXPECT_NEAR(ours, c.at(c10::IValue("ssim")).toTensor().item<double>(), 1e-6);
   }
   auto x = torch::rand({20, 20});
   EXPECT_NEAR(ssim(x, x), 1.0, 1e-12);
+}
+
+TEST_F(MetricsReference, StatisticsMatchNumpy) {
+  for (const auto& entry : group("stats")) {
+    SCOPED_TRACE(entry.key().toStringRef());
+    auto c = entry.value().toGenericDict();
+    auto t = [&](const char* k) { return c.at(c10::IValue(k)).toTensor(); };
+    const auto values = vec<double>(t("values"));
+    EXPECT_NEAR(mean(values), t("mean").item<double>(), 1e-12);
+    EXPECT_NEAR(stddev(values), t("std").item<double>(), 1e-12);
+    const auto q = vec<double>(t("q")), expected = vec<double>(t("percentile"));
+    for (std::size_t i = 0; i < q.size(); ++i)
+      EXPECT_NEAR(percentile(values, q[i]), expected[i], 1e-12) << q[i];
+  }
+  EXPECT_THROW(percentile({}, 50), std::invalid_argument);
+}
+
+TEST_F(MetricsReference, BestDiceMatchesNumpy) {
+  for (const auto& entry : group("dice")) {
+    SCOPED_TRACE(entry.key().toStringRef());
+    auto c = entry.value().toGenericDict();
+    auto t = [&](const char* k) { return c.at(c10::IValue(k)).toTensor(); };
+    EXPECT_NEAR(bestDice(vec<double>(t("values")), vec<int>(t("mask"))),
+                t("best_dice").item<double>(), 1e-12);
+  }
+  EXPECT_THROW(bestDice({0.1, 0.2}, {1}), std::invalid_argument);
+}
+
+TEST_F(MetricsReference, SmoothedAnomalyMapMatchesScipy) {
+  for (const auto& entry : group("smooth")) {
+    SCOPED_TRACE(entry.key().toStringRef());
+    auto c = entry.value().toGenericDict();
+    auto t = [&](const char* k) { return c.at(c10::IValue(k)).toTensor(); };
+    const auto ours = gaussianSmooth(t("x"), t("sigma").item<double>());
+    EXPECT_LT((ours - t("smoothed")).abs().max().item<double>(), 1e-12);
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "models/deformation_grid.h"
 #include "models/warp/warp.h"
 
 namespace morphaeus {
@@ -19,8 +20,10 @@ double maxDiff(const torch::Tensor& a, const torch::Tensor& b) {
 // Forward and gradients of sum(out * weights) for both paths.
 void expectSameAsGridSample(torch::Tensor src, torch::Tensor flow, double tol) {
   auto weights = torch::randn(src.sizes(), src.options());
-  auto s1 = src.detach().clone().requires_grad_(true), f1 = flow.detach().clone().requires_grad_(true);
-  auto s2 = src.detach().clone().requires_grad_(true), f2 = flow.detach().clone().requires_grad_(true);
+  auto s1 = src.detach().clone().requires_grad_(true),
+       f1 = flow.detach().clone().requires_grad_(true);
+  auto s2 = src.detach().clone().requires_grad_(true),
+       f2 = flow.detach().clone().requires_grad_(true);
   auto native = warpNative(s1, f1);
   auto reference = warpGridSample(s2, f2);
   EXPECT_LE(maxDiff(native, reference), tol);
@@ -123,8 +126,10 @@ TEST(Warp, Gradcheck) {
       auto sm = which == 0 ? minus.view_as(src) : src.detach();
       auto fm = which == 0 ? flow.detach() : minus.view_as(flow);
       const double numeric =
-          ((f(sp, fp) * out_weights).sum() - (f(sm, fm) * out_weights).sum()).item<double>() / (2 * eps);
-      ASSERT_NEAR(analytic[i].item<double>(), numeric, 1e-6) << "input " << which << " element " << i;
+          ((f(sp, fp) * out_weights).sum() - (f(sm, fm) * out_weights).sum()).item<double>() /
+          (2 * eps);
+      ASSERT_NEAR(analytic[i].item<double>(), numeric, 1e-6)
+          << "input " << which << " element " << i;
     }
   }
 }
@@ -153,7 +158,9 @@ TEST(Warp, ReducedPrecisionRunsInFloat32) {
 namespace morphaeus {
 namespace {
 
-bool cudaReady() { return warpHasCuda() && torch::cuda::is_available(); }
+bool cudaReady() {
+  return warpHasCuda() && torch::cuda::is_available();
+}
 
 TEST(WarpCuda, MatchesGridSampleAndCpuInFloat64) {
   if (!cudaReady()) GTEST_SKIP() << "no CUDA kernel or no GPU";
@@ -180,6 +187,27 @@ TEST(WarpCuda, Float32NonContiguousAndSelfWarp) {
   warpNative(v1, v1).sum().backward();
   warpGridSample(v2, v2).sum().backward();
   EXPECT_LE(maxDiff(v1.grad(), v2.grad()), 1e-6);
+}
+
+TEST(DeformationGrid, LinesMoveWithTheField) {
+  auto flow = torch::zeros({2, 2, 20, 24}, torch::kDouble);
+  const auto grid = deformationGrid(flow, 8);
+  ASSERT_EQ(grid.sizes(), (std::vector<int64_t>{2, 1, 20, 24}));
+  // Lines at rows and columns 4, 12, 20: a zero field shows the regular grid.
+  for (int64_t r : {4, 12}) EXPECT_NEAR(grid[0][0][r].sum().item<double>(), 24, 1e-9);
+  for (int64_t c : {4, 12, 20}) EXPECT_NEAR(grid[1][0].select(1, c).sum().item<double>(), 20, 1e-9);
+  EXPECT_NEAR(grid.sum().item<double>(), 2 * (2 * 24 + 3 * 20 - 2 * 3), 1e-9);
+  // Sampling 3 rows further down (flow channel 0 = +3) moves the lines 3 rows up; the second
+  // image's columns by -2 (channel 1 = -2) moves them 2 columns right.
+  flow[0][0].fill_(3);
+  flow[1][1].fill_(-2);
+  const auto moved = deformationGrid(flow, 8);
+  EXPECT_NEAR(moved[0][0][1].sum().item<double>(), 24, 1e-9);
+  EXPECT_NEAR(moved[0][0][9].sum().item<double>(), 24, 1e-9);
+  EXPECT_LT(moved[0][0][4].sum().item<double>(), 24);
+  EXPECT_NEAR(moved[1][0].select(1, 6).sum().item<double>(), 20, 1e-9);
+  EXPECT_NEAR(moved[1][0].select(1, 14).sum().item<double>(), 20, 1e-9);
+  EXPECT_THROW(deformationGrid(torch::zeros({1, 3, 8, 8}), 8), c10::Error);
 }
 
 }  // namespace

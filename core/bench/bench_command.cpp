@@ -8,30 +8,19 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
-#include "core/bench/timing.h"
+#include "core/bench/bench_rows.h"
 #include "core/data_factory.h"
 #include "core/experiment.h"
 #include "core/model_factory.h"
 #include "core/registry.h"
-#include "core/trainer/trainer.h"
 #include "core/runtime.h"
+#include "core/trainer/trainer.h"
 #include "models/warp/warp.h"
 
 namespace morphaeus {
 namespace {
 
-struct Row {
-  std::string what, mode;
-  int batch = 0;
-  TimingStats forward, train;  // forward only; forward + backward
-};
-
-const char* modeName(WarpMode m) { return m == WarpMode::Native ? "native" : "grid_sample"; }
-
-std::function<void()> syncFor(const torch::Device& device) {
-  if (!device.is_cuda()) return {};
-  return [] { torch::cuda::synchronize(); };
-}
+using Row = BenchRow;
 
 std::vector<Row> benchWarp(const BenchOptions& o, const torch::Device& device) {
   std::vector<Row> rows;
@@ -41,17 +30,19 @@ std::vector<Row> benchWarp(const BenchOptions& o, const torch::Device& device) {
     auto flow = (torch::rand({b, 2, 128, 128}, opts) * 2 - 1) * 3;
     auto weights = torch::randn({b, 1, 128, 128}, opts);
     for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
-      Row r{"warp", modeName(mode), b, {}, {}};
+      Row r{"warp", warpModeName(mode), b, {}, {}};
       r.forward = timeSteps(
           [&] {
             torch::NoGradGuard no_grad;
             warp(src, flow, mode);
           },
-          o.warmup, o.steps, syncFor(device));
+          o.warmup, o.steps, deviceSync(device));
       auto s = src.clone().requires_grad_(true), f = flow.clone().requires_grad_(true);
       r.train = timeSteps(
-          [&] { torch::autograd::grad({(warp(s, f, mode) * weights).sum()}, {s, f}); }, o.warmup,
-          o.steps, syncFor(device));
+          [&] {
+            torch::autograd::grad({(warp(s, f, mode) * weights).sum()}, {s, f});
+          },
+          o.warmup, o.steps, deviceSync(device));
       rows.push_back(r);
     }
   }
@@ -59,10 +50,7 @@ std::vector<Row> benchWarp(const BenchOptions& o, const torch::Device& device) {
 }
 
 std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) {
-  RunOptions run;
-  run.config = o.config;
-  run.sets = o.sets;
-  const Experiment ex = loadExperiment(run);
+  const Experiment ex = loadBenchExperiment(o);
   auto module = buildModel(ex.config.at("model"));
   auto model = std::dynamic_pointer_cast<MorphAEusImpl>(module);
   if (!model) throw std::runtime_error("bench --what model: the config's model is not MorphAEus");
@@ -73,14 +61,14 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
     auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
     for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
       model->setWarpMode(mode);
-      Row r{"model", modeName(mode), b, {}, {}};
+      Row r{"model", warpModeName(mode), b, {}, {}};
       model->eval();
       r.forward = timeSteps(
           [&] {
             torch::NoGradGuard no_grad;
             model->forward(x);
           },
-          o.warmup, o.steps, syncFor(device));
+          o.warmup, o.steps, deviceSync(device));
       model->train();
       if (b < 2) {  // BatchNorm at the 1-pixel bottleneck needs two images in train mode
         rows.push_back(r);
@@ -90,11 +78,12 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
           [&] {
             auto out = model->forward(x);
             auto loss = torch::mse_loss(out.x_prior, x) + torch::mse_loss(out.reconstruction, x) +
-                        torch::mse_loss(out.x_reversed, out.x_prior) + out.deformation.pow(2).mean();
+                        torch::mse_loss(out.x_reversed, out.x_prior) +
+                        out.deformation.pow(2).mean();
             model->zero_grad();
             loss.backward();
           },
-          o.warmup, o.steps, syncFor(device));
+          o.warmup, o.steps, deviceSync(device));
       rows.push_back(r);
     }
   }
@@ -104,10 +93,7 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
 // Epochs over the config's training split: decode+resize from disk, then cached epochs, with
 // the loader in the calling thread and with one worker per core.
 int benchData(const BenchOptions& o, int threads) {
-  RunOptions run;
-  run.config = o.config;
-  run.sets = o.sets;
-  const Experiment ex = loadExperiment(run);
+  const Experiment ex = loadBenchExperiment(o);
   ensureSyntheticData(ex.config);
   const ConfigNode& loader = ex.config.at("trainer").at("data_loader");
   TrainingData data = buildTrainingData(loader, dataContext(ex.config));
@@ -115,16 +101,19 @@ int benchData(const BenchOptions& o, int threads) {
   const std::size_t listed = base.images.size();
   if (o.images > 0) {  // repeat the split to the requested size (each copy its own cache slot)
     std::vector<SplitEntry> grown;
-    for (int i = 0; i < o.images; ++i) grown.push_back(base.images[static_cast<std::size_t>(i) % listed]);
+    for (int i = 0; i < o.images; ++i)
+      grown.push_back(base.images[static_cast<std::size_t>(i) % listed]);
     base.images = grown;
     base.masks.clear();
   }
   const std::size_t n = base.images.size();
-  std::cout << fmt::format("# morphaeus bench --what data: {} images ({} listed), {}x{}, {} path, batch {}, {}\n", n,
-                           listed, base.height, base.width, base.path == ResizePath::Pil ? "Pil" : "Tensor",
-                           o.batches.front(), versionString())
-            << fmt::format("{:<28} {:>8} {:>12} {:>12} {:>12}\n", "measurement", "workers", "epoch s",
-                           "images/s", "cache MiB");
+  std::cout
+      << fmt::format(
+             "# morphaeus bench --what data: {} images ({} listed), {}x{}, {} path, batch {}, {}\n",
+             n, listed, base.height, base.width, base.path == ResizePath::Pil ? "Pil" : "Tensor",
+             o.batches.front(), versionString())
+      << fmt::format("{:<28} {:>8} {:>12} {:>12} {:>12}\n", "measurement", "workers", "epoch s",
+                     "images/s", "cache MiB");
   nlohmann::json j;
   j["what"] = "data";
   j["images"] = n;
@@ -147,10 +136,13 @@ int benchData(const BenchOptions& o, int threads) {
       const TimingStats t = timeSteps([&] { epoch(1); }, 0, cached ? std::max(1, o.steps / 5) : 1);
       const std::string name = cached ? "cached epoch" : "decode+resize from disk";
       const double mib = dataset->cacheBytes() / 1048576.0;
-      std::cout << fmt::format("{:<28} {:>8} {:>12.3f} {:>12.0f} {:>12.1f}\n", name, workers, t.median_ms / 1000,
-                               n * 1000.0 / t.median_ms, mib);
-      j["rows"].push_back({{"measurement", name}, {"workers", workers}, {"epoch_s", t.median_ms / 1000},
-                           {"images_per_s", n * 1000.0 / t.median_ms}, {"cache_mib", mib}});
+      std::cout << fmt::format("{:<28} {:>8} {:>12.3f} {:>12.0f} {:>12.1f}\n", name, workers,
+                               t.median_ms / 1000, n * 1000.0 / t.median_ms, mib);
+      j["rows"].push_back({{"measurement", name},
+                           {"workers", workers},
+                           {"epoch_s", t.median_ms / 1000},
+                           {"images_per_s", n * 1000.0 / t.median_ms},
+                           {"cache_mib", mib}});
     }
   }
   if (!o.json.empty()) writeFileAtomic(o.json, j.dump(2) + "\n");
@@ -160,12 +152,10 @@ int benchData(const BenchOptions& o, int threads) {
 // One full training step of the configured trainer (losses, backward, Adam) on random images,
 // at epoch 12 so that MorphAEus's morphology term is on.
 std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
-  RunOptions run;
-  run.config = o.config;
-  run.sets = o.sets;
-  const Experiment ex = loadExperiment(run);
+  const Experiment ex = loadBenchExperiment(o);
   const ConfigNode& trainer_node = ex.config.at("trainer");
-  const auto& factory = Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
+  const auto& factory =
+      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
   const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
   std::vector<Row> rows;
   for (int b : o.batches) {
@@ -182,8 +172,8 @@ std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& devi
       std::unique_ptr<Trainer> trainer = factory(std::move(setup));
       trainer->beginEpoch(12);
       auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
-      Row r{"train", modeName(mode), b, {}, {}};
-      r.train = timeSteps([&] { trainer->step(x, 12); }, o.warmup, o.steps, syncFor(device));
+      Row r{"train", warpModeName(mode), b, {}, {}};
+      r.train = timeSteps([&] { trainer->step(x, 12); }, o.warmup, o.steps, deviceSync(device));
       r.forward = r.train;
       rows.push_back(r);
     }
@@ -199,9 +189,10 @@ std::string ms(const TimingStats& t) {
 
 CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
   CLI::App* cmd = app.add_subcommand("bench", "time the warp op or the model (median of N steps)");
-  cmd->add_option("--config", o.config, "experiment YAML for --what model (default: embedded demo)");
-  cmd->add_option("--what", o.what, "warp | model | train-step | data")
-      ->check(CLI::IsMember({"warp", "model", "train-step", "data"}));
+  cmd->add_option("--config", o.config,
+                  "experiment YAML for --what model (default: embedded demo)");
+  cmd->add_option("--what", o.what, "warp | model | train-step | eval | data")
+      ->check(CLI::IsMember({"warp", "model", "train-step", "eval", "data"}));
   cmd->add_option("--images", o.images, "data: repeat the training split to this many images");
   cmd->add_option("--batch", o.batches, "batch sizes (repeatable or comma separated)")
       ->delimiter(',')
@@ -224,12 +215,14 @@ int runBench(const BenchOptions& o) {
   const torch::Device device(resolveDevice(o.device));
   std::vector<Row> rows = o.what == "warp"    ? benchWarp(o, device)
                           : o.what == "model" ? benchModel(o, device)
+                          : o.what == "eval"  ? benchEval(o, device)
                                               : benchTrainStep(o, device);
 
   std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
                            o.what, versionString(), device.str(), threads)
-            << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}\n", "what", "mode", "batch",
-                           "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s", "speedup");
+            << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}\n", "what", "mode",
+                           "batch", "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s",
+                           "speedup");
   nlohmann::json j;
   j["what"] = o.what;
   j["device"] = device.str();
@@ -237,19 +230,25 @@ int runBench(const BenchOptions& o) {
   j["libtorch"] = torchVersion();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Row& r = rows[i];
-    // Rows come in (native, grid_sample) pairs: speedup = grid_sample time / native time.
-    const Row& ref = rows[i % 2 == 0 ? i + 1 : i];
+    // speedup = the grid_sample row's time / this row's (1 where there is no grid_sample row).
+    const Row* ref = &r;
+    for (const Row& other : rows)
+      if (other.what == r.what && other.batch == r.batch && other.mode == "grid_sample")
+        ref = &other;
     const bool trained = r.train.runs > 0;
-    const double speedup = trained ? ref.train.median_ms / r.train.median_ms
-                                   : ref.forward.median_ms / r.forward.median_ms;
-    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x\n", r.what, r.mode,
-                             r.batch, ms(r.forward), trained ? ms(r.train) : "n/a (batch 1)",
+    const double speedup = trained ? ref->train.median_ms / r.train.median_ms
+                                   : ref->forward.median_ms / r.forward.median_ms;
+    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x\n", r.what,
+                             r.mode, r.batch, ms(r.forward), trained ? ms(r.train) : "n/a",
                              r.batch * 1000.0 / (trained ? r.train : r.forward).median_ms, speedup);
-    j["rows"].push_back({{"what", r.what},
-                         {"mode", r.mode},
-                         {"batch", r.batch},
-                         {"forward_ms", {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
-                         {"forward_backward_ms", {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}}});
+    j["rows"].push_back(
+        {{"what", r.what},
+         {"mode", r.mode},
+         {"batch", r.batch},
+         {"forward_ms",
+          {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
+         {"forward_backward_ms",
+          {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}}});
   }
   const double rss = peakRssMiB();
   std::cout << fmt::format(

@@ -9,16 +9,16 @@
 namespace morphaeus {
 
 struct BenchOptions {
-  std::string config;                  // experiment file (default: the embedded demo)
-  std::string what = "warp";           // warp | model | data
-  int images = 0;                      // data: repeat the split to this many images (0 = as listed)
+  std::string config;         // experiment file (default: the embedded demo)
+  std::string what = "warp";  // warp | model | data
+  int images = 0;             // data: repeat the split to this many images (0 = as listed)
   std::vector<int> batches{1, 16, 64};
   int steps = 20;
   int warmup = 3;
-  int threads = 0;                     // 0 = all cores
-  std::string device = "cpu";          // cpu | cuda | auto
-  std::string json;                    // write results here too
-  std::vector<std::string> sets;       // --set overrides of the config
+  int threads = 0;                // 0 = all cores
+  std::string device = "cpu";     // cpu | cuda | auto
+  std::string json;               // write results here too
+  std::vector<std::string> sets;  // --set overrides of the config
 };
 
 // Declares the subcommand; returns it so that main can test whether it was chosen.

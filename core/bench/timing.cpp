@@ -17,7 +17,8 @@ TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
     const auto t0 = std::chrono::steady_clock::now();
     step();
     if (sync) sync();
-    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
   }
   TimingStats s;
   s.runs = runs;

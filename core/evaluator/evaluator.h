@@ -16,9 +16,9 @@
 namespace morphaeus {
 
 struct EvaluationSetup {
-  std::string task;                     // the downstream task's name
-  ConfigNode config;                    // the task block
-  std::string out_dir;                  // <output>/eval/<task>
+  std::string task;     // the downstream task's name
+  ConfigNode config;    // the task block
+  std::string out_dir;  // <output>/eval/<task>
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> datasets;

@@ -1,8 +1,8 @@
 #include "data/synthetic/synthetic_cxr.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,7 +57,8 @@ struct Opacity {
 
 }  // namespace
 
-std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnormal, std::vector<float>* mask) {
+std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnormal,
+                                      std::vector<float>* mask) {
   Rng rng(seed);
   const double s = size;
   // Pose and anatomy parameters (normalised coordinates in [0, 1]).
@@ -80,10 +81,10 @@ std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnorma
       Opacity o;
       o.cx = 0.5 + shift_x + (left ? -1 : 1) * (lung_gap + lung_w * rng.uniform(0.2, 0.8));
       o.cy = 0.45 + shift_y + lung_h * rng.uniform(-0.5, 0.45);
-      o.rx = rng.uniform(0.03, 0.09);
+      o.rx = rng.uniform(0.06, 0.12);
       o.ry = o.rx * rng.uniform(0.6, 1.5);
       o.angle = rng.uniform(0, kPi);
-      o.strength = rng.uniform(0.15, 0.4);
+      o.strength = rng.uniform(0.3, 0.55);
       blobs.push_back(o);
     }
   }
@@ -103,7 +104,8 @@ std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnorma
       for (int side = -1; side <= 1; side += 2) {
         const double cx = 0.5 + side * (lung_gap + lung_w * 0.85);
         double l = ellipse(x, y, cx, 0.45, lung_w, lung_h, 0.12);
-        const double dome = (side < 0 ? dia_l : dia_r) - 0.06 * std::cos((x - cx) / lung_w * kPi * 0.5);
+        const double dome =
+            (side < 0 ? dia_l : dia_r) - 0.06 * std::cos((x - cx) / lung_w * kPi * 0.5);
         l *= 1.0 - smoothstep(dome - 0.015, dome + 0.015, y);
         lungs = std::max(lungs, l);
       }
@@ -141,8 +143,8 @@ std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnorma
 
 SyntheticSplits syntheticSplits(const std::string& out) {
   const fs::path s = fs::path(out) / "splits";
-  return {(s / "normal_train.csv").string(),  (s / "normal_val.csv").string(),
-          (s / "normal_test.csv").string(),   (s / "opacity_test.csv").string(),
+  return {(s / "normal_train.csv").string(),       (s / "normal_val.csv").string(),
+          (s / "normal_test.csv").string(),        (s / "opacity_test.csv").string(),
           (s / "opacity_test_masks.csv").string(), (s / "normal_test_masks.csv").string()};
 }
 
@@ -150,8 +152,9 @@ namespace {
 
 std::string stamp(const SyntheticOptions& o) {
   std::ostringstream ss;
-  ss << "morphaeus synthetic v1 n_train=" << o.n_train << " n_val=" << o.n_val << " n_test=" << o.n_test
-     << " n_abnormal=" << o.n_abnormal << " size=" << o.size << " seed=" << o.seed << "\n";
+  ss << "morphaeus synthetic v2 n_train=" << o.n_train << " n_val=" << o.n_val
+     << " n_test=" << o.n_test << " n_abnormal=" << o.n_abnormal << " size=" << o.size
+     << " seed=" << o.seed << "\n";
   return ss.str();
 }
 
@@ -198,7 +201,8 @@ SyntheticSplits generateSyntheticCxr(const SyntheticOptions& o) {
       std::snprintf(stem, sizeof stem, "%s_%05d.png", name.c_str(), i);
       const std::string image = (root / "images" / stem).string();
       std::vector<float> mask;
-      const auto pixels = renderSyntheticCxr(o.size, o.seed * 1000003ull + salt * 100000ull + i, abnormal, &mask);
+      const auto pixels =
+          renderSyntheticCxr(o.size, o.seed * 1000003ull + salt * 100000ull + i, abnormal, &mask);
       writePng(image, pixels, o.size);
       files.push_back(image);
       if (!mask_csv.empty()) {

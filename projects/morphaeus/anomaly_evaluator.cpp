@@ -4,20 +4,26 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/evaluator/anomaly_score.h"
+#include "core/metrics/dice.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
-#include "models/reconstruction.h"
+#include "core/metrics/statistics.h"
+#include "core/report/curve_plot.h"
+#include "data/io/image_writer.h"
+#include "data/io/npy_writer.h"
+#include "projects/morphaeus/evaluation_figures.h"
 
 namespace morphaeus {
 namespace {
+namespace fs = std::filesystem;
 
 struct ImageRow {
   std::string dataset, path;
@@ -30,94 +36,88 @@ struct PixelData {
   std::vector<int> mask;
 };
 
-double mean(const std::vector<double>& v) {
-  double s = 0;
-  for (double x : v) s += x;
-  return v.empty() ? 0 : s / v.size();
+struct ReportOptions {
+  AnomalyScoreOptions score;
+  double threshold_percentile = 95;
+  bool save_maps = false, figures = true;
+  double map_vmax = 0.5;
+  int example_images = 4;
+};
+
+ReportOptions reportOptions(const ConfigNode& task) {
+  const ConfigNode* p = task.find("params");
+  ReportOptions o;
+  o.score = AnomalyScoreOptions::fromParams(p);
+  if (p == nullptr || !p->isMap()) return o;
+  o.threshold_percentile = p->getDouble("threshold_percentile", o.threshold_percentile);
+  o.save_maps = p->getBool("save_maps", o.save_maps);
+  o.figures = p->getBool("figures", o.figures);
+  o.map_vmax = p->getDouble("map_vmax", o.map_vmax);
+  o.example_images = static_cast<int>(p->getInt("example_images", o.example_images));
+  return o;
 }
 
-double stddev(const std::vector<double>& v) {  // population std, as numpy's default
-  const double m = mean(v);
-  double s = 0;
-  for (double x : v) s += (x - m) * (x - m);
-  return v.empty() ? 0 : std::sqrt(s / v.size());
-}
-
-// numpy.percentile with linear interpolation.
-double percentile(std::vector<double> v, double q) {
-  std::sort(v.begin(), v.end());
-  const double pos = q / 100.0 * (v.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos)), hi = static_cast<std::size_t>(std::ceil(pos));
-  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
-}
-
-torch::Tensor gaussianSmooth(const torch::Tensor& maps, double sigma) {
-  const int64_t radius = static_cast<int64_t>(std::ceil(3 * sigma));
-  auto k = torch::arange(-radius, radius + 1, maps.options()).pow(2).div(-2 * sigma * sigma).exp();
-  k = k / k.sum();
-  const std::vector<int64_t> stride{1, 1}, pad_w{0, radius}, pad_h{radius, 0};
-  auto out = torch::conv2d(maps, k.view({1, 1, 1, -1}), torch::Tensor(), stride, pad_w);
-  return torch::conv2d(out, k.view({1, 1, -1, 1}), torch::Tensor(), stride, pad_h);
-}
-
-double bestDice(const PixelData& p) {
-  std::vector<double> sorted = p.residual;
-  std::sort(sorted.begin(), sorted.end());
-  double positives = 0;
-  for (int m : p.mask) positives += m;
-  double best = 0;
-  for (int q = 1; q < 100; ++q) {
-    const double t = sorted[static_cast<std::size_t>(q / 100.0 * (sorted.size() - 1))];
-    double tp = 0, predicted = 0;
-    for (std::size_t i = 0; i < sorted.size(); ++i) {
-      const bool on = p.residual[i] > t;
-      predicted += on;
-      tp += on && p.mask[i];
-    }
-    if (predicted + positives > 0) best = std::max(best, 2 * tp / (predicted + positives));
-  }
-  return best;
+std::string csvField(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace
 
 std::string AnomalyEvaluator::run() {
-  namespace fs = std::filesystem;
-  const ConfigNode* params = setup_.config.find("params");
-  static const ConfigNode kEmpty = ConfigNode::map({}, "");
-  const ConfigNode& p = params && params->isMap() ? *params : kEmpty;
-  const bool use_max = p.getString("score_reduction", "mean") == "max";
-  const double sigma = p.getDouble("smoothing_sigma", 0.0);
-  const double q = p.getDouble("threshold_percentile", 95.0);
-
+  const ReportOptions opt = reportOptions(setup_.config);
+  const fs::path out_dir(setup_.out_dir);
+  fs::create_directories(out_dir);
+  const bool figures = opt.figures && canWriteFigures();
+  if (opt.figures && !figures)
+    spdlog::warn("{}: figures skipped (this build has no OpenCV)", setup_.out_dir);
   torch::nn::Module& model = *setup_.model;
   model.eval();
-  torch::NoGradGuard no_grad;
-  auto scoresOf = [&](BatchLoader& loader, const std::string& name, int label, std::vector<ImageRow>* rows,
-                      PixelData* pixels) {
+
+  // One pass over a loader: scores (and rows, pixels, maps, the first images for the examples).
+  auto scoreLoader = [&](BatchLoader& loader, const std::string& name, int label,
+                         std::vector<ImageRow>* rows, PixelData* pixels) {
     std::vector<double> scores;
+    std::vector<torch::Tensor> examples;
+    std::vector<std::string> example_names;
+    if (rows && opt.save_maps) fs::create_directories(out_dir / "maps" / name);
     loader.startEpoch(0);
     while (auto batch = loader.next()) {
       const auto x = batch->images.to(setup_.device);
-      const auto rec = reconstruct(model, x);
-      auto residual = (rec - x).abs();
-      const auto l1 = residual.mean({1, 2, 3}).to(torch::kCPU);
-      if (sigma > 0) residual = gaussianSmooth(residual, sigma);
-      const auto score = (use_max ? residual.amax({1, 2, 3}) : residual.mean({1, 2, 3})).to(torch::kCPU);
-      const auto rec_cpu = rec.to(torch::kCPU), x_cpu = x.to(torch::kCPU), res_cpu = residual.to(torch::kCPU);
+      const ScoredBatch s = scoreBatch(model, x, opt.score);
+      const auto rec = s.reconstruction.to(torch::kCPU), x_cpu = batch->images;
       for (int64_t i = 0; i < x.size(0); ++i) {
-        scores.push_back(score[i].item<double>());
-        if (rows) {
-          rows->push_back(ImageRow{name, loader.dataset().entry(batch->indices[i]).path, label, scores.back(),
-                                   l1[i].item<double>(), ssim(rec_cpu[i][0], x_cpu[i][0], 1.0)});
+        scores.push_back(s.score[i].item<double>());
+        if (!rows) continue;
+        const std::string& path = loader.dataset().entry(batch->indices[i]).path;
+        rows->push_back(ImageRow{name, path, label, scores.back(), s.l1[i].item<double>(),
+                                 ssim(rec[i][0], x_cpu[i][0], 1.0)});
+        const auto map = s.anomaly_map[i][0];
+        if (opt.save_maps) {
+          const std::string stem =
+              fmt::format("{:05d}_{}", scores.size() - 1, fs::path(path).stem().string());
+          writeNpy((out_dir / "maps" / name / (stem + ".npy")).string(), map);
+          if (canWriteFigures())
+            writeHeatmapPng((out_dir / "maps" / name / (stem + ".png")).string(), map,
+                            opt.map_vmax);
+        }
+        if (static_cast<int>(examples.size()) < opt.example_images) {
+          examples.push_back(x_cpu[i]);
+          example_names.push_back(fs::path(path).filename().string());
         }
         if (pixels && batch->masks.defined()) {
-          const auto r = res_cpu[i].flatten().to(torch::kDouble).contiguous();
+          const auto r = map.flatten().to(torch::kDouble).contiguous();
           const auto m = (batch->masks[i].flatten() > 0.5).to(torch::kInt).contiguous();
-          pixels->residual.insert(pixels->residual.end(), r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+          pixels->residual.insert(pixels->residual.end(), r.data_ptr<double>(),
+                                  r.data_ptr<double>() + r.numel());
           pixels->mask.insert(pixels->mask.end(), m.data_ptr<int>(), m.data_ptr<int>() + m.numel());
         }
       }
+    }
+    if (figures && !examples.empty()) {
+      writeExampleFigure((out_dir / ("examples_" + name + ".png")).string(), model,
+                         torch::stack(examples).to(setup_.device), example_names, opt.map_vmax);
     }
     return scores;
   };
@@ -128,82 +128,88 @@ std::string AnomalyEvaluator::run() {
   for (auto& [name, loader] : setup_.datasets) {
     const int label = name.find("Normal") != std::string::npos ? 0 : 1;
     (label == 0 ? normal_sets : pathology_sets).push_back(name);
-    scoresOf(*loader, name, label, &rows, &pixels[name]);
+    scoreLoader(*loader, name, label, &rows, &pixels[name]);
   }
 
   nlohmann::json metrics;
   metrics["task"] = setup_.task;
-  metrics["score"] = use_max ? "max |rec - x|" : "mean |rec - x|";
-  if (sigma > 0) metrics["smoothing_sigma"] = sigma;
+  metrics["score"] = opt.score.describe();
+  if (opt.score.smoothing_sigma > 0) metrics["smoothing_sigma"] = opt.score.smoothing_sigma;
   std::optional<double> threshold;
   if (setup_.normal_validation) {
-    threshold = percentile(scoresOf(*setup_.normal_validation, "validation", 0, nullptr, nullptr), q);
-    metrics["threshold"] = {{"value", *threshold}, {"percentile", q}, {"source", "normal validation split"}};
+    threshold =
+        percentile(scoreLoader(*setup_.normal_validation, "validation", 0, nullptr, nullptr),
+                   opt.threshold_percentile);
+    metrics["threshold"] = {{"value", *threshold},
+                            {"percentile", opt.threshold_percentile},
+                            {"source", "normal validation split"}};
   }
-  auto stats = [&](const std::string& name) {
+  for (const auto& [name, loader] : setup_.datasets) {
     std::vector<double> s, l1, ss;
     for (const auto& r : rows)
       if (r.dataset == name) s.push_back(r.score), l1.push_back(r.l1), ss.push_back(r.ssim);
-    nlohmann::json j = {{"images", s.size()}, {"score_mean", mean(s)}, {"score_std", stddev(s)},
-                        {"l1_mean", mean(l1)}, {"l1_std", stddev(l1)}, {"ssim_mean", mean(ss)}, {"ssim_std", stddev(ss)}};
+    nlohmann::json j = {{"images", s.size()},    {"score_mean", mean(s)}, {"score_std", stddev(s)},
+                        {"l1_mean", mean(l1)},   {"l1_std", stddev(l1)},  {"ssim_mean", mean(ss)},
+                        {"ssim_std", stddev(ss)}};
     if (threshold) {
-      double flagged = 0;
-      for (double v : s) flagged += v > *threshold;
-      j["flagged_fraction"] = s.empty() ? 0.0 : flagged / s.size();
+      const auto flagged =
+          std::count_if(s.begin(), s.end(), [&](double v) { return v > *threshold; });
+      j["flagged_fraction"] =
+          s.empty() ? 0.0 : static_cast<double>(flagged) / static_cast<double>(s.size());
     }
-    return j;
-  };
-  for (const auto& [name, loader] : setup_.datasets) metrics["datasets"][name] = stats(name);
+    metrics["datasets"][name] = j;
+  }
 
   std::ostringstream table;
-  table << "| dataset | AUROC | AUPRC | FPR@95 | FPR@99 | SSIM | L1 | pixel AUROC | pixel AUPRC | best Dice |\n"
+  table << "| dataset | AUROC | AUPRC | FPR@95 | FPR@99 | SSIM | L1 | pixel AUROC | pixel AUPRC | "
+           "best Dice |\n"
         << "|---|---|---|---|---|---|---|---|---|---|\n";
+  std::vector<DatasetCurves> curves;
   for (const auto& name : pathology_sets) {
-    std::vector<int> labels;
-    std::vector<double> scores;
+    DatasetCurves c{name, {}, {}};
     for (const auto& r : rows) {
-      if (r.dataset == name || (r.label == 0)) {
-        labels.push_back(r.label);
-        scores.push_back(r.score);
-      }
+      if (r.dataset == name || r.label == 0)
+        c.labels.push_back(r.label), c.scores.push_back(r.score);
     }
     nlohmann::json& m = metrics["datasets"][name];
-    if (!normal_sets.empty()) {
-      m["auroc"] = aurocScore(labels, scores);
-      m["auprc"] = averagePrecision(labels, scores);
-      m["fpr_at_tpr95"] = fprAtTpr(labels, scores, 0.95);
-      m["fpr_at_tpr99"] = fprAtTpr(labels, scores, 0.99);
+    if (!normal_sets.empty() && !c.labels.empty()) {
+      m["auroc"] = aurocScore(c.labels, c.scores);
+      m["auprc"] = averagePrecision(c.labels, c.scores);
+      m["fpr_at_tpr95"] = fprAtTpr(c.labels, c.scores, 0.95);
+      m["fpr_at_tpr99"] = fprAtTpr(c.labels, c.scores, 0.99);
+      curves.push_back(std::move(c));
     }
     const PixelData& px = pixels[name];
-    const bool has_pixels = !px.mask.empty() && std::count(px.mask.begin(), px.mask.end(), 1) > 0 &&
-                            std::count(px.mask.begin(), px.mask.end(), 0) > 0;
-    if (has_pixels) {
+    const auto positives = std::count(px.mask.begin(), px.mask.end(), 1);
+    if (positives > 0 && positives < static_cast<std::ptrdiff_t>(px.mask.size())) {
       m["pixel_auroc"] = aurocScore(px.mask, px.residual);
       m["pixel_auprc"] = averagePrecision(px.mask, px.residual);
-      m["best_dice"] = bestDice(px);
+      m["best_dice"] = bestDice(px.residual, px.mask);
     }
-    auto f = [&](const char* k) { return m.contains(k) ? fmt::format("{:.4f}", m[k].get<double>()) : std::string("-"); };
-    table << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name, f("auroc"), f("auprc"),
-                         f("fpr_at_tpr95"), f("fpr_at_tpr99"), f("ssim_mean"), f("l1_mean"), f("pixel_auroc"),
-                         f("pixel_auprc"), f("best_dice"));
+    auto f = [&](const char* k) {
+      return m.contains(k) ? fmt::format("{:.4f}", m[k].get<double>()) : std::string("-");
+    };
+    table << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name, f("auroc"),
+                         f("auprc"), f("fpr_at_tpr95"), f("fpr_at_tpr99"), f("ssim_mean"),
+                         f("l1_mean"), f("pixel_auroc"), f("pixel_auprc"), f("best_dice"));
   }
   for (const auto& name : normal_sets) {
     const nlohmann::json& m = metrics["datasets"][name];
     table << fmt::format("| {} (normal) | - | - | - | - | {:.4f} | {:.4f} | - | - | - |\n", name,
                          m["ssim_mean"].get<double>(), m["l1_mean"].get<double>());
   }
+  if (figures && !curves.empty()) writeCurveFigures(out_dir.string(), curves);
 
-  fs::create_directories(setup_.out_dir);
-  writeFileAtomic((fs::path(setup_.out_dir) / "metrics.json").string(), metrics.dump(2) + "\n");
+  writeFileAtomic((out_dir / "metrics.json").string(), metrics.dump(2) + "\n");
   std::ostringstream csv;
   csv << "dataset,path,label,score,l1,ssim\n";
   for (const auto& r : rows) {
-    csv << r.dataset << ",\"" << r.path << "\"," << r.label << "," << fmt::format("{:.17g},{:.17g},{:.17g}", r.score, r.l1, r.ssim)
-        << "\n";
+    csv << r.dataset << "," << csvField(r.path) << "," << r.label << ","
+        << fmt::format("{:.17g},{:.17g},{:.17g}", r.score, r.l1, r.ssim) << "\n";
   }
-  writeFileAtomic((fs::path(setup_.out_dir) / "scores.csv").string(), csv.str());
+  writeFileAtomic((out_dir / "scores.csv").string(), csv.str());
   const std::string md = "# " + setup_.task + "\n\n" + table.str();
-  writeFileAtomic((fs::path(setup_.out_dir) / "table.md").string(), md);
+  writeFileAtomic((out_dir / "table.md").string(), md);
   return md;
 }
 

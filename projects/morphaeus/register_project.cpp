@@ -39,10 +39,12 @@ void registerProject(Registry& registry) {
   trainer.kind = ComponentKind::Trainer;
   trainer.name = {"projects.23_morphaeus.MorphTrainer", "PTrainer"};
   trainer.aliases = {{"projects.morphaeus.MorphTrainer", "PTrainer"}};
-  trainer.summary = "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11";
+  trainer.summary =
+      "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11";
   trainer.params = trainerParams();
-  trainer.factory = TrainerFactory(
-      [](TrainerSetup setup) -> std::unique_ptr<Trainer> { return std::make_unique<MorphTrainer>(std::move(setup)); });
+  trainer.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
+    return std::make_unique<MorphTrainer>(std::move(setup));
+  });
   registry.add(std::move(trainer));
 
   ComponentSpec evaluator;
@@ -50,12 +52,29 @@ void registerProject(Registry& registry) {
   evaluator.name = {"projects.23_morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"};
   evaluator.aliases = {{"projects.morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"}};
   evaluator.summary = "anomaly detection: mean |reconstruction - x| scores, AUROC/AUPRC/FPR, SSIM";
-  evaluator.params.enumeration("score_reduction", {"mean", "max"}).describe("of |rec - x| per image (default mean)");
-  evaluator.params.number("smoothing_sigma").atLeast(0).describe("Gaussian smoothing of |rec - x| first (default 0)");
-  evaluator.params.number("threshold_percentile").between(0, 100)
-      .describe("normal/abnormal threshold: this percentile of the normal validation scores (default 95)");
-  evaluator.factory = EvaluatorFactory(
-      [](EvaluationSetup setup) -> std::unique_ptr<Evaluator> { return std::make_unique<AnomalyEvaluator>(std::move(setup)); });
+  evaluator.params.enumeration("score_reduction", {"mean", "max"})
+      .describe("of |rec - x| per image (default mean)");
+  evaluator.params.number("smoothing_sigma")
+      .atLeast(0)
+      .describe("Gaussian smoothing of |rec - x| first (default 0)");
+  evaluator.params.number("threshold_percentile")
+      .between(0, 100)
+      .describe(
+          "normal/abnormal threshold: this percentile of the normal validation scores (default "
+          "95)");
+  evaluator.params.boolean("save_maps")
+      .describe("write every anomaly map as maps/<dataset>/*.npy (+ colour .png)");
+  evaluator.params.number("map_vmax")
+      .atLeast(1e-6)
+      .describe("anomaly value shown as the hottest colour (default 0.5)");
+  evaluator.params.boolean("figures").describe(
+      "ROC/PR curves and example sheets as PNG (default true)");
+  evaluator.params.integer("example_images")
+      .atLeast(0)
+      .describe("images per example sheet (default 4; 0 = none)");
+  evaluator.factory = EvaluatorFactory([](EvaluationSetup setup) -> std::unique_ptr<Evaluator> {
+    return std::make_unique<AnomalyEvaluator>(std::move(setup));
+  });
   registry.add(std::move(evaluator));
 }
 

@@ -1,0 +1,45 @@
+// What the model-level benchmarks of `morphaeus bench` measure and share: one row per
+// (measurement, warp mode, batch size), printed by runBench as one table.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/bench/bench_command.h"
+#include "core/bench/timing.h"
+#include "core/experiment.h"
+#include "models/warp/warp.h"
+
+namespace morphaeus {
+
+struct BenchRow {
+  std::string what, mode;
+  int batch = 0;
+  TimingStats forward, train;  // forward only; forward + backward (runs == 0: not measured)
+};
+
+inline const char* warpModeName(WarpMode m) {
+  return m == WarpMode::Native ? "native" : "grid_sample";
+}
+
+inline std::function<void()> deviceSync(const torch::Device& device) {
+  if (!device.is_cuda()) return {};
+  return [] { torch::cuda::synchronize(); };
+}
+
+// The experiment a benchmark runs: --config (default: the embedded demo) with --set overrides.
+inline Experiment loadBenchExperiment(const BenchOptions& o) {
+  RunOptions run;
+  run.config = o.config;
+  run.sets = o.sets;
+  return loadExperiment(run);
+}
+
+// `--what eval`: the evaluator's per-batch work (reconstruction, anomaly map, scores, SSIM of
+// every image) on random images, model in eval mode.
+std::vector<BenchRow> benchEval(const BenchOptions& options, const torch::Device& device);
+
+}  // namespace morphaeus

@@ -1,0 +1,39 @@
+// The anomaly score of the reconstruction methods (METHOD.md section 5): the anomaly map is
+// |reconstruction - x| (optionally Gaussian-smoothed), the image score its mean (or max). One
+// function for the evaluator, `morphaeus infer` and the evaluation benchmark, so that the three
+// agree on every image.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/config/config_node.h"
+
+namespace morphaeus {
+
+struct AnomalyScoreOptions {
+  bool use_max = false;        // score = max of the map instead of its mean
+  double smoothing_sigma = 0;  // Gaussian smoothing of the map (pixels); 0 = none
+  // From an evaluator's `params` block (score_reduction, smoothing_sigma); null = defaults.
+  static AnomalyScoreOptions fromParams(const ConfigNode* params);
+  std::string describe() const;
+};
+
+struct ScoredBatch {
+  torch::Tensor reconstruction;  // [B, 1, H, W], on the model's device
+  torch::Tensor anomaly_map;     // [B, 1, H, W] float, CPU (smoothed when asked)
+  torch::Tensor score;           // [B] double, CPU
+  torch::Tensor l1;              // [B] double, CPU: mean |reconstruction - x| (never smoothed)
+};
+
+// The `params` of the config's first downstream task, or null: what `infer` and the benchmark
+// score with, so that they agree with that task's report.
+const ConfigNode* firstDownstreamParams(const ConfigNode& config);
+
+// The model must be in eval mode; runs without autograd.
+ScoredBatch scoreBatch(torch::nn::Module& model, const torch::Tensor& x,
+                       const AnomalyScoreOptions& options);
+
+// Separable Gaussian filter with zero padding and a radius of ceil(3 sigma); maps: [B, 1, H, W].
+torch::Tensor gaussianSmooth(const torch::Tensor& maps, double sigma);
+
+}  // namespace morphaeus
