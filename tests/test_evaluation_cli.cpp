@@ -34,14 +34,20 @@ std::map<std::string, double> scoresByPath(const std::string& csv, int fields_af
 }
 
 // The demo's configuration with a second task on the same data: max of the smoothed map, maps
-// saved, two images per example sheet.
-std::string twoTaskConfig() {
+// saved, two images per example sheet, LPIPS with the weights in `lpips_dir`.
+std::string twoTaskConfig(const std::string& lpips_dir) {
   return readText(sourcePath("configs/demo.yaml")) +
          "  opacity_max:\n"
          "    module_name: projects.23_morphaeus.DownstreamEvaluator\n"
          "    class_name: PDownstreamEvaluator\n"
          "    params: {score_reduction: max, smoothing_sigma: 2, save_maps: true, example_images: "
-         "2}\n"
+         "2,\n"
+         "             lpips_alexnet_weights: " +
+         lpips_dir +
+         "/alexnet.pth,\n"
+         "             lpips_weights: " +
+         lpips_dir +
+         "/lpips_alex.pth}\n"
          "    data_loader:\n"
          "      module_name: core.DataLoader\n"
          "      class_name: DefaultDataLoader\n"
@@ -57,7 +63,10 @@ std::string twoTaskConfig() {
 TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   const std::string d = makeTempDir("eval");
   fs::create_directories(d + "/configs");
-  writeText(d + "/configs/two.yaml", twoTaskConfig());
+  CommandResult lp = runCommand("/usr/bin/python3 " +
+                                sourcePath("tests/python/lpips_reference.py") + " make " + d);
+  ASSERT_EQ(lp.exit_code, 0) << lp.err;
+  writeText(d + "/configs/two.yaml", twoTaskConfig(d));
   CommandResult train =
       runCommand("cd " + d + " && '" + MORPHAEUS_EXE +
                  "' --config configs/two.yaml --output t --set trainer.params.nr_epochs=2" + kTiny);
@@ -79,9 +88,14 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
       "r = '" +
       d +
       "/t/eval/opacity_max'\n"
-      "assert json.load(open(r + '/metrics.json'))['score'] == 'max gauss_2 * |rec - x|'\n"
+      "m = json.load(open(r + '/metrics.json'))\n"
+      "assert m['score'] == 'max gauss_2 * |rec - x|'\n"
       "rows = list(csv.DictReader(open(r + '/scores.csv')))\n"
       "assert len(rows) == 12, len(rows)\n"
+      "lp = [float(x['lpips']) for x in rows if x['dataset'] == 'Opacity_synthetic']\n"
+      "assert abs(np.mean(lp) - m['datasets']['Opacity_synthetic']['lpips_mean']) < 1e-12 and "
+      "min(lp) > 0\n"
+      "assert 'LPIPS' in open(r + '/table.md').read()\n"
       "for ds in ('Normal_synthetic', 'Opacity_synthetic'):\n"
       "    mine = [x for x in rows if x['dataset'] == ds]\n"
       "    files = sorted(glob.glob(r + '/maps/' + ds + '/*.npy'))\n"

@@ -1,15 +1,18 @@
 // Image-level metrics against scikit-learn and SSIM against scikit-image, computed in the test by
 // tests/python/metrics_reference.py (random, tied, perfect and inverted scores); the summary
 // statistics against NumPy, the best Dice against a NumPy loop, the anomaly-map smoothing against
-// scipy.ndimage.gaussian_filter.
+// scipy.ndimage.gaussian_filter; LPIPS against tests/python/lpips_reference.py (torchvision
+// AlexNet).
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <type_traits>
 
+#include "core/checkpoint/checkpoint_error.h"
 #include "core/checkpoint/torch_file_reader.h"
 #include "core/evaluator/anomaly_score.h"
 #include "core/metrics/dice.h"
+#include "core/metrics/lpips_metric.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
 #include "core/metrics/statistics.h"
@@ -110,6 +113,30 @@ TEST_F(MetricsReference, SmoothedAnomalyMapMatchesScipy) {
     auto t = [&](const char* k) { return c.at(c10::IValue(k)).toTensor(); };
     const auto ours = gaussianSmooth(t("x"), t("sigma").item<double>());
     EXPECT_LT((ours - t("smoothed")).abs().max().item<double>(), 1e-12);
+  }
+}
+
+TEST(Lpips, MatchesTheReferenceWithTorchvisionAlexNet) {
+  const std::string d = test::makeTempDir("lpips");
+  auto r = test::runCommand("/usr/bin/python3 " +
+                            test::sourcePath("tests/python/lpips_reference.py") + " make " + d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto ref = readTorchFile(d + "/lpips.pt").toGenericDict();
+  auto t = [&](const char* k) { return ref.at(c10::IValue(k)).toTensor(); };
+  LpipsMetric lpips(d + "/alexnet.pth", d + "/lpips_alex.pth", torch::kCPU);
+  const auto ours = lpips(t("a"), t("b"));
+  ASSERT_EQ(ours.numel(), 3);
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NEAR(ours[i].item<double>(), t("lpips")[i].item<double>(), 1e-7) << i;
+  EXPECT_EQ(ours[2].item<double>(), 0.0);
+  EXPECT_GT(ours[0].item<double>(), 1e-3);
+  // Missing files, and the two files swapped, name the file.
+  EXPECT_THROW(LpipsMetric(d + "/none.pth", d + "/lpips_alex.pth", torch::kCPU), CheckpointError);
+  try {
+    LpipsMetric(d + "/alexnet.pth", d + "/alexnet.pth", torch::kCPU);
+    ADD_FAILURE() << "no error for an AlexNet file given as the LPIPS layers";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("lin0.model.1.weight"), std::string::npos) << e.what();
   }
 }
 

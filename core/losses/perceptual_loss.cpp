@@ -1,31 +1,16 @@
 #include "core/losses/perceptual_loss.h"
 
-#include <filesystem>
-
-#include "core/checkpoint/checkpoint.h"
-#include "core/checkpoint/checkpoint_error.h"
+#include "core/checkpoint/pretrained.h"
 
 namespace morphaeus {
 
 PerceptualLoss::PerceptualLoss(const std::string& vgg_weights, const torch::Device& device) {
-  if (!std::filesystem::exists(vgg_weights)) {
-    throw CheckpointError(vgg_weights,
-                          "VGG19 weights not found: download torchvision's vgg19-dcbb9e9d.pth "
-                          "(https://download.pytorch.org/models/vgg19-dcbb9e9d.pth) and set "
-                          "trainer.params.vgg_weights to its path, or set trainer.params.alfa: 0 to "
-                          "train without the perceptual loss");
-  }
-  const Checkpoint file = readCheckpoint(vgg_weights);
-  // The file holds the whole network (classifier and deeper layers too): load what we use.
-  loadStateDict(*net_, file.model_weights, vgg_weights, /*strict=*/false);
-  for (const auto& [name, t] : stateDict(*net_)) {
-    bool found = false;
-    for (const auto& [n, v] : file.model_weights) found |= n == name;
-    if (!found) throw CheckpointError(vgg_weights, "no " + name + ": not a torchvision VGG19 file");
-  }
+  loadPretrained(*net_, vgg_weights,
+                 "torchvision's VGG19 ImageNet weights, vgg19-dcbb9e9d.pth "
+                 "(https://download.pytorch.org/models/vgg19-dcbb9e9d.pth); set "
+                 "trainer.params.vgg_weights to its "
+                 "path, or trainer.params.alfa: 0 to train without the perceptual loss");
   net_->to(device);
-  net_->eval();
-  for (auto& p : net_->parameters()) p.set_requires_grad(false);
 }
 
 torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch::Tensor& target) {

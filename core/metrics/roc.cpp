@@ -19,7 +19,8 @@ ClfCurve binaryClfCurve(const std::vector<int>& labels, const std::vector<double
   }
   std::vector<std::size_t> order(scores.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return scores[a] < scores[b]; });
   std::reverse(order.begin(), order.end());
   ClfCurve c;
   double tp = 0;
@@ -40,7 +41,8 @@ ClfCurve binaryClfCurve(const std::vector<int>& labels, const std::vector<double
 
 }  // namespace
 
-RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores, bool drop_intermediate) {
+RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores,
+                  bool drop_intermediate) {
   ClfCurve c = binaryClfCurve(labels, scores);
   std::vector<std::size_t> keep;
   const std::size_t n = c.fps.size();

@@ -18,7 +18,8 @@ struct PrCurve {
 
 // labels: 0/1; scores: higher = more likely positive. Both classes must be present
 // (std::invalid_argument otherwise).
-RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores, bool drop_intermediate = true);
+RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores,
+                  bool drop_intermediate = true);
 PrCurve precisionRecallCurve(const std::vector<int>& labels, const std::vector<double>& scores);
 double aurocScore(const std::vector<int>& labels, const std::vector<double>& scores);
 double averagePrecision(const std::vector<int>& labels, const std::vector<double>& scores);

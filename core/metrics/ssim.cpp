@@ -11,7 +11,8 @@ constexpr int kWin = 7, kPad = kWin / 2;
 // 7x7 box means at the interior pixels [kPad, n - kPad) (the only ones the mean uses, so the
 // filter's border mode does not matter).
 std::vector<double> boxMean(const std::vector<double>& v, int h, int w) {
-  std::vector<double> rows(static_cast<std::size_t>(h) * w, 0.0), out(static_cast<std::size_t>(h) * w, 0.0);
+  std::vector<double> rows(static_cast<std::size_t>(h) * w, 0.0),
+      out(static_cast<std::size_t>(h) * w, 0.0);
   for (int r = 0; r < h; ++r)
     for (int c = kPad; c < w - kPad; ++c) {
       double s = 0;
@@ -47,7 +48,8 @@ double ssim(const torch::Tensor& a, const torch::Tensor& b, double data_range) {
   const auto ux = boxMean(x, h, w), uy = boxMean(y, h, w);
   const auto uxx = boxMean(xx, h, w), uyy = boxMean(yy, h, w), uxy = boxMean(xy, h, w);
   const double np_ = kWin * kWin, cov_norm = np_ / (np_ - 1);
-  const double c1 = (0.01 * data_range) * (0.01 * data_range), c2 = (0.03 * data_range) * (0.03 * data_range);
+  const double c1 = (0.01 * data_range) * (0.01 * data_range),
+               c2 = (0.03 * data_range) * (0.03 * data_range);
   double sum = 0;
   for (int r = kPad; r < h - kPad; ++r)
     for (int c = kPad; c < w - kPad; ++c) {

@@ -13,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/evaluator/anomaly_score.h"
 #include "core/metrics/dice.h"
+#include "core/metrics/lpips_metric.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
 #include "core/metrics/statistics.h"
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 struct ImageRow {
   std::string dataset, path;
   int label = 0;
-  double score = 0, l1 = 0, ssim = 0;
+  double score = 0, l1 = 0, ssim = 0, lpips = 0;
 };
 
 struct PixelData {
@@ -42,6 +43,7 @@ struct ReportOptions {
   bool save_maps = false, figures = true;
   double map_vmax = 0.5;
   int example_images = 4;
+  std::string lpips_alexnet, lpips_lins;  // both set: LPIPS per image
 };
 
 ReportOptions reportOptions(const ConfigNode& task) {
@@ -54,6 +56,11 @@ ReportOptions reportOptions(const ConfigNode& task) {
   o.figures = p->getBool("figures", o.figures);
   o.map_vmax = p->getDouble("map_vmax", o.map_vmax);
   o.example_images = static_cast<int>(p->getInt("example_images", o.example_images));
+  o.lpips_alexnet = p->getString("lpips_alexnet_weights", "");
+  o.lpips_lins = p->getString("lpips_weights", "");
+  if (o.lpips_alexnet.empty() != o.lpips_lins.empty()) {
+    throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
+  }
   return o;
 }
 
@@ -74,6 +81,8 @@ std::string AnomalyEvaluator::run() {
     spdlog::warn("{}: figures skipped (this build has no OpenCV)", setup_.out_dir);
   torch::nn::Module& model = *setup_.model;
   model.eval();
+  std::optional<LpipsMetric> lpips;
+  if (!opt.lpips_alexnet.empty()) lpips.emplace(opt.lpips_alexnet, opt.lpips_lins, setup_.device);
 
   // One pass over a loader: scores (and rows, pixels, maps, the first images for the examples).
   auto scoreLoader = [&](BatchLoader& loader, const std::string& name, int label,
@@ -87,12 +96,14 @@ std::string AnomalyEvaluator::run() {
       const auto x = batch->images.to(setup_.device);
       const ScoredBatch s = scoreBatch(model, x, opt.score);
       const auto rec = s.reconstruction.to(torch::kCPU), x_cpu = batch->images;
+      const torch::Tensor lp = rows && lpips ? (*lpips)(s.reconstruction, x) : torch::Tensor();
       for (int64_t i = 0; i < x.size(0); ++i) {
         scores.push_back(s.score[i].item<double>());
         if (!rows) continue;
         const std::string& path = loader.dataset().entry(batch->indices[i]).path;
         rows->push_back(ImageRow{name, path, label, scores.back(), s.l1[i].item<double>(),
-                                 ssim(rec[i][0], x_cpu[i][0], 1.0)});
+                                 ssim(rec[i][0], x_cpu[i][0], 1.0),
+                                 lp.defined() ? lp[i].item<double>() : 0.0});
         const auto map = s.anomaly_map[i][0];
         if (opt.save_maps) {
           const std::string stem =
@@ -145,12 +156,15 @@ std::string AnomalyEvaluator::run() {
                             {"source", "normal validation split"}};
   }
   for (const auto& [name, loader] : setup_.datasets) {
-    std::vector<double> s, l1, ss;
-    for (const auto& r : rows)
-      if (r.dataset == name) s.push_back(r.score), l1.push_back(r.l1), ss.push_back(r.ssim);
+    std::vector<double> s, l1, ss, lp;
+    for (const auto& r : rows) {
+      if (r.dataset != name) continue;
+      s.push_back(r.score), l1.push_back(r.l1), ss.push_back(r.ssim), lp.push_back(r.lpips);
+    }
     nlohmann::json j = {{"images", s.size()},    {"score_mean", mean(s)}, {"score_std", stddev(s)},
                         {"l1_mean", mean(l1)},   {"l1_std", stddev(l1)},  {"ssim_mean", mean(ss)},
                         {"ssim_std", stddev(ss)}};
+    if (lpips) j["lpips_mean"] = mean(lp), j["lpips_std"] = stddev(lp);
     if (threshold) {
       const auto flagged =
           std::count_if(s.begin(), s.end(), [&](double v) { return v > *threshold; });
@@ -160,10 +174,6 @@ std::string AnomalyEvaluator::run() {
     metrics["datasets"][name] = j;
   }
 
-  std::ostringstream table;
-  table << "| dataset | AUROC | AUPRC | FPR@95 | FPR@99 | SSIM | L1 | pixel AUROC | pixel AUPRC | "
-           "best Dice |\n"
-        << "|---|---|---|---|---|---|---|---|---|---|\n";
   std::vector<DatasetCurves> curves;
   for (const auto& name : pathology_sets) {
     DatasetCurves c{name, {}, {}};
@@ -186,26 +196,43 @@ std::string AnomalyEvaluator::run() {
       m["pixel_auprc"] = averagePrecision(px.mask, px.residual);
       m["best_dice"] = bestDice(px.residual, px.mask);
     }
-    auto f = [&](const char* k) {
-      return m.contains(k) ? fmt::format("{:.4f}", m[k].get<double>()) : std::string("-");
-    };
-    table << fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", name, f("auroc"),
-                         f("auprc"), f("fpr_at_tpr95"), f("fpr_at_tpr99"), f("ssim_mean"),
-                         f("l1_mean"), f("pixel_auroc"), f("pixel_auprc"), f("best_dice"));
-  }
-  for (const auto& name : normal_sets) {
-    const nlohmann::json& m = metrics["datasets"][name];
-    table << fmt::format("| {} (normal) | - | - | - | - | {:.4f} | {:.4f} | - | - | - |\n", name,
-                         m["ssim_mean"].get<double>(), m["l1_mean"].get<double>());
   }
   if (figures && !curves.empty()) writeCurveFigures(out_dir.string(), curves);
 
+  // table.md: pathology datasets, then the normal ones; "-" where a metric does not apply.
+  std::vector<std::pair<std::string, std::string>> columns = {
+      {"AUROC", "auroc"},         {"AUPRC", "auprc"},    {"FPR@95", "fpr_at_tpr95"},
+      {"FPR@99", "fpr_at_tpr99"}, {"SSIM", "ssim_mean"}, {"L1", "l1_mean"}};
+  if (lpips) columns.emplace_back("LPIPS", "lpips_mean");
+  columns.insert(
+      columns.end(),
+      {{"pixel AUROC", "pixel_auroc"}, {"pixel AUPRC", "pixel_auprc"}, {"best Dice", "best_dice"}});
+  std::ostringstream table;
+  table << "| dataset |";
+  for (const auto& c : columns) table << " " << c.first << " |";
+  table << "\n|---|";
+  for (std::size_t i = 0; i < columns.size(); ++i) table << "---|";
+  table << "\n";
+  for (const auto* group : {&pathology_sets, &normal_sets}) {
+    for (const auto& name : *group) {
+      const nlohmann::json& m = metrics["datasets"][name];
+      table << "| " << name << (group == &normal_sets ? " (normal)" : "") << " |";
+      for (const auto& c : columns) {
+        table << " "
+              << (m.contains(c.second) ? fmt::format("{:.4f}", m[c.second].get<double>()) : "-")
+              << " |";
+      }
+      table << "\n";
+    }
+  }
+
   writeFileAtomic((out_dir / "metrics.json").string(), metrics.dump(2) + "\n");
   std::ostringstream csv;
-  csv << "dataset,path,label,score,l1,ssim\n";
+  csv << "dataset,path,label,score,l1,ssim" << (lpips ? ",lpips\n" : "\n");
   for (const auto& r : rows) {
     csv << r.dataset << "," << csvField(r.path) << "," << r.label << ","
-        << fmt::format("{:.17g},{:.17g},{:.17g}", r.score, r.l1, r.ssim) << "\n";
+        << fmt::format("{:.17g},{:.17g},{:.17g}", r.score, r.l1, r.ssim)
+        << (lpips ? fmt::format(",{:.17g}", r.lpips) : "") << "\n";
   }
   writeFileAtomic((out_dir / "scores.csv").string(), csv.str());
   const std::string md = "# " + setup_.task + "\n\n" + table.str();

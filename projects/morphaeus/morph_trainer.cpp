@@ -26,13 +26,18 @@ MorphTrainer::MorphTrainer(TrainerSetup setup)
   }
 }
 
-MorphAEusImpl& MorphTrainer::net() { return dynamic_cast<MorphAEusImpl&>(model()); }
-
-void MorphTrainer::startEpoch(int64_t epoch) {
-  beta_ = std::clamp(beta_max_ * static_cast<double>(epoch) / static_cast<double>(max_iter_), 1e-3, beta_max_);
+MorphAEusImpl& MorphTrainer::net() {
+  return dynamic_cast<MorphAEusImpl&>(model());
 }
 
-nlohmann::json MorphTrainer::epochValues() const { return {{"beta", beta_}}; }
+void MorphTrainer::startEpoch(int64_t epoch) {
+  beta_ = std::clamp(beta_max_ * static_cast<double>(epoch) / static_cast<double>(max_iter_), 1e-3,
+                     beta_max_);
+}
+
+nlohmann::json MorphTrainer::epochValues() const {
+  return {{"beta", beta_}};
+}
 
 NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
   const MorphAEusOutput out = net().forward(x);
@@ -40,12 +45,16 @@ NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
   const auto loss_pl = perceptual_ ? (*perceptual_)(out.x_prior, x) : torch::zeros({}, x.options());
   auto loss = perceptual_ ? loss_rec + alfa_ * loss_pl : loss_rec;
   const auto reg = displacementRegularizer(out.deformation, Regularizer::GradientL2);
-  const auto deform = torch::equal(out.reconstruction, out.x_reversed)
-                          ? nccLoss(x, out.reconstruction)
-                          : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
+  const auto deform =
+      torch::equal(out.reconstruction, out.x_reversed)
+          ? nccLoss(x, out.reconstruction)
+          : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
   if (epoch > 10) loss = loss + delta_ * (deform + beta_ * reg);
-  return {{"loss_total", loss}, {"loss", loss_rec.detach()}, {"loss_pl", loss_pl.detach()},
-          {"loss_reg", reg.detach()}, {"loss_deformation", deform.detach()}};
+  return {{"loss_total", loss},
+          {"loss", loss_rec.detach()},
+          {"loss_pl", loss_pl.detach()},
+          {"loss_reg", reg.detach()},
+          {"loss_deformation", deform.detach()}};
 }
 
 NamedLosses MorphTrainer::validationLosses(const torch::Tensor& x) {

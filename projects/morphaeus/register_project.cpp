@@ -72,6 +72,10 @@ void registerProject(Registry& registry) {
   evaluator.params.integer("example_images")
       .atLeast(0)
       .describe("images per example sheet (default 4; 0 = none)");
+  evaluator.params.path("lpips_alexnet_weights")
+      .describe("LPIPS (optional, with lpips_weights): torchvision's alexnet-owt-7be5be79.pth");
+  evaluator.params.path("lpips_weights")
+      .describe("LPIPS (optional): the lpips package's weights/v0.1/alex.pth");
   evaluator.factory = EvaluatorFactory([](EvaluationSetup setup) -> std::unique_ptr<Evaluator> {
     return std::make_unique<AnomalyEvaluator>(std::move(setup));
   });
