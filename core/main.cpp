@@ -7,9 +7,10 @@
 #include "core/bench/bench_command.h"
 #include "core/cli.h"
 #include "core/config/config_error.h"
-#include "core/logging.h"
 #include "core/infer_command.h"
+#include "core/logging.h"
 #include "core/prepare_command.h"
+#include "core/reproduce/reproduce_command.h"
 #include "core/runner.h"
 #include "core/runtime.h"
 #include "core/synth_command.h"
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   PrepareCommands prepare_cmds = addPrepareCommand(app, prepare);
   InferOptions infer;
   CLI::App* infer_cmd = addInferCommand(app, infer);
+  ReproduceOptions reproduce;
+  CLI::App* reproduce_cmd = addReproduceCommand(app, reproduce);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -42,6 +45,7 @@ int main(int argc, char** argv) {
     if (prepare_cmds.covid->parsed()) return runPrepareCovid(prepare);
     if (prepare_cmds.rsna->parsed()) return runPrepareRsna(prepare);
     if (infer_cmd->parsed()) return runInfer(infer);
+    if (reproduce_cmd->parsed()) return runReproduce(reproduce);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";

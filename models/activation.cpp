@@ -4,8 +4,10 @@ namespace morphaeus {
 
 torch::Tensor Activation::operator()(const torch::Tensor& x) const {
   switch (kind) {
-    case ActivationKind::Swish: return x * torch::sigmoid(x);
-    case ActivationKind::ReLU: return torch::relu(x);
+    case ActivationKind::Swish:
+      return x * torch::sigmoid(x);
+    case ActivationKind::ReLU:
+      return torch::relu(x);
     case ActivationKind::LeakyReLU:
       return negative_slope == 1.0 ? x : torch::leaky_relu(x, negative_slope);
   }

@@ -6,7 +6,7 @@ DecoderImpl::DecoderImpl(const AutoencoderOptions& o) : act_(autoencoderActivati
   o.validate();
   const int64_t padding = (o.kernel_size - 1) / 2;
   // Output channels: the encoder's reversed, then channels[0] (zip with reversed strides).
-  std::vector<int64_t> outs(o.channels.rbegin(), o.channels.rend());
+  const std::vector<int64_t> outs = o.decoderChannels();
   const std::vector<int64_t> strides(o.strides.rbegin(), o.strides.rend());
   int64_t in = o.channels.back();
   for (std::size_t i = 0; i < strides.size(); ++i) {
@@ -15,9 +15,9 @@ DecoderImpl::DecoderImpl(const AutoencoderOptions& o) : act_(autoencoderActivati
     Block b;
     if (o.deconv_mode == "stride") {
       b.upsample = strides[i];
-      b.conv = register_module("conv__decode_" + idx,
-                               torch::nn::Conv2d(torch::nn::Conv2dOptions(in, outs[i], o.kernel_size)
-                                                     .padding(padding)));
+      b.conv = register_module(
+          "conv__decode_" + idx,
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, outs[i], o.kernel_size).padding(padding)));
     } else {
       b.deconv = register_module(
           "conv__decode_" + idx,

@@ -19,13 +19,15 @@ DeformerImpl::DeformerImpl(const DeformerOptions& o)
     Level level;
     if (o.deconv_mode == "upsample") {
       level.upsample = strides[i];
-      level.conv = torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 32, o.kernel_size).padding(padding));
+      level.conv =
+          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 32, o.kernel_size).padding(padding));
       seq->push_back("ref__refine_" + idx, level.conv);
     } else {
-      level.deconv = torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, 32, o.kernel_size)
-                                                    .stride(strides[i])
-                                                    .padding(padding)
-                                                    .output_padding(1));
+      level.deconv =
+          torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, 32, o.kernel_size)
+                                         .stride(strides[i])
+                                         .padding(padding)
+                                         .output_padding(1));
       seq->push_back("ref__refine_" + idx, level.deconv);
     }
     if (o.norm == "batch") {
@@ -78,7 +80,8 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
   out.velocity = flow_->forward(h);
   out.deformation = integrate_->forward(out.velocity);
   out.y_source = transformer_->forward(x_prior, out.deformation);
-  out.y_target = bidir_ ? transformer_->forward(x, integrate_->forward(-out.velocity)) : out.y_source;
+  out.y_target =
+      bidir_ ? transformer_->forward(x, integrate_->forward(-out.velocity)) : out.y_source;
   return out;
 }
 

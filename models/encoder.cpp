@@ -6,14 +6,15 @@ EncoderImpl::EncoderImpl(const AutoencoderOptions& o) : act_(autoencoderActivati
   o.validate();
   const int64_t padding = (o.kernel_size - 1) / 2;
   int64_t in = o.in_channels;
-  for (std::size_t i = 0; i < o.channels.size(); ++i) {
-    const int64_t out = o.channels[i];
+  const std::vector<int64_t> channels = o.encoderChannels();
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    const int64_t out = channels[i];
     auto conv = torch::nn::Conv2d(
         torch::nn::Conv2dOptions(in, out, o.kernel_size).stride(o.strides[i]).padding(padding));
     convs_.push_back(register_module("conv__encode_" + std::to_string(i), conv));
     if (o.norm == "batch") {
-      norms_.push_back(register_module("conv__batch_" + std::to_string(i),
-                                       torch::nn::BatchNorm2d(out)));
+      norms_.push_back(
+          register_module("conv__batch_" + std::to_string(i), torch::nn::BatchNorm2d(out)));
     }
     in = out;
   }

@@ -5,9 +5,10 @@ namespace morphaeus {
 MorphAEusImpl::MorphAEusImpl(const MorphAEusOptions& o) {
   const auto& ae = o.autoencoder;
   ae.validate();
-  TORCH_CHECK(o.nr_ref_channels >= 1 &&
-                  static_cast<std::size_t>(o.nr_ref_channels) < ae.channels.size(),
-              "MorphAEus: nr_ref_channels must be between 1 and len(channels) - 1");
+  TORCH_CHECK(
+      o.nr_ref_channels >= 1 && static_cast<std::size_t>(o.nr_ref_channels) < ae.channels.size(),
+      "MorphAEus: nr_ref_channels must be between 1 and len(channels) - 1");
+  TORCH_CHECK(ae.strides.size() == ae.channels.size(), "MorphAEus: one stride per channel entry");
   TORCH_CHECK(o.inshape.size() == 2, "MorphAEus: inshape must be (rows, cols)");
   int64_t reduction = 1;
   for (auto s : ae.strides) reduction *= s;

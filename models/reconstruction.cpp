@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "models/conv_autoencoder.h"
+#include "models/dense_conv_autoencoder.h"
 #include "models/morphaeus.h"
 
 namespace morphaeus {
@@ -10,7 +11,15 @@ namespace morphaeus {
 torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
   if (auto* m = dynamic_cast<MorphAEusImpl*>(&model)) return m->forward(x).reconstruction;
   if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model)) return m->forward(x).reconstruction;
+  if (auto* m = dynamic_cast<DenseConvAutoEncoderImpl*>(&model))
+    return m->forward(x).reconstruction;
   throw std::invalid_argument("this model does not reconstruct images");
+}
+
+bool canReconstruct(const torch::nn::Module& model) {
+  return dynamic_cast<const MorphAEusImpl*>(&model) ||
+         dynamic_cast<const ConvAutoEncoderImpl*>(&model) ||
+         dynamic_cast<const DenseConvAutoEncoderImpl*>(&model);
 }
 
 ReconstructionParts reconstructionParts(torch::nn::Module& model, const torch::Tensor& x) {

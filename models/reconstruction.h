@@ -7,6 +7,8 @@ namespace morphaeus {
 
 // Throws std::invalid_argument for a model that does not reconstruct images.
 torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x);
+// Whether reconstruct() accepts this model.
+bool canReconstruct(const torch::nn::Module& model);
 
 // What the paper's figures show: the prior (MorphAEus: the decoder's output; plain autoencoders:
 // the reconstruction itself) and the deformation that warps it into the reconstruction (the

@@ -7,13 +7,15 @@ namespace morphaeus {
 VGG19FeaturesImpl::VGG19FeaturesImpl(std::vector<int64_t> taps) : taps_(std::move(taps)) {
   std::sort(taps_.begin(), taps_.end());
   // torchvision's cfg "E": channels per conv, 0 = max pool.
-  const int64_t cfg[] = {64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0};
+  const int64_t cfg[] = {64,  64,  0,   128, 128, 0,   256, 256, 256, 256, 0,
+                         512, 512, 512, 512, 0,   512, 512, 512, 512, 0};
   features_ = register_module("features", torch::nn::Sequential());
   int64_t in = 3, index = 0;
   for (int64_t c : cfg) {
     if (index > taps_.back()) break;
     if (c == 0) {
-      features_->push_back(std::to_string(index++), torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)));
+      features_->push_back(std::to_string(index++),
+                           torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2).stride(2)));
       continue;
     }
     features_->push_back(std::to_string(index++),

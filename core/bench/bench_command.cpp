@@ -55,7 +55,7 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
   auto model = std::dynamic_pointer_cast<MorphAEusImpl>(module);
   if (!model) throw std::runtime_error("bench --what model: the config's model is not MorphAEus");
   model->to(device);
-  const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
+  const auto size = benchImageSize(ex.config);
   std::vector<Row> rows;
   for (int b : o.batches) {
     auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
@@ -156,7 +156,7 @@ std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& devi
   const ConfigNode& trainer_node = ex.config.at("trainer");
   const auto& factory =
       Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
-  const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
+  const auto size = benchImageSize(ex.config);
   std::vector<Row> rows;
   for (int b : o.batches) {
     if (b < 2) continue;  // BatchNorm in train mode needs two images

@@ -38,6 +38,20 @@ inline Experiment loadBenchExperiment(const BenchOptions& o) {
   return loadExperiment(run);
 }
 
+// The image size of the experiment: model.params.inshape, else trainer.params.input_size, else
+// 128x128.
+inline std::vector<int64_t> benchImageSize(const ConfigNode& config) {
+  const ConfigNode& model = config.at("model");
+  if (const ConfigNode* p = model.find("params"); p && p->isMap() && p->has("inshape"))
+    return p->at("inshape").asIntList();
+  if (const ConfigNode* t = config.find("trainer")) {
+    if (const ConfigNode* p = t->find("params"); p && p->isMap() && p->has("input_size")) {
+      return p->at("input_size").asIntList();
+    }
+  }
+  return {128, 128};
+}
+
 // `--what eval`: the evaluator's per-batch work (reconstruction, anomaly map, scores, SSIM of
 // every image) on random images, model in eval mode.
 std::vector<BenchRow> benchEval(const BenchOptions& options, const torch::Device& device);

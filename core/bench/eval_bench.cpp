@@ -14,7 +14,7 @@ std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& devi
   model->to(device);
   model->eval();
   auto* morph = dynamic_cast<MorphAEusImpl*>(model.get());
-  const auto size = ex.config.at("model").at("params").at("inshape").asIntList();
+  const auto size = benchImageSize(ex.config);
   // The scoring of the config's first downstream task (defaults without one).
   const AnomalyScoreOptions scoring =
       AnomalyScoreOptions::fromParams(firstDownstreamParams(ex.config));

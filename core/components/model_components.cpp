@@ -1,7 +1,11 @@
 #include "core/components/core_components.h"
+
+#include <spdlog/spdlog.h>
+
 #include "core/model_factory.h"
 #include "core/registry.h"
 #include "models/conv_autoencoder.h"
+#include "models/dense_conv_autoencoder.h"
 
 namespace morphaeus {
 namespace {
@@ -45,6 +49,15 @@ AutoencoderOptions autoencoderOptions(const ConfigNode& p) {
   o.kernel_size = p.getInt("kernel_size", 3);
   o.norm = p.getString("norm", "batch");
   o.act = p.getString("act", "leakyrelu");
+  if (o.act == "leakyrelu") {
+    static bool warned = false;  // once per process
+    if (!warned) {
+      spdlog::warn("{}: act: leakyrelu is upstream's nn.LeakyReLU(True), i.e. negative slope 1.0 (the identity); "
+                   "reproduced as is for faithful numbers (METHOD.md section 7)",
+                   p.path().empty() ? "model.params" : p.path());
+      warned = true;
+    }
+  }
   o.deconv_mode = p.getString("deconv_mode", "stride");
   o.bottleneck = p.getBool("bottleneck", false);
   return o;
@@ -61,7 +74,8 @@ MorphAEusOptions morphaeusOptions(const ConfigNode& p) {
 }
 
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model) {
-  const auto& factory = Registry::global().requireFactory<ModelFactory>(ComponentKind::Model, model);
+  const auto& factory =
+      Registry::global().requireFactory<ModelFactory>(ComponentKind::Model, model);
   static const ConfigNode kEmpty = ConfigNode::map(model.where(), model.path() + ".params");
   const ConfigNode* params = model.find("params");
   return factory(params != nullptr && !params->isNull() ? *params : kEmpty);
@@ -79,8 +93,9 @@ void registerModels(Registry& registry) {
   morph.params.enumeration("warp", {"native", "grid_sample"})
       .describe("warp implementation: fused kernel (default) or F::grid_sample reference");
   morph.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] { return std::static_pointer_cast<torch::nn::Module>(
-                               MorphAEus(morphaeusOptions(p)).ptr()); });
+    return guarded(p, [&] {
+      return std::static_pointer_cast<torch::nn::Module>(MorphAEus(morphaeusOptions(p)).ptr());
+    });
   });
   registry.add(std::move(morph));
 
@@ -90,10 +105,26 @@ void registerModels(Registry& registry) {
   ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
   addAutoencoderParams(ae.params);
   ae.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] { return std::static_pointer_cast<torch::nn::Module>(
-                               ConvAutoEncoder(autoencoderOptions(p)).ptr()); });
+    return guarded(p, [&] {
+      return std::static_pointer_cast<torch::nn::Module>(
+          ConvAutoEncoder(autoencoderOptions(p)).ptr());
+    });
   });
   registry.add(std::move(ae));
+
+  ComponentSpec dense;
+  dense.kind = ComponentKind::Model;
+  dense.name = {"model_zoo.convolutional_autoencoders", "DenseConvAutoEncoderBaur"};
+  dense.summary =
+      "AE-D: convolutional autoencoder with a dense 128-d bottleneck (Baur et al. 2021)";
+  addAutoencoderParams(dense.params);
+  dense.factory = ModelFactory([](const ConfigNode& p) {
+    return guarded(p, [&] {
+      return std::static_pointer_cast<torch::nn::Module>(
+          DenseConvAutoEncoder(autoencoderOptions(p)).ptr());
+    });
+  });
+  registry.add(std::move(dense));
 }
 
 }  // namespace morphaeus

@@ -17,6 +17,7 @@
 #include "core/metrics/roc.h"
 #include "core/metrics/ssim.h"
 #include "core/metrics/statistics.h"
+#include "core/report/csv_quote.h"
 #include "core/report/curve_plot.h"
 #include "data/io/image_writer.h"
 #include "data/io/npy_writer.h"
@@ -62,12 +63,6 @@ ReportOptions reportOptions(const ConfigNode& task) {
     throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
   }
   return o;
-}
-
-std::string csvField(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 }  // namespace
@@ -230,7 +225,7 @@ std::string AnomalyEvaluator::run() {
   std::ostringstream csv;
   csv << "dataset,path,label,score,l1,ssim" << (lpips ? ",lpips\n" : "\n");
   for (const auto& r : rows) {
-    csv << r.dataset << "," << csvField(r.path) << "," << r.label << ","
+    csv << r.dataset << "," << csvQuote(r.path) << "," << r.label << ","
         << fmt::format("{:.17g},{:.17g},{:.17g}", r.score, r.l1, r.ssim)
         << (lpips ? fmt::format(",{:.17g}", r.lpips) : "") << "\n";
   }

@@ -3,6 +3,7 @@
 #include "core/registry.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"
+#include "projects/morphaeus/reconstruction_trainer.h"
 
 namespace morphaeus {
 namespace {
@@ -46,6 +47,18 @@ void registerProject(Registry& registry) {
     return std::make_unique<MorphTrainer>(std::move(setup));
   });
   registry.add(std::move(trainer));
+
+  ComponentSpec plain;
+  plain.kind = ComponentKind::Trainer;
+  plain.name = {"projects.23_morphaeus.Trainer", "PTrainer"};
+  plain.aliases = {{"projects.morphaeus.Trainer", "PTrainer"}};
+  plain.summary =
+      "autoencoder baselines: the configured loss (L1/L2) of reconstruction against input";
+  plain.params = trainerParams();
+  plain.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
+    return std::make_unique<ReconstructionTrainer>(std::move(setup));
+  });
+  registry.add(std::move(plain));
 
   ComponentSpec evaluator;
   evaluator.kind = ComponentKind::Evaluator;

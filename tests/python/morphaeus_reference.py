@@ -155,13 +155,19 @@ def randomize(model, seed):
             scale = (6.0 / fan_in) ** 0.5 if p.dim() > 1 else 0.1
             p.copy_((torch.rand(p.shape, generator=g) * 2 - 1) * scale)
         model.deformer.flow.weight.mul_(3.0)
+    randomize_buffers(model, g, 7)
+
+
+def randomize_buffers(model, g, batches_tracked):
+    """BatchNorm running statistics away from their defaults (used by the other references too)."""
+    with torch.no_grad():
         for name, b in model.named_buffers():
             if name.endswith("running_mean"):
                 b.copy_(torch.rand(b.shape, generator=g) * 0.2 - 0.1)
             elif name.endswith("running_var"):
                 b.copy_(torch.rand(b.shape, generator=g) + 0.5)
             elif name.endswith("num_batches_tracked"):
-                b.fill_(7)
+                b.fill_(batches_tracked)
 
 
 def outputs(model, x, train):

@@ -1,0 +1,34 @@
+// `morphaeus reproduce`: the paper's comparison in one command. Trains and evaluates every
+// method config of a folder (ae-s, ae-d, vae, b-vae, aae, si-vae, dae, baseline, morphaeus; the
+// ones present) for N seeds, each run a child process of this executable in
+// <output>/<method>/seed-<seed>/. A finished run is marked (reproduce.json) and skipped when the
+// sweep is run again; an interrupted one resumes from its latest_model.pt. Finally the results
+// table (results_table.h) of all finished runs.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct ReproduceOptions {
+  std::string configs;     // folder of method configs (default: the paper's, or configs/)
+  bool synthetic = false;  // the synthetic-data twins in configs/
+  int seeds = 3;
+  std::string output = "runs/reproduce";
+  std::optional<int> epochs;      // overrides trainer.params.nr_epochs of every method
+  std::vector<std::string> sets;  // --set overrides passed to every run
+  std::optional<std::string> device, data_root;
+  std::optional<int> threads;
+};
+
+CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& options);
+int runReproduce(const ReproduceOptions& options);
+
+// The method files of the paper's comparison, in table order.
+const std::vector<std::string>& paperMethodFiles();
+
+}  // namespace morphaeus

@@ -1,0 +1,43 @@
+#include "tests/step_parity.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace morphaeus::test {
+
+void expectAdamStepMatches(const torch::nn::Module& model, const StateDict& after,
+                           const StateDict& grads, double lr) {
+  std::map<std::string, torch::Tensor> ours, our_grads, ref_grads;
+  for (const auto& [n, v] : stateDict(model)) ours[n] = v.detach().to(torch::kDouble);
+  for (const auto& p : model.named_parameters())
+    our_grads[p.key()] = p.value().grad().to(torch::kDouble);
+  for (const auto& [n, g] : grads) ref_grads[n] = g.to(torch::kDouble);
+  ASSERT_EQ(our_grads.size(), ref_grads.size());
+  for (const auto& [n, g] : ref_grads) {
+    const double scale = g.abs().max().item<double>();
+    EXPECT_LE((our_grads.at(n) - g).abs().max().item<double>(), 1e-4 * scale + 1e-6)
+        << "gradient of " << n;
+  }
+  int64_t well_conditioned = 0, noise_level = 0;
+  for (const auto& [n, v] : after) {
+    const auto diff = (ours.at(n) - v.to(torch::kDouble)).abs();
+    auto it = ref_grads.find(n);
+    if (it == ref_grads.end()) {  // buffers (BatchNorm statistics)
+      EXPECT_LE(diff.max().item<double>(), 1e-5) << n;
+      continue;
+    }
+    const auto strong = it->second.abs() >= 1e-7;
+    well_conditioned += strong.sum().item<int64_t>();
+    noise_level += (~strong).sum().item<int64_t>();
+    if (strong.any().item<bool>()) {
+      EXPECT_LE(diff.masked_select(strong).max().item<double>(), 1e-5) << n;
+    }
+    if ((~strong).any().item<bool>()) {
+      EXPECT_LE(diff.masked_select(~strong).max().item<double>(), 2 * lr + 1e-6) << n;
+    }
+  }
+  EXPECT_GT(well_conditioned, 10 * noise_level);  // the exemption is the exception
+}
+
+}  // namespace morphaeus::test

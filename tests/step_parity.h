@@ -1,0 +1,18 @@
+// One optimisation step against a PyTorch reference: gradients to float rounding, and the
+// weights after Adam's first step to 1e-5 wherever the reference gradient is well above Adam's
+// eps (|g| >= 1e-7). Adam's first step moves each weight by about lr * g / (|g| + eps), so where
+// g is at rounding-noise level (e.g. a conv bias right before a train-mode BatchNorm, whose
+// gradient is zero in real arithmetic) both programs move it by an arbitrary amount below lr;
+// there the bound lr is checked. Buffers (BatchNorm statistics) must agree to 1e-5.
+#pragma once
+
+#include <torch/torch.h>
+
+#include "core/checkpoint/state_dict.h"
+
+namespace morphaeus::test {
+
+void expectAdamStepMatches(const torch::nn::Module& model, const StateDict& after,
+                           const StateDict& grads, double lr);
+
+}  // namespace morphaeus::test
