@@ -63,14 +63,20 @@ Schema experimentSchema() {
 
   Schema experiment;
   experiment.string("name").describe("experiment name (logged)");
-  experiment.enumeration("task", {"train", "test"}).describe("train then evaluate, or evaluate only");
+  experiment.enumeration("task", {"train", "test"})
+      .describe("train then evaluate, or evaluate only");
   experiment.path("weights").describe("checkpoint to resume from (train) or to evaluate (test)");
   s.map("experiment", experiment).require();
 
   s.enumeration("device", {"gpu", "cuda", "cpu", "auto"})
       .describe("gpu/cuda fall back to cpu with a warning when CUDA is unavailable");
   s.component("configurator", ComponentKind::Configurator);
-  s.component("model", ComponentKind::Model).require();
+  Schema model_siblings;
+  model_siblings.boolean("additional_layer")
+      .ignore(
+          "upstream's b-vae.yaml puts it beside params, where it has no effect (BetaVAE_H's "
+          "default applies)");
+  s.component("model", ComponentKind::Model, model_siblings).require();
 
   Schema trainer_siblings;
   trainer_siblings.component("data_loader", ComponentKind::DataLoader).require();
@@ -80,14 +86,16 @@ Schema experimentSchema() {
 
   Schema synthetic;
   synthetic.path("out").require().describe("folder for images/, masks/ and splits/");
-  for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"}) synthetic.integer(n).atLeast(1);
+  for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"})
+    synthetic.integer(n).atLeast(1);
   synthetic.integer("size").atLeast(16).describe("image side in pixels (default 160)");
   synthetic.integer("seed").atLeast(0);
   s.map("synthetic_data", synthetic)
       .describe("generate synthetic chest X-rays into `out` before the run when absent");
 
   // Our runtime keys (all optional; the command line overrides them).
-  s.integer("seed").atLeast(0).describe("seed for torch, data order and augmentation (default 2109)");
+  s.integer("seed").atLeast(0).describe(
+      "seed for torch, data order and augmentation (default 2109)");
   s.integer("threads").atLeast(0).describe("intra-op threads; 0 = all cores");
   s.path("data_root").describe("base folder for the image paths inside split CSVs");
   s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");

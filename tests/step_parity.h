@@ -3,7 +3,8 @@
 // eps (|g| >= 1e-7). Adam's first step moves each weight by about lr * g / (|g| + eps), so where
 // g is at rounding-noise level (e.g. a conv bias right before a train-mode BatchNorm, whose
 // gradient is zero in real arithmetic) both programs move it by an arbitrary amount below lr;
-// there the bound lr is checked. Buffers (BatchNorm statistics) must agree to 1e-5.
+// there the bound lr is checked. Exact zero gradients (dead ReLUs) must leave the weight where it
+// was, within 1e-5 of the reference. Buffers (BatchNorm statistics) must agree to 1e-5.
 #pragma once
 
 #include <torch/torch.h>

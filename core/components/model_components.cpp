@@ -4,8 +4,10 @@
 
 #include "core/model_factory.h"
 #include "core/registry.h"
+#include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
 #include "models/dense_conv_autoencoder.h"
+#include "models/vae.h"
 
 namespace morphaeus {
 namespace {
@@ -52,9 +54,11 @@ AutoencoderOptions autoencoderOptions(const ConfigNode& p) {
   if (o.act == "leakyrelu") {
     static bool warned = false;  // once per process
     if (!warned) {
-      spdlog::warn("{}: act: leakyrelu is upstream's nn.LeakyReLU(True), i.e. negative slope 1.0 (the identity); "
-                   "reproduced as is for faithful numbers (METHOD.md section 7)",
-                   p.path().empty() ? "model.params" : p.path());
+      spdlog::warn(
+          "{}: act: leakyrelu is upstream's nn.LeakyReLU(True), i.e. negative slope 1.0 (the "
+          "identity); "
+          "reproduced as is for faithful numbers (METHOD.md section 7)",
+          p.path().empty() ? "model.params" : p.path());
       warned = true;
     }
   }
@@ -125,6 +129,49 @@ void registerModels(Registry& registry) {
     });
   });
   registry.add(std::move(dense));
+
+  ComponentSpec vae;
+  vae.kind = ComponentKind::Model;
+  vae.name = {"model_zoo.vae_hahn", "VAE"};
+  vae.summary =
+      "VAE (Zimmerer et al. 2019): conv encoder to a 1x1 Gaussian posterior, transposed-conv "
+      "decoder";
+  vae.params.list("input_size", ValueType::Int)
+      .ofLength(3)
+      .require()
+      .describe("(channels, rows, cols)");
+  vae.params.list("h_size", ValueType::Int).require().describe("channels per stride-2 block");
+  vae.params.integer("z_dim").atLeast(1).require();
+  vae.factory = ModelFactory([](const ConfigNode& p) {
+    return guarded(p, [&] {
+      VaeOptions o;
+      o.input_size = p.at("input_size").asIntList();
+      o.h_size = p.at("h_size").asIntList();
+      o.z_dim = p.getInt("z_dim", 256);
+      return std::static_pointer_cast<torch::nn::Module>(VAE(o).ptr());
+    });
+  });
+  registry.add(std::move(vae));
+
+  ComponentSpec beta;
+  beta.kind = ComponentKind::Model;
+  beta.name = {"model_zoo.beta_vae_higgings", "BetaVAE_H"};
+  beta.summary =
+      "beta-VAE (Higgins et al. 2017): 32-channel conv encoder, dense Gaussian posterior, 128x128 "
+      "inputs";
+  beta.params.integer("nc").atLeast(1).describe("image channels (default 1)");
+  beta.params.integer("z_dim").atLeast(1).describe("latent size (default 32)");
+  beta.params.boolean("additional_layer")
+      .describe("the extra block for 128x128 inputs (default true; only true)");
+  beta.factory = ModelFactory([](const ConfigNode& p) {
+    if (!p.getBool("additional_layer", true))
+      throw p.error("additional_layer: only true (128x128 inputs) is implemented");
+    return guarded(p, [&] {
+      return std::static_pointer_cast<torch::nn::Module>(
+          BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1)).ptr());
+    });
+  });
+  registry.add(std::move(beta));
 }
 
 }  // namespace morphaeus

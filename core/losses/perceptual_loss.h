@@ -7,11 +7,21 @@
 
 #include <torch/torch.h>
 
+#include <memory>
 #include <string>
+
+#include "core/config/config_node.h"
 
 #include "models/vgg19_features.h"
 
 namespace morphaeus {
+
+class PerceptualLoss;
+
+// The perceptual loss a trainer's params ask for: null when alfa is 0 (or absent); with alfa > 0
+// it needs vgg_weights (ConfigError naming the key otherwise).
+std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
+                                                  const torch::Device& device);
 
 class PerceptualLoss {
  public:

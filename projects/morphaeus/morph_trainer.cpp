@@ -16,14 +16,7 @@ MorphTrainer::MorphTrainer(TrainerSetup setup)
   if (dynamic_cast<MorphAEusImpl*>(&model()) == nullptr) {
     throw params().error("the MorphAEus trainer needs model_zoo.morphaeus/MorphAEus");
   }
-  if (alfa_ > 0) {
-    if (!params().has("vgg_weights")) {
-      throw params().error(
-          "alfa > 0 needs VGG19 weights: download torchvision's vgg19-dcbb9e9d.pth and set "
-          "trainer.params.vgg_weights to its path, or set trainer.params.alfa: 0");
-    }
-    perceptual_ = std::make_unique<PerceptualLoss>(params().at("vgg_weights").asString(), device());
-  }
+  perceptual_ = perceptualLossFor(params(), device());
 }
 
 MorphAEusImpl& MorphTrainer::net() {

@@ -1,9 +1,17 @@
 // The plain reconstruction trainer (upstream projects/23_morphaeus/Trainer.py, PTrainer) of the
-// autoencoder baselines (AE-S, AE-D, MorphAEus-woPLM): loss = the configured criterion (L1/L2)
-// of reconstruction against input. Validation uses the same loss -- upstream reads a validation
-// key that is never set and crashes at its first validation (METHOD.md section 7); ours works.
+// baselines AE-S, AE-D, VAE, beta-VAE and MorphAEus-woPLM: loss = the configured criterion of
+// reconstruction against input (L1/L2; VAELoss for the VAE, VAEHigLoss for the beta-VAE: they
+// also score the posterior) + alfa * the perceptual loss when alfa > 0. Validation (eval mode) uses
+// the same criterion -- upstream reads a validation key that is never set and crashes at its first
+// validation (METHOD.md section 7).
 #pragma once
 
+#include <memory>
+#include <optional>
+
+#include "core/losses/beta_vae_loss.h"
+#include "core/losses/perceptual_loss.h"
+#include "core/losses/vae_loss.h"
 #include "core/trainer/trainer.h"
 
 namespace morphaeus {
@@ -15,6 +23,16 @@ class ReconstructionTrainer : public Trainer {
  protected:
   NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) override;
   NamedLosses validationLosses(const torch::Tensor& images) override;
+
+ private:
+  // The reconstruction of one forward pass and its criterion value.
+  // `training`: a training step (advances the beta-VAE's capacity schedule).
+  std::pair<torch::Tensor, torch::Tensor> reconstructionLoss(const torch::Tensor& x, bool training);
+  std::optional<VaeLossOptions> vae_loss_;
+  std::optional<BetaVaeLossOptions> beta_loss_;
+  int64_t train_steps_ = 0;
+  std::unique_ptr<PerceptualLoss> perceptual_;
+  double alfa_;
 };
 
 }  // namespace morphaeus

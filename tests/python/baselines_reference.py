@@ -1,11 +1,14 @@
 """Independent PyTorch references of the autoencoder baselines (METHOD.md section 6), written for
 our tests: AE-S (ConvAutoEncoder, kernel 5, ConvTranspose decoder, upstream's LeakyReLU(True) =
-slope 1.0) and AE-D (the same with the dense bottleneck).
+slope 1.0), AE-D (the same with the dense bottleneck), the VAE (Zimmerer et al.) with its loss
+computed by torch.distributions (upstream's sigma-exponentiated-twice included) and the beta-VAE
+(BetaVAE_H with the extra block, loss type B with the paper config's gamma 2, capacity 50).
 
   baselines_reference.py make OUT_DIR   for each model OUT_DIR/<name>.pt: {'model_weights':
                                         state_dict, 'x', 'eval', 'train' (outputs), 'after_step':
                                         the state_dict after one Adam step (lr 5e-4) on the L1
-                                        loss in train mode, 'grads' of that step, 'loss'}
+                                        loss in train mode (VAE: VAELoss, z sampled after
+                                        torch.manual_seed(11)), 'grads' of that step, 'loss'}
 """
 import os
 import sys
@@ -74,6 +77,82 @@ class AED(AES):
         return self.decoder(self.lin_dec(self.lin_lay_dec(z).reshape(h.shape)))
 
 
+class Holder(nn.Module):
+    def __init__(self, conv):
+        super().__init__()
+        self.conv = conv
+
+
+class VAE(nn.Module):
+    H, Z = [16, 32, 64, 256, 256], 256
+
+    def __init__(self):
+        super().__init__()
+        enc = [nn.Conv2d(i, o, 4, 2, 1, bias=False) for i, o in zip([1] + self.H[:-1], self.H)]
+        enc.append(nn.Conv2d(self.H[-1], 2 * self.Z, 4, bias=False))  # 128 / 2^5 = 4 -> 1x1
+        up = self.H[::-1]
+        dec = [nn.ConvTranspose2d(self.Z, up[0], 4, bias=False)]
+        dec += [nn.ConvTranspose2d(i, o, 4, 2, 1, bias=False) for i, o in zip(up[:-1], up[1:])]
+        dec.append(nn.ConvTranspose2d(up[-1], 1, 4, 2, 1, bias=False))
+        for name, convs in (("encoder", enc), ("decoder", dec)):
+            part = nn.Module()
+            part.start, part.end = Holder(convs[0]), Holder(convs[-1])
+            part.middle_blocks = nn.ModuleList([Holder(c) for c in convs[1:-1]])
+            setattr(self, name, part)
+
+    @staticmethod
+    def run(part, x):
+        convs = [part.start.conv] + [m.conv for m in part.middle_blocks] + [part.end.conv]
+        for i, c in enumerate(convs):
+            x = c(x)
+            if i + 1 < len(convs):
+                x = F.leaky_relu(x, 0.01)
+        return x
+
+    def forward(self, x):
+        mu, log_std = torch.chunk(self.run(self.encoder, x), 2, dim=1)
+        std = torch.exp(log_std)
+        z = torch.distributions.Normal(mu, std).rsample() if self.training else mu
+        return self.run(self.decoder, z), mu, std
+
+
+def vae_loss(rec, x, mu, std_as_logvar):
+    """Upstream's VAELoss with rec_log_std 0: the posterior std is exp(std) (the defect)."""
+    log_p = torch.distributions.Normal(x, 1.0).log_prob(rec).sum(dim=(1, 2, 3))
+    kl = torch.distributions.kl_divergence(torch.distributions.Normal(mu, torch.exp(std_as_logvar)),
+                                           torch.distributions.Normal(0, 1.0)).sum(dim=(1, 2, 3))
+    return torch.mean(kl - log_p)
+
+
+class BetaVAE(nn.Module):
+    Z = 32
+
+    def __init__(self):
+        super().__init__()
+        down = [nn.Conv2d(i, 32, 4, 2, 1) for i in (1, 32, 32, 32, 32)]
+        enc = []
+        for c in down + [nn.Conv2d(32, 256, 4, 1)]:
+            enc += [c, nn.ReLU()]
+        self.encoder = nn.Sequential(*enc, nn.Flatten(), nn.Linear(256, 2 * self.Z))
+        dec = [nn.Linear(self.Z, 256), nn.Unflatten(1, (256, 1, 1)), nn.ReLU(), nn.ConvTranspose2d(256, 32, 4)]
+        for _ in range(4):
+            dec += [nn.ReLU(), nn.ConvTranspose2d(32, 32, 4, 2, 1)]
+        dec += [nn.ReLU(), nn.ConvTranspose2d(32, 1, 4, 2, 1)]
+        self.decoder = nn.Sequential(*dec)
+
+    def forward(self, x):
+        d = self.encoder(x)
+        mu, logvar = d[:, :self.Z], d[:, self.Z:]
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training else mu
+        return self.decoder(z), mu, logvar
+
+
+def beta_vae_loss(rec, x, mu, logvar, iteration=1, gamma=2.0, capacity=50.0):
+    kld = torch.mean(-0.5 * torch.sum(1 + logvar - mu ** 2 - logvar.exp(), dim=1), dim=0)
+    c = min(capacity / 1e5 * iteration, capacity)
+    return F.mse_loss(rec, x) + gamma * 0.008 * (kld - c).abs()
+
+
 def randomize(model, seed):
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
@@ -87,22 +166,33 @@ def randomize(model, seed):
 
 
 def make(out_dir):
-    for name, cls in (("ae-s", AES), ("ae-d", AED)):
+    for name, cls in (("ae-s", AES), ("ae-d", AED), ("vae", VAE), ("b-vae", BetaVAE)):
         torch.manual_seed(0)
         model = cls()
         randomize(model, 1)
         weights = {k: v.clone() for k, v in model.state_dict().items()}
         x = torch.rand(4, 1, 128, 128, generator=torch.Generator().manual_seed(2))
         model.eval()
+        first = (lambda out: out[0]) if cls in (VAE, BetaVAE) else (lambda out: out)
         with torch.no_grad():
-            ev = model(x)
+            ev = first(model(x))
         model.train()
+        torch.manual_seed(11)
         with torch.no_grad():
-            tr = model(x)
+            tr = first(model(x))
         model.load_state_dict(weights)  # undo the running-statistics update
         opt = torch.optim.Adam(model.parameters(), lr=5e-4)
         model.train()
-        loss = F.l1_loss(model(x), x)
+        if cls is VAE:
+            torch.manual_seed(11)
+            rec, mu, std = model(x)
+            loss = vae_loss(rec, x, mu, std)
+        elif cls is BetaVAE:
+            torch.manual_seed(11)
+            rec, mu, logvar = model(x)
+            loss = beta_vae_loss(rec, x, mu, logvar)
+        else:
+            loss = F.l1_loss(model(x), x)
         opt.zero_grad()
         loss.backward()
         grads = {n: p.grad.clone() for n, p in model.named_parameters()}

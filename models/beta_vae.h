@@ -1,0 +1,30 @@
+// beta-VAE (Higgins et al. 2017 / Burgess et al. 2018; upstream model_zoo/beta_vae_higgings.py,
+// class BetaVAE_H with additional_layer=True, from 1Konny/Beta-VAE): five Conv k4 s2 p1 + ReLU
+// blocks of 32 channels, Conv(32, 256, k4) + ReLU, Linear(256, 2 z_dim) -> (mu, logvar); the
+// decoder mirrors it (Linear, ReLU, ConvTranspose stack, no output activation). Children
+// encoder.N / decoder.N as upstream's Sequential indexes. Train mode samples
+// z = mu + eps * exp(logvar / 2); eval mode uses z = mu (our rule: deterministic evaluation).
+// Initialisation as upstream's kaiming_init: Kaiming-normal weights and zero biases for the Conv2d
+// and Linear layers (ConvTranspose2d keeps PyTorch's default).
+#pragma once
+
+#include <torch/torch.h>
+
+namespace morphaeus {
+
+struct BetaVaeOutput {
+  torch::Tensor reconstruction, mu, logvar;  // mu, logvar: [N, z_dim]
+};
+
+class BetaVAEImpl : public torch::nn::Module {
+ public:
+  BetaVAEImpl(int64_t z_dim = 32, int64_t nc = 1);
+  BetaVaeOutput forward(const torch::Tensor& x);
+
+ private:
+  int64_t z_dim_;
+  torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
+};
+TORCH_MODULE(BetaVAE);
+
+}  // namespace morphaeus
