@@ -1,30 +1,47 @@
 #include "models/reconstruction.h"
 
+#include <functional>
 #include <stdexcept>
 
 #include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
+#include "models/dae_unet.h"
 #include "models/dense_conv_autoencoder.h"
 #include "models/morphaeus.h"
 #include "models/vae.h"
 
 namespace morphaeus {
 
+namespace {
+
+// The one list of reconstruction models: how each reconstructs a batch (empty: not one of them).
+std::function<torch::Tensor(const torch::Tensor&)> reconstructorOf(torch::nn::Module& model) {
+  if (auto* m = dynamic_cast<MorphAEusImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  if (auto* m = dynamic_cast<DenseConvAutoEncoderImpl*>(&model)) {
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  }
+  if (auto* m = dynamic_cast<VAEImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  if (auto* m = dynamic_cast<BetaVAEImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  if (auto* m = dynamic_cast<DaeUNetImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x); };
+  return {};
+}
+
+}  // namespace
+
 torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
-  if (auto* m = dynamic_cast<MorphAEusImpl*>(&model)) return m->forward(x).reconstruction;
-  if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model)) return m->forward(x).reconstruction;
-  if (auto* m = dynamic_cast<DenseConvAutoEncoderImpl*>(&model))
-    return m->forward(x).reconstruction;
-  if (auto* m = dynamic_cast<VAEImpl*>(&model)) return m->forward(x).reconstruction;
-  if (auto* m = dynamic_cast<BetaVAEImpl*>(&model)) return m->forward(x).reconstruction;
-  throw std::invalid_argument("this model does not reconstruct images");
+  const auto f = reconstructorOf(model);
+  if (!f) throw std::invalid_argument("this model does not reconstruct images");
+  return f(x);
 }
 
 bool canReconstruct(const torch::nn::Module& model) {
-  return dynamic_cast<const MorphAEusImpl*>(&model) ||
-         dynamic_cast<const ConvAutoEncoderImpl*>(&model) ||
-         dynamic_cast<const DenseConvAutoEncoderImpl*>(&model) ||
-         dynamic_cast<const VAEImpl*>(&model) || dynamic_cast<const BetaVAEImpl*>(&model);
+  return static_cast<bool>(reconstructorOf(const_cast<torch::nn::Module&>(model)));
 }
 
 ReconstructionParts reconstructionParts(torch::nn::Module& model, const torch::Tensor& x) {

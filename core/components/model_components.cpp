@@ -6,6 +6,7 @@
 #include "core/registry.h"
 #include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
+#include "models/dae_unet.h"
 #include "models/dense_conv_autoencoder.h"
 #include "models/vae.h"
 
@@ -172,6 +173,35 @@ void registerModels(Registry& registry) {
     });
   });
   registry.add(std::move(beta));
+
+  ComponentSpec unet;
+  unet.kind = ComponentKind::Model;
+  unet.name = {"model_zoo.dae_kascenas", "UNet"};
+  unet.summary =
+      "DAE (Kascenas et al. 2022): U-Net with weight-standardised convs, swish, GroupNorm";
+  unet.params.integer("in_channels").atLeast(1).describe("default 1");
+  unet.params.integer("n_classes").atLeast(1).describe("output channels (default 1)");
+  unet.params.integer("depth").atLeast(1).describe("levels (default 3; the paper: 4)");
+  unet.params.integer("wf").atLeast(0).describe(
+      "2^wf channels at the first level (default 7; the paper: 6)");
+  unet.params.boolean("padding").describe(
+      "reflection padding: output size = input size (default false)");
+  unet.params.enumeration("norm", {"group", "batch", "none"}).describe("default group");
+  unet.params.enumeration("up_mode", {"upconv"})
+      .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
+  unet.factory = ModelFactory([](const ConfigNode& p) {
+    return guarded(p, [&] {
+      DaeUNetOptions o;
+      o.in_channels = p.getInt("in_channels", 1);
+      o.n_classes = p.getInt("n_classes", 1);
+      o.depth = p.getInt("depth", 3);
+      o.wf = p.getInt("wf", 7);
+      o.padding = p.getBool("padding", false);
+      o.norm = p.getString("norm", "group");
+      return std::static_pointer_cast<torch::nn::Module>(DaeUNet(o).ptr());
+    });
+  });
+  registry.add(std::move(unet));
 }
 
 }  // namespace morphaeus

@@ -15,7 +15,7 @@ ReconstructionTrainer::ReconstructionTrainer(TrainerSetup setup)
   if (!canReconstruct(model())) {
     throw params().error(
         "the reconstruction trainer needs an autoencoder (ConvAutoEncoder, "
-        "DenseConvAutoEncoderBaur, VAE)");
+        "DenseConvAutoEncoderBaur, VAE, BetaVAE_H, UNet)");
   }
   const ConfigNode& loss = params().at("loss");
   if (loss.getString("class_name", "") == "VAELoss") {
@@ -43,33 +43,46 @@ ReconstructionTrainer::ReconstructionTrainer(TrainerSetup setup)
     spdlog::warn("{}: a VAE trained on a plain reconstruction loss (no KL term)", loss.path());
   }
   perceptual_ = perceptualLossFor(params(), device());
+  if (const ConfigNode* t = params().find("transformer"); t && t->isMap()) {
+    CoarseNoiseOptions o;
+    if (const ConfigNode* p = t->find("params"); p && p->isMap()) {
+      o.noise_std = p->getDouble("noise_std", o.noise_std);
+      o.noise_res = p->getInt("noise_res", o.noise_res);
+    }
+    noise_ = o;
+  }
 }
 
 std::pair<torch::Tensor, torch::Tensor> ReconstructionTrainer::reconstructionLoss(
-    const torch::Tensor& x, bool training) {
+    const torch::Tensor& input, const torch::Tensor& x, bool training) {
   if (beta_loss_) {
-    const BetaVaeOutput out = dynamic_cast<BetaVAEImpl&>(model()).forward(x);
+    const BetaVaeOutput out = dynamic_cast<BetaVAEImpl&>(model()).forward(input);
     if (training) ++train_steps_;
     return {out.reconstruction, betaVaeLoss(out.reconstruction, x, out.mu, out.logvar, *beta_loss_,
                                             std::max<int64_t>(train_steps_, 1))};
   }
   if (vae_loss_) {
-    const VaeOutput out = dynamic_cast<VAEImpl&>(model()).forward(x);
+    const VaeOutput out = dynamic_cast<VAEImpl&>(model()).forward(input);
     return {out.reconstruction, vaeLoss(out.reconstruction, x, out.mu, out.log_std, *vae_loss_)};
   }
-  const auto rec = reconstruct(model(), x);
+  const auto rec = reconstruct(model(), input);
   return {rec, criterion_(rec, x)};
 }
 
 NamedLosses ReconstructionTrainer::trainLosses(const torch::Tensor& x, int64_t) {
-  const auto [rec, loss] = reconstructionLoss(x, true);
+  torch::Tensor input = x;
+  if (noise_) {
+    torch::NoGradGuard no_grad;
+    input = addCoarseNoise(x, *noise_);
+  }
+  const auto [rec, loss] = reconstructionLoss(input, x, true);
   if (!perceptual_) return {{"loss", loss}};
   const auto pl = (*perceptual_)(rec, x);
   return {{"loss_total", loss + alfa_ * pl}, {"loss", loss.detach()}, {"loss_pl", pl.detach()}};
 }
 
 NamedLosses ReconstructionTrainer::validationLosses(const torch::Tensor& x) {
-  const auto [rec, loss] = reconstructionLoss(x, false);
+  const auto [rec, loss] = reconstructionLoss(x, x, false);
   return {{"loss", loss}, {"loss_mse", torch::mse_loss(rec, x)}};
 }
 

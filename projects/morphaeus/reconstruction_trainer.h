@@ -1,9 +1,10 @@
 // The plain reconstruction trainer (upstream projects/23_morphaeus/Trainer.py, PTrainer) of the
 // baselines AE-S, AE-D, VAE, beta-VAE and MorphAEus-woPLM: loss = the configured criterion of
 // reconstruction against input (L1/L2; VAELoss for the VAE, VAEHigLoss for the beta-VAE: they
-// also score the posterior) + alfa * the perceptual loss when alfa > 0. Validation (eval mode) uses
-// the same criterion -- upstream reads a validation key that is never set and crashes at its first
-// validation (METHOD.md section 7).
+// also score the posterior) + alfa * the perceptual loss when alfa > 0. With a `transformer`
+// (the DAE's GaussianNoise) the model sees noisy training images and reconstructs the clean ones.
+// Validation (eval mode) uses the same criterion -- upstream reads a validation key that is never
+// set and crashes at its first validation (METHOD.md section 7).
 #pragma once
 
 #include <memory>
@@ -13,6 +14,7 @@
 #include "core/losses/perceptual_loss.h"
 #include "core/losses/vae_loss.h"
 #include "core/trainer/trainer.h"
+#include "data/coarse_noise.h"
 
 namespace morphaeus {
 
@@ -27,7 +29,10 @@ class ReconstructionTrainer : public Trainer {
  private:
   // The reconstruction of one forward pass and its criterion value.
   // `training`: a training step (advances the beta-VAE's capacity schedule).
-  std::pair<torch::Tensor, torch::Tensor> reconstructionLoss(const torch::Tensor& x, bool training);
+  // input: what the model sees (the DAE's noisy images in training), x: the target.
+  std::pair<torch::Tensor, torch::Tensor> reconstructionLoss(const torch::Tensor& input,
+                                                             const torch::Tensor& x, bool training);
+  std::optional<CoarseNoiseOptions> noise_;
   std::optional<VaeLossOptions> vae_loss_;
   std::optional<BetaVaeLossOptions> beta_loss_;
   int64_t train_steps_ = 0;

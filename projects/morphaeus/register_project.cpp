@@ -32,6 +32,15 @@ Schema trainerParams() {
   p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
       .describe("upstream schedulers; default none");
   p.path("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
+  Schema noise;
+  noise.number("noise_std").atLeast(0).describe("default 0.2");
+  noise.integer("noise_res").atLeast(1).describe("default 16");
+  Schema transformer;
+  transformer.enumeration("module_name", {"transforms.gaussian_noise"}).require();
+  transformer.enumeration("class_name", {"GaussianNoise"}).require();
+  transformer.map("params", noise);
+  p.map("transformer", transformer)
+      .describe("training-input noise of the DAE (the reconstruction target stays clean)");
   return p;
 }
 

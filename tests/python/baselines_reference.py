@@ -2,11 +2,15 @@
 our tests: AE-S (ConvAutoEncoder, kernel 5, ConvTranspose decoder, upstream's LeakyReLU(True) =
 slope 1.0), AE-D (the same with the dense bottleneck), the VAE (Zimmerer et al.) with its loss
 computed by torch.distributions (upstream's sigma-exponentiated-twice included) and the beta-VAE
-(BetaVAE_H with the extra block, loss type B with the paper config's gamma 2, capacity 50).
+(BetaVAE_H with the extra block, loss type B with the paper config's gamma 2, capacity 50), and
+the DAE (U-Net, depth 4, wf 6, reflection padding, GroupNorm) whose training step sees the coarse
+noise drawn from torch's generator after torch.manual_seed(11) (normal noise, then two randint
+shifts), L1 against the clean images.
 
   baselines_reference.py make OUT_DIR   for each model OUT_DIR/<name>.pt: {'model_weights':
                                         state_dict, 'x', 'eval', 'train' (outputs), 'after_step':
-                                        the state_dict after one Adam step (lr 5e-4) on the L1
+                                        the state_dict after one Adam step (lr 5e-4; DAE: lr 1e-4,
+                                        amsgrad, weight decay 1e-5 as its config) on the L1
                                         loss in train mode (VAE: VAELoss, z sampled after
                                         torch.manual_seed(11)), 'grads' of that step, 'loss'}
 """
@@ -153,11 +157,66 @@ def beta_vae_loss(rec, x, mu, logvar, iteration=1, gamma=2.0, capacity=50.0):
     return F.mse_loss(rec, x) + gamma * 0.008 * (kld - c).abs()
 
 
+class WSConv(nn.Conv2d):
+    def forward(self, x):
+        w = self.weight - self.weight.mean(dim=(1, 2, 3), keepdim=True)
+        w = w / (w.reshape(w.shape[0], -1).std(dim=1).reshape(-1, 1, 1, 1) + 1e-5)
+        return F.conv2d(x, w, self.bias)
+
+
+def groups(c):
+    divisors = sorted(d for d in range(1, c + 1) if c % d == 0)
+    return divisors[len(divisors) // 2]
+
+
+def conv_block(i, o):
+    layers = []
+    for a in (i, o):
+        layers += [nn.ReflectionPad2d(1), WSConv(a, o, 3), nn.SiLU(), nn.GroupNorm(groups(o), o)]
+    holder = nn.Module()
+    holder.block = nn.Sequential(*layers)
+    return holder
+
+
+class UNet(nn.Module):
+    def __init__(self, depth=4, wf=6):
+        super().__init__()
+        ch = [2 ** (wf + i) for i in range(depth)]
+        self.down_path = nn.ModuleList([conv_block(i, o) for i, o in zip([1] + ch[:-1], ch)])
+        self.up_path = nn.ModuleList()
+        for i in reversed(range(depth - 1)):
+            up = nn.Module()
+            up.up = nn.ConvTranspose2d(ch[i + 1], ch[i], 2, stride=2)
+            up.conv_block = conv_block(ch[i + 1], ch[i])
+            self.up_path.append(up)
+        self.last = nn.Conv2d(ch[0], 1, 1)
+
+    def forward(self, x):
+        skips = []
+        for i, d in enumerate(self.down_path):
+            x = d.block(x)
+            skips.append(x)
+            if i + 1 < len(self.down_path):
+                x = F.avg_pool2d(x, 2)
+        for i, u in enumerate(self.up_path):
+            x = u.conv_block.block(torch.cat([u.up(x), skips[-i - 2]], 1))
+        return self.last(x)
+
+
+def coarse_noise(x, std=0.2, res=16):
+    """GaussianNoise of the DAE, the shifts drawn with torch (upstream: numpy)."""
+    ns = torch.normal(0.0, std, size=(x.shape[0], x.shape[1], res, res))
+    ry, rx = torch.randint(x.shape[2], (1,)).item(), torch.randint(x.shape[3], (1,)).item()
+    ns = F.interpolate(ns, size=x.shape[2:], mode="bilinear", align_corners=True)
+    ns = torch.roll(ns, shifts=[ry, rx], dims=[-2, -1])
+    return x + ns * (x.sum(dim=1, keepdim=True) > 0.01)
+
+
 def randomize(model, seed):
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for name, p in model.named_parameters():
-            if "batch" in name:
+            if "batch" in name or (isinstance(model, UNet) and p.dim() == 1 and name.endswith(".weight")):
                 p.copy_(torch.rand(p.shape, generator=g) * 0.6 + (0.7 if name.endswith("weight") else -0.3))
             else:
                 fan_in = p[0].numel() if p.dim() > 1 else 1
@@ -166,7 +225,7 @@ def randomize(model, seed):
 
 
 def make(out_dir):
-    for name, cls in (("ae-s", AES), ("ae-d", AED), ("vae", VAE), ("b-vae", BetaVAE)):
+    for name, cls in (("ae-s", AES), ("ae-d", AED), ("vae", VAE), ("b-vae", BetaVAE), ("dae", UNet)):
         torch.manual_seed(0)
         model = cls()
         randomize(model, 1)
@@ -181,7 +240,8 @@ def make(out_dir):
         with torch.no_grad():
             tr = first(model(x))
         model.load_state_dict(weights)  # undo the running-statistics update
-        opt = torch.optim.Adam(model.parameters(), lr=5e-4)
+        opt = (torch.optim.Adam(model.parameters(), lr=1e-4, weight_decay=1e-5, amsgrad=True) if cls is UNet
+               else torch.optim.Adam(model.parameters(), lr=5e-4))
         model.train()
         if cls is VAE:
             torch.manual_seed(11)
@@ -191,6 +251,9 @@ def make(out_dir):
             torch.manual_seed(11)
             rec, mu, logvar = model(x)
             loss = beta_vae_loss(rec, x, mu, logvar)
+        elif cls is UNet:
+            torch.manual_seed(11)
+            loss = F.l1_loss(model(coarse_noise(x)), x)
         else:
             loss = F.l1_loss(model(x), x)
         opt.zero_grad()
