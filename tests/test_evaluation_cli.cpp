@@ -34,7 +34,8 @@ std::map<std::string, double> scoresByPath(const std::string& csv, int fields_af
 }
 
 // The demo's configuration with a second task on the same data: max of the smoothed map, maps
-// saved, two images per example sheet, LPIPS with the weights in `lpips_dir`.
+// saved, two images per example sheet, LPIPS with the weights in `lpips_dir`, and a second
+// pathology dataset (the same images without masks: the same AUROC, no pixel metrics).
 std::string twoTaskConfig(const std::string& lpips_dir) {
   return readText(sourcePath("configs/demo.yaml")) +
          "  opacity_max:\n"
@@ -57,7 +58,8 @@ std::string twoTaskConfig(const std::string& lpips_dir) {
          "['../runs/demo-data/splits/normal_test.csv']}}\n"
          "        Opacity_synthetic:\n"
          "          data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}\n"
-         "          label_dir: {test: ['../runs/demo-data/splits/opacity_test_masks.csv']}\n";
+         "          label_dir: {test: ['../runs/demo-data/splits/opacity_test_masks.csv']}\n"
+         "        Opacity_again: {data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}}\n";
 }
 
 TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
@@ -91,7 +93,10 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
       "m = json.load(open(r + '/metrics.json'))\n"
       "assert m['score'] == 'max gauss_2 * |rec - x|'\n"
       "rows = list(csv.DictReader(open(r + '/scores.csv')))\n"
-      "assert len(rows) == 12, len(rows)\n"
+      "assert len(rows) == 18, len(rows)\n"
+      "a, b = m['datasets']['Opacity_synthetic'], m['datasets']['Opacity_again']\n"
+      "assert a['auroc'] == b['auroc'] and a['auprc'] == b['auprc'] and 'pixel_auroc' not in b\n"
+      "assert '| Opacity_again |' in open(r + '/table.md').read()\n"
       "lp = [float(x['lpips']) for x in rows if x['dataset'] == 'Opacity_synthetic']\n"
       "assert abs(np.mean(lp) - m['datasets']['Opacity_synthetic']['lpips_mean']) < 1e-12 and "
       "min(lp) > 0\n"
