@@ -111,7 +111,7 @@ int runReproduce(const ReproduceOptions& o) {
   ResultsTable table;
   int failed = 0, skipped = 0, ran = 0;
   for (const Method& m : methods) {
-    for (int k = 0; k < o.seeds && !stopRequested(); ++k) {
+    for (int k = 0; k < o.seeds; ++k) {
       const int64_t seed = m.base_seed + k;
       const fs::path run = fs::absolute(fs::path(o.output) / fs::path(m.file).stem() /
                                         ("seed-" + std::to_string(seed)));
@@ -122,6 +122,7 @@ int runReproduce(const ReproduceOptions& o) {
         ++skipped;
         continue;
       }
+      if (stopRequested()) continue;  // stopped: no new runs, but the table has every finished one
       std::vector<std::string> args = {"morphaeus",          "--config", m.file,      "--seed",
                                        std::to_string(seed), "--output", run.string()};
       if (fs::exists(run / "latest_model.pt")) {
