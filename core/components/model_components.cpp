@@ -30,15 +30,19 @@ void addAutoencoderParams(Schema& p) {
   p.boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
 }
 
-template <class Fn>
-std::shared_ptr<torch::nn::Module> guarded(const ConfigNode& params, Fn build) {
-  try {
-    return build();
-  } catch (const std::invalid_argument& e) {
-    throw params.error(e.what());
-  } catch (const c10::Error& e) {
-    throw params.error(e.what_without_backtrace());
-  }
+// A model factory from `build(params)` returning a module holder: option errors of the model
+// (std::invalid_argument, TORCH_CHECK) become ConfigErrors at the params node.
+template <class Build>
+ModelFactory modelFactory(Build build) {
+  return ModelFactory([build](const ConfigNode& params) -> std::shared_ptr<torch::nn::Module> {
+    try {
+      return build(params).ptr();
+    } catch (const std::invalid_argument& e) {
+      throw params.error(e.what());
+    } catch (const c10::Error& e) {
+      throw params.error(e.what_without_backtrace());
+    }
+  });
 }
 
 }  // namespace
@@ -97,11 +101,7 @@ void registerModels(Registry& registry) {
   morph.params.boolean("bidir").describe("bidirectional morphology loss, default true");
   morph.params.enumeration("warp", {"native", "grid_sample"})
       .describe("warp implementation: fused kernel (default) or F::grid_sample reference");
-  morph.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] {
-      return std::static_pointer_cast<torch::nn::Module>(MorphAEus(morphaeusOptions(p)).ptr());
-    });
-  });
+  morph.factory = modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusOptions(p)); });
   registry.add(std::move(morph));
 
   ComponentSpec ae;
@@ -109,12 +109,8 @@ void registerModels(Registry& registry) {
   ae.name = {"model_zoo.convolutional_autoencoders", "ConvAutoEncoder"};
   ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
   addAutoencoderParams(ae.params);
-  ae.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] {
-      return std::static_pointer_cast<torch::nn::Module>(
-          ConvAutoEncoder(autoencoderOptions(p)).ptr());
-    });
-  });
+  ae.factory =
+      modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderOptions(p)); });
   registry.add(std::move(ae));
 
   ComponentSpec dense;
@@ -123,12 +119,8 @@ void registerModels(Registry& registry) {
   dense.summary =
       "AE-D: convolutional autoencoder with a dense 128-d bottleneck (Baur et al. 2021)";
   addAutoencoderParams(dense.params);
-  dense.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] {
-      return std::static_pointer_cast<torch::nn::Module>(
-          DenseConvAutoEncoder(autoencoderOptions(p)).ptr());
-    });
-  });
+  dense.factory =
+      modelFactory([](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderOptions(p)); });
   registry.add(std::move(dense));
 
   ComponentSpec vae;
@@ -143,14 +135,12 @@ void registerModels(Registry& registry) {
       .describe("(channels, rows, cols)");
   vae.params.list("h_size", ValueType::Int).require().describe("channels per stride-2 block");
   vae.params.integer("z_dim").atLeast(1).require();
-  vae.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] {
-      VaeOptions o;
-      o.input_size = p.at("input_size").asIntList();
-      o.h_size = p.at("h_size").asIntList();
-      o.z_dim = p.getInt("z_dim", 256);
-      return std::static_pointer_cast<torch::nn::Module>(VAE(o).ptr());
-    });
+  vae.factory = modelFactory([](const ConfigNode& p) {
+    VaeOptions o;
+    o.input_size = p.at("input_size").asIntList();
+    o.h_size = p.at("h_size").asIntList();
+    o.z_dim = p.getInt("z_dim", 256);
+    return VAE(o);
   });
   registry.add(std::move(vae));
 
@@ -164,13 +154,11 @@ void registerModels(Registry& registry) {
   beta.params.integer("z_dim").atLeast(1).describe("latent size (default 32)");
   beta.params.boolean("additional_layer")
       .describe("the extra block for 128x128 inputs (default true; only true)");
-  beta.factory = ModelFactory([](const ConfigNode& p) {
-    if (!p.getBool("additional_layer", true))
+  beta.factory = modelFactory([](const ConfigNode& p) {
+    if (!p.getBool("additional_layer", true)) {
       throw p.error("additional_layer: only true (128x128 inputs) is implemented");
-    return guarded(p, [&] {
-      return std::static_pointer_cast<torch::nn::Module>(
-          BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1)).ptr());
-    });
+    }
+    return BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1));
   });
   registry.add(std::move(beta));
 
@@ -189,17 +177,15 @@ void registerModels(Registry& registry) {
   unet.params.enumeration("norm", {"group", "batch", "none"}).describe("default group");
   unet.params.enumeration("up_mode", {"upconv"})
       .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
-  unet.factory = ModelFactory([](const ConfigNode& p) {
-    return guarded(p, [&] {
-      DaeUNetOptions o;
-      o.in_channels = p.getInt("in_channels", 1);
-      o.n_classes = p.getInt("n_classes", 1);
-      o.depth = p.getInt("depth", 3);
-      o.wf = p.getInt("wf", 7);
-      o.padding = p.getBool("padding", false);
-      o.norm = p.getString("norm", "group");
-      return std::static_pointer_cast<torch::nn::Module>(DaeUNet(o).ptr());
-    });
+  unet.factory = modelFactory([](const ConfigNode& p) {
+    DaeUNetOptions o;
+    o.in_channels = p.getInt("in_channels", 1);
+    o.n_classes = p.getInt("n_classes", 1);
+    o.depth = p.getInt("depth", 3);
+    o.wf = p.getInt("wf", 7);
+    o.padding = p.getBool("padding", false);
+    o.norm = p.getString("norm", "group");
+    return DaeUNet(o);
   });
   registry.add(std::move(unet));
 }
