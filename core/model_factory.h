@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <stdexcept>
 
 #include "core/config/config_node.h"
 #include "models/autoencoder_options.h"
@@ -13,6 +14,21 @@
 namespace morphaeus {
 
 using ModelFactory = std::function<std::shared_ptr<torch::nn::Module>(const ConfigNode& params)>;
+
+// A model factory from `build(params)` returning a module holder: option errors of the model
+// (std::invalid_argument, TORCH_CHECK) become ConfigErrors at the params node.
+template <class Build>
+ModelFactory modelFactory(Build build) {
+  return ModelFactory([build](const ConfigNode& params) -> std::shared_ptr<torch::nn::Module> {
+    try {
+      return build(params).ptr();
+    } catch (const std::invalid_argument& e) {
+      throw params.error(e.what());
+    } catch (const c10::Error& e) {
+      throw params.error(e.what_without_backtrace());
+    }
+  });
+}
 
 // The model chosen by {module_name, class_name, params}; ConfigError when the pair has no factory
 // or an option is out of range.

@@ -6,22 +6,22 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/checkpoint/checkpoint.h"
-#include "core/model_factory.h"
-#include "core/evaluator/evaluator.h"
-#include "core/trainer/trainer.h"
 #include "core/data_factory.h"
+#include "core/evaluator/evaluator.h"
 #include "core/experiment.h"
 #include "core/logging.h"
+#include "core/model_factory.h"
 #include "core/plan.h"
 #include "core/registry.h"
 #include "core/run_directory.h"
 #include "core/runtime.h"
+#include "core/trainer/trainer.h"
 
 namespace morphaeus {
 
@@ -32,11 +32,27 @@ std::string weightsOf(const Experiment& ex) {
   return e && e->has("weights") ? e->at("weights").asString() : std::string();
 }
 
+// A run resumed into another folder starts from the old run's best checkpoint (copied, atomically),
+// so that the best weights survive when the resumed epochs do not improve on them.
+void carryBestCheckpoint(const std::string& weights, const std::string& run_dir) {
+  namespace fs = std::filesystem;
+  const fs::path from = fs::path(weights).parent_path() / "best_model.pt";
+  const fs::path to = fs::path(run_dir) / "best_model.pt";
+  std::error_code ec;
+  if (!fs::exists(from) || fs::exists(to) ||
+      fs::equivalent(from.parent_path(), to.parent_path(), ec))
+    return;
+  std::ifstream in(from, std::ios::binary);
+  writeFileAtomic(to.string(), [&](std::ostream& out) { out << in.rdbuf(); });
+  spdlog::info("copied the resumed run's best checkpoint {} to {}", from.string(), to.string());
+}
+
 // Trains with the configured trainer; returns the best checkpoint's path.
-std::string trainModel(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
-                       std::shared_ptr<torch::nn::Module> model) {
+std::string trainModel(const Experiment& ex, const std::string& run_dir,
+                       const torch::Device& device, std::shared_ptr<torch::nn::Module> model) {
   const ConfigNode& trainer = ex.config.at("trainer");
-  const auto& factory = Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer);
+  const auto& factory =
+      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer);
   TrainerSetup setup;
   setup.run_dir = run_dir;
   setup.device = device;
@@ -47,13 +63,19 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir, const t
     setup.resume = readCheckpoint(weights);
     loadStateDict(*model, setup.resume->model_weights, weights);
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
+    carryBestCheckpoint(weights, run_dir);
   }
   const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
   setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
   std::unique_ptr<Trainer> t = factory(std::move(setup));
   const TrainResult r = t->train();
-  spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}", r.last_epoch + 1,
-               r.early_stopped ? " (early stopping)" : "", r.best_val, r.best_checkpoint);
+  spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}",
+               r.last_epoch + 1, r.early_stopped ? " (early stopping)" : "", r.best_val,
+               r.best_checkpoint);
+  if (!std::filesystem::exists(r.best_checkpoint)) {  // resumed without the old best checkpoint
+    spdlog::warn("no best checkpoint in the run directory; evaluating {}", r.latest_checkpoint);
+    return r.latest_checkpoint;
+  }
   return r.best_checkpoint;
 }
 
@@ -65,11 +87,13 @@ void storeThreshold(const std::string& metrics_json, const std::string& checkpoi
   const auto metrics = nlohmann::json::parse(in, nullptr, false);
   if (metrics.is_discarded() || !metrics.contains("threshold")) return;
   Checkpoint c = readCheckpoint(checkpoint);
-  c.extra.erase(std::remove_if(c.extra.begin(), c.extra.end(), [](const auto& kv) { return kv.first == "threshold"; }),
+  c.extra.erase(std::remove_if(c.extra.begin(), c.extra.end(),
+                               [](const auto& kv) { return kv.first == "threshold"; }),
                 c.extra.end());
   c.extra.emplace_back("threshold", metrics["threshold"]["value"].get<double>());
   writeCheckpoint(checkpoint, c);
-  spdlog::info("stored the threshold {:.6f} in {}", metrics["threshold"]["value"].get<double>(), checkpoint);
+  spdlog::info("stored the threshold {:.6f} in {}", metrics["threshold"]["value"].get<double>(),
+               checkpoint);
 }
 
 void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
@@ -78,7 +102,8 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
   const DataContext ctx = dataContext(ex.config);
   std::shared_ptr<BatchLoader> validation;
-  if (const ConfigNode* trainer = ex.config.find("trainer"); trainer && trainer->has("data_loader")) {
+  if (const ConfigNode* trainer = ex.config.find("trainer");
+      trainer && trainer->has("data_loader")) {
     try {
       validation = buildTrainingData(trainer->at("data_loader"), ctx).val;
     } catch (const std::exception& e) {
@@ -86,7 +111,8 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     }
   }
   for (const auto& [name, task] : tasks->entries()) {
-    const auto& factory = Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, task);
+    const auto& factory =
+        Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, task);
     EvaluationSetup setup;
     setup.task = name;
     setup.config = task;
@@ -152,7 +178,8 @@ int runExperiment(const RunOptions& options) {
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
-    weights = trained = trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
+    weights = trained =
+        trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }

@@ -3,11 +3,13 @@
 #include <functional>
 #include <stdexcept>
 
+#include "models/aae.h"
 #include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
 #include "models/dae_unet.h"
 #include "models/dense_conv_autoencoder.h"
 #include "models/morphaeus.h"
+#include "models/soft_intro_vae.h"
 #include "models/vae.h"
 
 namespace morphaeus {
@@ -29,6 +31,11 @@ std::function<torch::Tensor(const torch::Tensor&)> reconstructorOf(torch::nn::Mo
     return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
   if (auto* m = dynamic_cast<DaeUNetImpl*>(&model))
     return [m](const torch::Tensor& x) { return m->forward(x); };
+  if (auto* m = dynamic_cast<AAEImpl*>(&model))
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  if (auto* m = dynamic_cast<SoftIntroVAEImpl*>(&model)) {
+    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+  }
   return {};
 }
 

@@ -4,8 +4,18 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace morphaeus::test {
+
+void loadReferenceWeights(torch::nn::Module& model, const StateDict& weights,
+                          const std::string& file) {
+  std::set<std::string> ours, theirs;
+  for (const auto& [n, v] : stateDict(model)) ours.insert(n);
+  for (const auto& [n, v] : weights) theirs.insert(n);
+  EXPECT_EQ(ours, theirs);
+  loadStateDict(model, weights, file);
+}
 
 void expectAdamStepMatches(const torch::nn::Module& model, const StateDict& after,
                            const StateDict& grads, double lr, double weight_decay,

@@ -1,10 +1,11 @@
 // One optimisation step against a PyTorch reference: gradients to float rounding, and the
 // weights after Adam's first step to 1e-5 wherever the reference gradient is well above Adam's
 // eps (|g| >= 1e-7) and 100x above the tensor's largest gradient discrepancy. Adam's first step
-// moves each weight by about lr * g / (|g| + eps), so where g is at rounding-noise level (e.g. a conv bias right before a train-mode BatchNorm, whose
-// gradient is zero in real arithmetic) both programs move it by an arbitrary amount below lr;
-// there the bound lr is checked. Exact zero gradients (dead ReLUs) must leave the weight where it
-// was, within 1e-5 of the reference. Buffers (BatchNorm statistics) must agree to 1e-5.
+// moves each weight by about lr * g / (|g| + eps), so where g is at rounding-noise level (e.g. a
+// conv bias right before a train-mode BatchNorm, whose gradient is zero in real arithmetic) both
+// programs move it by an arbitrary amount below lr; there the bound lr is checked. Exact zero
+// gradients (dead ReLUs) must leave the weight where it was, within 1e-5 of the reference. Buffers
+// (BatchNorm statistics) must agree to 1e-5.
 #pragma once
 
 #include <torch/torch.h>
@@ -12,6 +13,11 @@
 #include "core/checkpoint/state_dict.h"
 
 namespace morphaeus::test {
+
+// Loads `weights` (a reference's state_dict read from `file`) into `model` after checking that
+// both have the same tensor names (upstream's); the load itself is strict (shapes).
+void loadReferenceWeights(torch::nn::Module& model, const StateDict& weights,
+                          const std::string& file);
 
 // With weight decay, Adam's effective gradient is g + weight_decay * w (w: the weights before the
 // step, `before`); the classification above uses it.

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
   const std::string d = makeTempDir("reproduce");
   fs::create_directories(d + "/configs");
-  for (const char* m : {"ae-s", "ae-d", "vae", "b-vae", "dae", "baseline", "morphaeus"}) {
+  for (const char* m : {"ae-s", "ae-d", "vae", "b-vae", "aae", "si-vae", "dae", "baseline", "morphaeus"}) {
     fs::copy_file(sourcePath(std::string("configs/") + m + ".yaml"), d + "/configs/" + m + ".yaml");
   }
   // tinyDemoArgs' --device and --set flags, as reproduce options for every run.
@@ -23,12 +23,12 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
                             "' reproduce --synthetic --seeds 2 --epochs 1" + tinyDemoArgs(16, 6, 8);
   CommandResult first = runCommand(sweep);
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  EXPECT_NE(first.err.find("14 run(s) done, 0 skipped"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find("18 run(s) done, 0 skipped"), std::string::npos) << first.err;
   const std::string out = d + "/runs/reproduce";
   for (const char* f : {"table.md", "table.csv", "table.tex", "auroc.png"})
     EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
   const std::string md = readText(out + "/table.md");
-  for (const char* m : {"| AE-S |", "| AE-D |", "| VAE |", "| beta-VAE |", "| DAE |",
+  for (const char* m : {"| AE-S |", "| AE-D |", "| VAE |", "| beta-VAE |", "| AAE |", "| SI-VAE |", "| DAE |",
                         "| MorphAEus-woPLM |", "| MorphAEus |"}) {
     EXPECT_NE(md.find(m), std::string::npos) << md;
   }
@@ -41,7 +41,8 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
       out +
       "'\n"
       "rows = {r['method']: r for r in csv.DictReader(open(out + '/table.csv'))}\n"
-      "names = {'ae-s': 'AE-S', 'ae-d': 'AE-D', 'vae': 'VAE', 'b-vae': 'beta-VAE', 'dae': 'DAE',\n"
+      "names = {'ae-s': 'AE-S', 'ae-d': 'AE-D', 'vae': 'VAE', 'b-vae': 'beta-VAE', 'aae': 'AAE',\n"
+      "         'si-vae': 'SI-VAE', 'dae': 'DAE',\n"
       "         'baseline': 'MorphAEus-woPLM', 'morphaeus': 'MorphAEus'}\n"
       "assert set(rows) == set(names.values()), rows.keys()\n"
       "for stem, name in names.items():\n"
@@ -63,11 +64,11 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
   // Again: nothing to run. Without one run's marker: that run resumes from its checkpoint.
   CommandResult second = runCommand(sweep);
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  EXPECT_NE(second.err.find("0 run(s) done, 14 skipped"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("0 run(s) done, 18 skipped"), std::string::npos) << second.err;
   fs::remove(out + "/ae-d/seed-2110/reproduce.json");
   CommandResult third = runCommand(sweep);
   ASSERT_EQ(third.exit_code, 0) << third.err;
-  EXPECT_NE(third.err.find("1 run(s) done, 13 skipped"), std::string::npos) << third.err;
+  EXPECT_NE(third.err.find("1 run(s) done, 17 skipped"), std::string::npos) << third.err;
   EXPECT_NE(third.err.find("AE-D seed 2110: resuming from"), std::string::npos) << third.err;
 }
 

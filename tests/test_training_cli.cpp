@@ -142,5 +142,29 @@ TEST(TrainingCli, PerceptualLossWithoutWeightsSaysWhereToPutThem) {
   EXPECT_NE(r.err.find("alfa: 0"), std::string::npos) << r.err;
 }
 
+// The multi-optimiser trainers (AAE: four Adam states, SI-VAE: two) save every optimiser under
+// upstream's key and resume from them: one epoch + resume = two epochs straight, bit for bit.
+TEST(TrainingCli, AdversarialTrainersResumeEveryOptimiser) {
+  for (const std::string method : {"aae", "si-vae"}) {
+    const std::string d = makeTempDir("resume_" + method);
+    fs::create_directories(d + "/configs");  // its data goes to <d>/runs/demo-data
+    fs::copy_file(sourcePath("configs/" + method + ".yaml"), d + "/configs/" + method + ".yaml");
+    const std::string args = " --config configs/" + method + ".yaml" + tinyDemoArgs(16, 4, 8) +
+                             " --set trainer.params.nr_epochs=2 --deterministic";
+    ASSERT_EQ(runIn(d, "--output a" + args).exit_code, 0);
+    ASSERT_EQ(runIn(d, "--output b" + args + " --set trainer.params.nr_epochs=1").exit_code, 0);
+    CommandResult resumed = runIn(d, "--output b2 --resume b/latest_model.pt" + args);
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+    EXPECT_NE(resumed.err.find("resuming at epoch 1"), std::string::npos) << resumed.err;
+    expectSameWeights(d + "/a/latest_model.pt", d + "/b2/latest_model.pt");
+    const std::string keys = method == "aae" ? "optimizer_E_weights optimizer_G_weights optimizer_ZD_weights optimizer_D_weights"
+                                             : "optimizer_e_weights optimizer_d_weights";
+    auto py = runCommand("/usr/bin/python3 -c \"import sys, torch; c = torch.load(sys.argv[1]); "
+                         "missing = [k for k in sys.argv[2].split() if not c[k]['state']]; "
+                         "sys.exit(' '.join(missing) or None)\" " + d + "/a/latest_model.pt '" + keys + "'");
+    EXPECT_EQ(py.exit_code, 0) << method << ": " << py.err;
+  }
+}
+
 }  // namespace
 }  // namespace morphaeus::test

@@ -9,5 +9,6 @@ void registerConfigurators(Registry& registry);
 void registerDataComponents(Registry& registry);
 void registerLosses(Registry& registry);
 void registerModels(Registry& registry);
+void registerGenerativeModels(Registry& registry);
 
 }  // namespace morphaeus

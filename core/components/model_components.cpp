@@ -30,21 +30,6 @@ void addAutoencoderParams(Schema& p) {
   p.boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
 }
 
-// A model factory from `build(params)` returning a module holder: option errors of the model
-// (std::invalid_argument, TORCH_CHECK) become ConfigErrors at the params node.
-template <class Build>
-ModelFactory modelFactory(Build build) {
-  return ModelFactory([build](const ConfigNode& params) -> std::shared_ptr<torch::nn::Module> {
-    try {
-      return build(params).ptr();
-    } catch (const std::invalid_argument& e) {
-      throw params.error(e.what());
-    } catch (const c10::Error& e) {
-      throw params.error(e.what_without_backtrace());
-    }
-  });
-}
-
 }  // namespace
 
 AutoencoderOptions autoencoderOptions(const ConfigNode& p) {

@@ -17,6 +17,7 @@ void registerCoreComponents(Registry& registry) {
   registerDataComponents(registry);
   registerLosses(registry);
   registerModels(registry);
+  registerGenerativeModels(registry);
 }
 
 }  // namespace morphaeus

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <mutex>
 
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/registry.h"
@@ -18,7 +19,7 @@
 namespace morphaeus {
 namespace {
 
-AdamOptions adamOptions(const ConfigNode& params) {
+AdamOptions adamOptionsOf(const ConfigNode& params) {
   AdamOptions o;
   const ConfigNode& opt = params.at("optimizer_params");
   o.lr = opt.getDouble("lr", o.lr);
@@ -29,7 +30,8 @@ AdamOptions adamOptions(const ConfigNode& params) {
     o.beta1 = opt.at("betas").items()[0].asDouble();
     o.beta2 = opt.at("betas").items()[1].asDouble();
   }
-  if (params.getString("lr_scheduler", "none") == "cosine") {  // upstream switches Adam settings too
+  if (params.getString("lr_scheduler", "none") ==
+      "cosine") {  // upstream switches Adam settings too
     o.amsgrad = true;
     o.weight_decay = 1e-5;
   }
@@ -45,41 +47,93 @@ const c10::IValue* extra(const Checkpoint& c, const std::string& key) {
 std::string describe(const NamedLosses& losses, const std::vector<double>& sums, int64_t images) {
   std::string out;
   for (std::size_t i = 0; i < losses.size(); ++i) {
-    out += fmt::format("{}{} {:.5f}", i ? " " : "", losses[i].first, images ? sums[i] / images : 0.0);
+    out +=
+        fmt::format("{}{} {:.5f}", i ? " " : "", losses[i].first, images ? sums[i] / images : 0.0);
   }
   return out;
+}
+
+// torch's default CPU generator (torch.get_rng_state() layout): the random draws of the stochastic
+// trainers (VAE sampling, adversarial noise) continue on resume exactly as without interruption.
+torch::Tensor cpuGeneratorState() {
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  return gen.get_state();
+}
+
+void restoreCpuGenerator(const c10::IValue* state) {
+  if (state == nullptr || !state->isTensor()) return;
+  auto gen = at::detail::getDefaultCPUGenerator();
+  std::lock_guard<std::mutex> lock(gen.mutex());
+  try {
+    gen.set_state(state->toTensor());
+  } catch (const c10::Error& e) {
+    throw CheckpointError("resume checkpoint",
+                          std::string("torch_rng_state: ") + e.what_without_backtrace());
+  }
 }
 
 }  // namespace
 
 Trainer::Trainer(TrainerSetup setup) : setup_(std::move(setup)) {
-  criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss, setup_.params.at("loss"))();
-  optimizer_ = std::make_unique<Adam>(setup_.model->parameters(), adamOptions(setup_.params));
+  criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss,
+                                                              setup_.params.at("loss"))();
+  setOptimizers({{"optimizer_weights", setup_.model->parameters()}}, adamOptions());
   if (setup_.resume) {
     const Checkpoint& r = *setup_.resume;
-    if (!r.optimizer_weights.isNone()) optimizer_->loadStateDict(r.optimizer_weights, "resume checkpoint");
     if (auto v = extra(r, "best_val"); v && v->isDouble()) best_val_ = v->toDouble();
     if (auto v = extra(r, "best_epoch"); v && v->isInt()) best_epoch_ = v->toInt();
-    if (auto v = extra(r, "early_stop_counter"); v && v->isInt()) early_counter_ = static_cast<int>(v->toInt());
+    if (auto v = extra(r, "early_stop_counter"); v && v->isInt())
+      early_counter_ = static_cast<int>(v->toInt());
     if (auto v = extra(r, "early_stop_best"); v && v->isDouble()) early_best_ = v->toDouble();
   }
+}
+
+AdamOptions Trainer::adamOptions() const {
+  return adamOptionsOf(setup_.params);
+}
+
+void Trainer::setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
+                            const AdamOptions& options) {
+  optimizers_.clear();
+  for (auto& [key, params] : groups) {
+    auto adam = std::make_unique<Adam>(std::move(params), options);
+    if (setup_.resume) {
+      const Checkpoint& r = *setup_.resume;
+      const c10::IValue* state = key == "optimizer_weights" ? &r.optimizer_weights : extra(r, key);
+      if (state && !state->isNone()) adam->loadStateDict(*state, "resume checkpoint " + key);
+    }
+    optimizers_.emplace_back(key, std::move(adam));
+  }
+}
+
+void Trainer::setLearningRate(double lr) {
+  for (auto& [key, adam] : optimizers_) adam->setLr(lr);
 }
 
 Checkpoint Trainer::snapshot(int64_t epoch, int64_t next_step) const {
   Checkpoint c;
   c.model_weights = stateDict(*setup_.model);
-  c.optimizer_weights = optimizer_->stateDict();
+  for (const auto& [key, adam] : optimizers_) {
+    if (key == "optimizer_weights")
+      c.optimizer_weights = adam->stateDict();
+    else
+      c.extra.emplace_back(key, adam->stateDict());
+  }
   c.epoch = epoch;
-  c.extra = {{"next_step", next_step},
-             {"best_val", best_val_},
-             {"best_epoch", best_epoch_},
-             {"early_stop_counter", static_cast<int64_t>(early_counter_)},
-             {"early_stop_best", early_best_ ? c10::IValue(*early_best_) : c10::IValue()}};
+  c.extra.insert(c.extra.end(),
+                 {{"next_step", next_step},
+                  {"best_val", best_val_},
+                  {"best_epoch", best_epoch_},
+                  {"early_stop_counter", static_cast<int64_t>(early_counter_)},
+                  {"early_stop_best", early_best_ ? c10::IValue(*early_best_) : c10::IValue()},
+                  {"torch_rng_state", cpuGeneratorState()}});
   return c;
 }
 
 void Trainer::save(const std::string& name, int64_t epoch, int64_t next_step) const {
-  writeCheckpoint((std::filesystem::path(setup_.run_dir) / name).string(), snapshot(epoch, next_step));
+  writeCheckpoint((std::filesystem::path(setup_.run_dir) / name).string(),
+                  snapshot(epoch, next_step));
 }
 
 nlohmann::json Trainer::validate() {
@@ -97,45 +151,67 @@ nlohmann::json Trainer::validate() {
       for (const auto& [n, t] : losses) names.push_back(n);
       sums.assign(losses.size(), 0.0);
     }
-    for (std::size_t i = 0; i < losses.size(); ++i) sums[i] += losses[i].second.item<double>() * x.size(0);
+    for (std::size_t i = 0; i < losses.size(); ++i)
+      sums[i] += losses[i].second.item<double>() * x.size(0);
     images += x.size(0);
   }
   setup_.model->train();
   nlohmann::json out = nlohmann::json::object();
-  for (std::size_t i = 0; i < names.size(); ++i) out["val_" + names[i]] = images ? sums[i] / images : 0.0;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out["val_" + names[i]] = images ? sums[i] / images : 0.0;
   return out;
 }
 
-NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no) {
-  const NamedLosses losses = trainLosses(x, epoch);
-  const double total = losses.front().second.item<double>();
-  if (!std::isfinite(total)) {
+NamedLosses Trainer::trainLosses(const torch::Tensor&, int64_t) {
+  throw std::logic_error("a trainer must implement trainLosses() or optimize()");
+}
+
+void Trainer::requireFinite(const NamedLosses& losses) const {
+  for (const auto& [name, value] : losses) {
+    const double v = value.item<double>();
+    if (std::isfinite(v)) continue;
     const std::string latest = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
     throw TrainingStopped(fmt::format(
-        "non-finite loss ({}) at epoch {} step {}; training stopped, {}", total, epoch, step_no,
-        std::filesystem::exists(latest) ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
-                                        : std::string("no checkpoint had been written yet")));
+        "non-finite {} ({}) at epoch {} step {}; training stopped, {}", name, v, epoch_, step_no_,
+        std::filesystem::exists(latest)
+            ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
+            : std::string("no checkpoint had been written yet")));
   }
-  optimizer_->zeroGrad();
+}
+
+NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
+  const NamedLosses losses = trainLosses(x, epoch);
+  requireFinite({losses.front()});
+  optimizer().zeroGrad();
   losses.front().second.backward();
-  optimizer_->step();
+  optimizer().step();
   return losses;
+}
+
+NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no) {
+  epoch_ = epoch;
+  step_no_ = step_no;
+  return optimize(x, epoch);
 }
 
 TrainResult Trainer::train() {
   const int64_t epochs = params().getInt("nr_epochs", 1);
   const int64_t val_interval = params().getInt("val_interval", 1);
-  EarlyStopping early(static_cast<int>(params().getInt("patience", 25)), params().getDouble("min_delta", 1e-8));
+  EarlyStopping early(static_cast<int>(params().getInt("patience", 25)),
+                      params().getDouble("min_delta", 1e-8));
   early.restore(early_best_, early_counter_);
-  LrSchedule schedule(params().getString("lr_scheduler", "none"), optimizer_->lr());
+  const std::string schedule_kind = params().getString("lr_scheduler", "none");
+  LrSchedule schedule(schedule_kind, optimizer().lr());
 
   int64_t start_epoch = 0, skip_steps = 0;
   if (setup_.resume) {
     const auto next = extra(*setup_.resume, "next_step");
     skip_steps = next && next->isInt() ? next->toInt() : 0;
     start_epoch = setup_.resume->epoch + 1;
-    spdlog::info("resuming at epoch {}{}", start_epoch, skip_steps ? fmt::format(", step {}", skip_steps + 1) : "");
+    spdlog::info("resuming at epoch {}{}", start_epoch,
+                 skip_steps ? fmt::format(", step {}", skip_steps + 1) : "");
   }
+  if (setup_.resume) restoreCpuGenerator(extra(*setup_.resume, "torch_rng_state"));
   MetricsLog metrics(setup_.run_dir);
   metrics.loadUntil(start_epoch);
   installStopHandlers();
@@ -162,23 +238,29 @@ TrainResult Trainer::train() {
         for (const auto& [n, t] : losses) names.push_back(n);
         sums.assign(losses.size(), 0.0);
       }
-      for (std::size_t i = 0; i < losses.size(); ++i) sums[i] += losses[i].second.item<double>() * x.size(0);
+      for (std::size_t i = 0; i < losses.size(); ++i)
+        sums[i] += losses[i].second.item<double>() * x.size(0);
       images += x.size(0);
       progress.step(step, x.size(0), describe(losses, sums, images));
       if (stopRequested()) {
         progress.endEpoch();
         save("latest_model.pt", epoch - 1, step);
-        throw TrainingStopped(fmt::format("stopped by signal {} at epoch {} step {}; wrote {} (resume with --resume)",
-                                          stopSignal(), epoch, step, result.latest_checkpoint));
+        throw TrainingStopped(
+            fmt::format("stopped by signal {} at epoch {} step {}; wrote {} (resume with --resume)",
+                        stopSignal(), epoch, step, result.latest_checkpoint));
       }
     }
     skip_steps = 0;
     progress.endEpoch();
 
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    nlohmann::json row = {{"epoch", epoch}, {"lr", optimizer_->lr()}, {"time_s", secs},
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::json row = {{"epoch", epoch},
+                          {"lr", optimizer().lr()},
+                          {"time_s", secs},
                           {"images_per_s", images / std::max(secs, 1e-9)}};
-    for (std::size_t i = 0; i < names.size(); ++i) row["train_" + names[i]] = images ? sums[i] / images : 0.0;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      row["train_" + names[i]] = images ? sums[i] / images : 0.0;
     row.update(epochValues());
     bool stop = false;
     if ((epoch + 1) % val_interval == 0 || epoch + 1 == epochs) {
@@ -192,7 +274,7 @@ TrainResult Trainer::train() {
       stop = early.update(val);
       early_counter_ = early.counter();
       early_best_ = early.best();
-      optimizer_->setLr(schedule.next(epoch, val));
+      if (schedule_kind != "none") setLearningRate(schedule.next(epoch, val));
     }
     save("latest_model.pt", epoch, 0);
     metrics.append(row);

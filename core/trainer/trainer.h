@@ -2,11 +2,12 @@
 // every `val_interval` epochs, `latest_model.pt` after every epoch and `best_model.pt` on
 // validation improvement (PyTorch format, written atomically), early stopping, learning-rate
 // schedules, metrics.jsonl/.csv, progress, resume (also from the middle of an epoch), SIGINT/
-// SIGTERM and non-finite losses. A project's trainer supplies the losses.
+// SIGTERM and non-finite losses. A project's trainer supplies the losses -- or, for adversarial
+// and introspective trainers with several optimisers, the whole optimisation step.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -35,8 +36,8 @@ struct TrainerSetup {
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   TrainingData data;
-  ConfigNode params;                  // trainer.params
-  std::optional<Checkpoint> resume;   // continue from this checkpoint (weights already loaded)
+  ConfigNode params;                 // trainer.params
+  std::optional<Checkpoint> resume;  // continue from this checkpoint (weights already loaded)
 };
 
 struct TrainResult {
@@ -61,13 +62,30 @@ class Trainer {
 
  protected:
   // The batch's losses; the first entry is the loss to minimise, all are logged (per-image mean).
-  virtual NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) = 0;
+  // Trainers that override optimize() need not implement it.
+  virtual NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch);
+  // The whole optimisation step of a batch; the default minimises trainLosses()'s first entry
+  // with the one optimiser. Returns the losses to log; throws through requireFinite().
+  virtual NamedLosses optimize(const torch::Tensor& images, int64_t epoch);
   // Validation losses of a batch (model in eval mode, no autograd). The entry named "loss"
   // decides the best checkpoint and early stopping.
   virtual NamedLosses validationLosses(const torch::Tensor& images) = 0;
   // Epoch-level values to log (e.g. a loss weight's schedule).
   virtual void startEpoch(int64_t epoch) {}
   virtual nlohmann::json epochValues() const { return nlohmann::json::object(); }
+
+  // Throws TrainingStopped (naming epoch, step and the last good checkpoint) unless every loss
+  // is finite.
+  void requireFinite(const NamedLosses& losses) const;
+
+  // Optimisers: by default one Adam over all parameters, saved as 'optimizer_weights'. A trainer
+  // with several replaces them (in its constructor) by named groups, each saved under its key;
+  // their state is restored from the resume checkpoint by the same keys.
+  AdamOptions adamOptions() const;
+  void setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
+                     const AdamOptions& options);
+  Adam& optimizer(std::size_t i = 0) { return *optimizers_.at(i).second; }
+  void setLearningRate(double lr);  // of every optimiser
 
   torch::nn::Module& model() { return *setup_.model; }
   const ConfigNode& params() const { return setup_.params; }
@@ -80,7 +98,8 @@ class Trainer {
   nlohmann::json validate();
 
   TrainerSetup setup_;
-  std::unique_ptr<Adam> optimizer_;
+  std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
+  int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)
   int64_t best_epoch_ = -1;
   double best_val_ = std::numeric_limits<double>::infinity();
   int early_counter_ = 0;

@@ -1,9 +1,11 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
 #include "core/registry.h"
+#include "projects/morphaeus/aae_trainer.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"
 #include "projects/morphaeus/reconstruction_trainer.h"
+#include "projects/morphaeus/soft_intro_trainer.h"
 
 namespace morphaeus {
 namespace {
@@ -44,30 +46,44 @@ Schema trainerParams() {
   return p;
 }
 
-void registerProject(Registry& registry) {
-  ComponentSpec trainer;
-  trainer.kind = ComponentKind::Trainer;
-  trainer.name = {"projects.23_morphaeus.MorphTrainer", "PTrainer"};
-  trainer.aliases = {{"projects.morphaeus.MorphTrainer", "PTrainer"}};
-  trainer.summary =
-      "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11";
-  trainer.params = trainerParams();
-  trainer.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
-    return std::make_unique<MorphTrainer>(std::move(setup));
-  });
-  registry.add(std::move(trainer));
+Schema softIntroParams() {
+  Schema p = trainerParams();
+  p.number("beta_rec").atLeast(0).describe("reconstruction weight (default 1)");
+  p.number("beta_kl").atLeast(0).describe("KL weight of real images (default 1)");
+  p.number("beta_neg").atLeast(0).describe("KL weight of generated images (default 256)");
+  p.number("gamma_r").atLeast(0).describe("weight of the decoder's cycle terms (default 1e-8)");
+  return p;
+}
 
-  ComponentSpec plain;
-  plain.kind = ComponentKind::Trainer;
-  plain.name = {"projects.23_morphaeus.Trainer", "PTrainer"};
-  plain.aliases = {{"projects.morphaeus.Trainer", "PTrainer"}};
-  plain.summary =
-      "autoencoder baselines: the configured loss (L1/L2) of reconstruction against input";
-  plain.params = trainerParams();
-  plain.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
-    return std::make_unique<ReconstructionTrainer>(std::move(setup));
+template <class T>
+ComponentSpec trainerSpec(std::string module, std::string summary, Schema params) {
+  ComponentSpec spec;
+  spec.kind = ComponentKind::Trainer;
+  spec.name = {"projects.23_morphaeus." + module, "PTrainer"};
+  spec.aliases = {{"projects.morphaeus." + module, "PTrainer"}};
+  spec.summary = std::move(summary);
+  spec.params = std::move(params);
+  spec.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
+    return std::make_unique<T>(std::move(setup));
   });
-  registry.add(std::move(plain));
+  return spec;
+}
+
+void registerProject(Registry& registry) {
+  registry.add(trainerSpec<MorphTrainer>(
+      "MorphTrainer",
+      "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11",
+      trainerParams()));
+  registry.add(trainerSpec<ReconstructionTrainer>(
+      "Trainer",
+      "autoencoder baselines: the configured loss (L1/L2) of reconstruction against input",
+      trainerParams()));
+  registry.add(trainerSpec<AaeTrainer>(
+      "AAETrainer", "AAE (GPND): D, G, ZD and E+G Adam steps per batch, lr / 4 every 90 epochs",
+      trainerParams()));
+  registry.add(trainerSpec<SoftIntroTrainer>(
+      "SIVAETrainer", "Soft-Intro VAE: encoder and decoder steps with their own Adam optimisers",
+      softIntroParams()));
 
   ComponentSpec evaluator;
   evaluator.kind = ComponentKind::Evaluator;

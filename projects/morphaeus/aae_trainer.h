@@ -1,0 +1,34 @@
+// The AAE trainer of GPND (upstream projects/23_morphaeus/AAETrainer.py, PTrainer): four Adam
+// optimisers with betas (0.5, 0.999) (unless optimizer_params.betas says otherwise) -- for D, G,
+// ZD and E+G -- and per batch, in upstream's order and with upstream's random draws:
+//   1. D:   BCE(D(x), 1) + BCE(D(G(z).detach()), 0),             z ~ N(0, 1)
+//   2. G:   BCE(D(G(z)), 1),                                     a new z
+//   3. ZD:  2 * (BCE(ZD(z), 1) + BCE(ZD(E(x).detach()), 0)),     a new z
+//   4. E+G: BCE(ZD(E(x)), 1) + 2 * BCE(G(E(x)), x).
+// Every learning rate is divided by 4 at the start of every 90th epoch (epoch 89, 179, ...).
+// Validation: 2 * BCE of the eval-mode reconstruction ("loss") and its MSE. Checkpoints keep
+// the four optimiser states under upstream's keys (optimizer_E_weights = the E+G optimiser,
+// optimizer_G_weights, optimizer_ZD_weights, optimizer_D_weights).
+#pragma once
+
+#include "core/trainer/trainer.h"
+#include "models/aae.h"
+
+namespace morphaeus {
+
+class AaeTrainer : public Trainer {
+ public:
+  explicit AaeTrainer(TrainerSetup setup);
+
+ protected:
+  NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;
+  NamedLosses validationLosses(const torch::Tensor& images) override;
+  void startEpoch(int64_t epoch) override;
+
+ private:
+  torch::Tensor noise(int64_t batch) const;  // z ~ N(0, 1) as upstream draws it (on the CPU)
+  AAEImpl& aae_;
+  double base_lr_;
+};
+
+}  // namespace morphaeus

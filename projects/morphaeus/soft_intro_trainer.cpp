@@ -1,0 +1,129 @@
+#include "projects/morphaeus/soft_intro_trainer.h"
+
+namespace morphaeus {
+namespace {
+
+enum Slot { kEncoder = 0, kDecoder = 1 };
+
+SoftIntroVAEImpl& requireSoftIntro(torch::nn::Module& model, const ConfigNode& params) {
+  auto* vae = dynamic_cast<SoftIntroVAEImpl*>(&model);
+  if (vae == nullptr) {
+    throw params.error("the SI-VAE trainer needs model_zoo.soft_intro_vae_daniel/SoftIntroVAE");
+  }
+  return *vae;
+}
+
+// KL(N(mu, exp(logvar)) || N(0, 1)) per image.
+torch::Tensor kl(const torch::Tensor& logvar, const torch::Tensor& mu) {
+  return -0.5 * (1 + logvar - logvar.exp() - mu.pow(2)).sum(1);
+}
+
+// Summed squared error per image.
+torch::Tensor sse(const torch::Tensor& target, const torch::Tensor& rec) {
+  return (rec - target).pow(2).reshape({rec.size(0), -1}).sum(1);
+}
+
+}  // namespace
+
+SoftIntroTrainer::SoftIntroTrainer(TrainerSetup setup)
+    : Trainer(std::move(setup)), vae_(requireSoftIntro(model(), params())) {
+  const AdamOptions adam = adamOptions();
+  base_lr_ = adam.lr;
+  setOptimizers({{"optimizer_e_weights", vae_.encoder().parameters()},
+                 {"optimizer_d_weights", vae_.decoder().parameters()}},
+                adam);
+  if (params().has("input_size")) {
+    const double cols = static_cast<double>(params().at("input_size").asIntList().at(1));
+    o_.scale = 1.0 / (cols * cols);
+  }
+  o_.beta_rec = params().getDouble("beta_rec", o_.beta_rec);
+  o_.beta_kl = params().getDouble("beta_kl", o_.beta_kl);
+  o_.beta_neg = params().getDouble("beta_neg", o_.beta_neg);
+  o_.gamma_r = params().getDouble("gamma_r", o_.gamma_r);
+}
+
+void SoftIntroTrainer::startEpoch(int64_t epoch) {
+  setLearningRate(epoch >= 350 ? base_lr_ * 0.1 : base_lr_);
+}
+
+void SoftIntroTrainer::train(bool encoder, bool decoder) {
+  for (auto& p : vae_.encoder().parameters()) p.set_requires_grad(encoder);
+  for (auto& p : vae_.decoder().parameters()) p.set_requires_grad(decoder);
+}
+
+NamedLosses SoftIntroTrainer::encoderStep(const torch::Tensor& x, const torch::Tensor& noise,
+                                          torch::Tensor& z) {
+  train(true, false);
+  const auto fake = vae_.decode(noise);
+  const auto [mu, logvar] = vae_.encode(x);
+  z = SoftIntroVAEImpl::reparameterize(mu, logvar);
+  const auto rec = vae_.decode(z);
+  const auto loss_rec = sse(x, rec).mean();
+  const auto kl_real = kl(logvar, mu).mean();
+  const SoftIntroVaeOutput rr = vae_.forward(rec.detach());
+  const SoftIntroVaeOutput rf = vae_.forward(fake.detach());
+  auto expElbo = [&](const torch::Tensor& target, const SoftIntroVaeOutput& out) {
+    return (-2 * o_.scale *
+            (o_.beta_rec * sse(target, out.reconstruction) + o_.beta_neg * kl(out.logvar, out.mu)))
+        .exp()
+        .mean();
+  };
+  const auto expelbo_rec = expElbo(rec, rr), expelbo_fake = expElbo(fake, rf);
+  const auto loss = o_.scale * (o_.beta_rec * loss_rec + o_.beta_kl * kl_real) +
+                    0.25 * (expelbo_rec + expelbo_fake);
+  optimizer(kEncoder).zeroGrad();
+  loss.backward();
+  optimizer(kEncoder).step();
+  return {{"loss_E", loss.detach()},
+          {"kl_real", kl_real.detach()},
+          {"expelbo_rec", expelbo_rec.detach()},
+          {"expelbo_fake", expelbo_fake.detach()}};
+}
+
+NamedLosses SoftIntroTrainer::decoderStep(const torch::Tensor& x, const torch::Tensor& noise,
+                                          const torch::Tensor& z) {
+  train(false, true);
+  const auto fake = vae_.decode(noise);
+  const auto rec = vae_.decode(z.detach());
+  const auto loss_rec = sse(x, rec).mean();
+  const auto [rec_mu, rec_logvar] = vae_.encode(rec);
+  const auto z_rec = SoftIntroVAEImpl::reparameterize(rec_mu, rec_logvar);
+  const auto [fake_mu, fake_logvar] = vae_.encode(fake);
+  const auto z_fake = SoftIntroVAEImpl::reparameterize(fake_mu, fake_logvar);
+  const auto rec_rec = sse(rec.detach(), vae_.decode(z_rec.detach())).mean();
+  const auto rec_fake = sse(fake.detach(), vae_.decode(z_fake.detach())).mean();
+  const auto kl_rec = kl(rec_logvar, rec_mu).mean(), kl_fake = kl(fake_logvar, fake_mu).mean();
+  const auto loss = o_.scale * (loss_rec * o_.beta_rec + (kl_rec + kl_fake) * 0.5 * o_.beta_kl +
+                                o_.gamma_r * 0.5 * o_.beta_rec * (rec_rec + rec_fake));
+  optimizer(kDecoder).zeroGrad();
+  loss.backward();
+  optimizer(kDecoder).step();
+  return {{"loss_rec", loss_rec.detach()},
+          {"loss_D", loss.detach()},
+          {"kl_rec", kl_rec.detach()},
+          {"kl_fake", kl_fake.detach()}};
+}
+
+NamedLosses SoftIntroTrainer::optimize(const torch::Tensor& x, int64_t) {
+  const auto noise = torch::randn({x.size(0), vae_.zDim()}).to(device());
+  torch::Tensor z;
+  NamedLosses e, d;
+  try {
+    e = encoderStep(x, noise, z);
+    d = decoderStep(x, noise, z);
+  } catch (...) {
+    train(true, true);
+    throw;
+  }
+  train(true, true);
+  NamedLosses losses = d;  // loss_rec first: the reconstruction error upstream reports
+  losses.insert(losses.begin() + 1, e.begin(), e.end());
+  requireFinite(losses);
+  return losses;
+}
+
+NamedLosses SoftIntroTrainer::validationLosses(const torch::Tensor& x) {
+  return {{"loss", torch::mse_loss(vae_.forward(x).reconstruction, x)}};
+}
+
+}  // namespace morphaeus
