@@ -1,5 +1,7 @@
 #include "models/deformer.h"
 
+#include "models/conv_transpose.h"
+
 namespace morphaeus {
 
 DeformerImpl::DeformerImpl(const DeformerOptions& o)
@@ -23,6 +25,8 @@ DeformerImpl::DeformerImpl(const DeformerOptions& o)
           torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 32, o.kernel_size).padding(padding));
       seq->push_back("ref__refine_" + idx, level.conv);
     } else {
+      level.stride = strides[i];
+      level.padding = padding;
       level.deconv =
           torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, 32, o.kernel_size)
                                          .stride(strides[i])
@@ -53,7 +57,8 @@ void DeformerImpl::setWarpMode(WarpMode mode) {
 
 DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor& x_prior,
                                      const std::vector<torch::Tensor>& encode_history,
-                                     const std::vector<torch::Tensor>& decode_history) {
+                                     const std::vector<torch::Tensor>& decode_history,
+                                     bool reverse) {
   namespace F = torch::nn::functional;
   TORCH_CHECK(encode_history.size() >= levels_.size() && decode_history.size() >= levels_.size(),
               "Deformer: not enough feature history for ", levels_.size(), " refinement levels");
@@ -71,7 +76,7 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
                                   .align_corners(true));
       h = level.conv->forward(in);
     } else {
-      h = level.deconv->forward(in);
+      h = convTranspose2d(*level.deconv, in, level.stride, level.padding, 1);
     }
     if (level.norm) h = level.norm->forward(h);
     h = act_(h);
@@ -80,8 +85,10 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
   out.velocity = flow_->forward(h);
   out.deformation = integrate_->forward(out.velocity);
   out.y_source = transformer_->forward(x_prior, out.deformation);
-  out.y_target =
-      bidir_ ? transformer_->forward(x, integrate_->forward(-out.velocity)) : out.y_source;
+  if (reverse) {
+    out.y_target =
+        bidir_ ? transformer_->forward(x, integrate_->forward(-out.velocity)) : out.y_source;
+  }
   return out;
 }
 

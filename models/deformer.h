@@ -36,10 +36,11 @@ class DeformerImpl : public torch::nn::Module {
  public:
   explicit DeformerImpl(const DeformerOptions& options);
 
-  // encode_history / decode_history: most coarse first, as MorphAEus collects them.
+  // encode_history / decode_history: most coarse first, as MorphAEus collects them. reverse ==
+  // false skips y_target (left undefined): scoring needs only y_source.
   DeformerOutput forward(const torch::Tensor& x, const torch::Tensor& x_prior,
                          const std::vector<torch::Tensor>& encode_history,
-                         const std::vector<torch::Tensor>& decode_history);
+                         const std::vector<torch::Tensor>& decode_history, bool reverse = true);
   void setWarpMode(WarpMode mode);
 
  private:
@@ -47,6 +48,7 @@ class DeformerImpl : public torch::nn::Module {
     torch::nn::ConvTranspose2d deconv{nullptr};
     torch::nn::Conv2d conv{nullptr};  // "upsample" mode: x2 upsample + conv
     int64_t upsample = 1;
+    int64_t stride = 1, padding = 0;  // of deconv (output_padding 1)
     torch::nn::BatchNorm2d norm{nullptr};
   };
   std::vector<Level> levels_;

@@ -31,6 +31,14 @@ MorphAEusImpl::MorphAEusImpl(const MorphAEusOptions& o) {
 }
 
 MorphAEusOutput MorphAEusImpl::forward(const torch::Tensor& x, bool registration) {
+  return run(x, registration, true);
+}
+
+torch::Tensor MorphAEusImpl::reconstruct(const torch::Tensor& x) {
+  return run(x, false, false).reconstruction;
+}
+
+MorphAEusOutput MorphAEusImpl::run(const torch::Tensor& x, bool registration, bool reverse) {
   std::vector<torch::Tensor> enc_convs, dec_convs;
   const torch::Tensor z = encoder_->forward(x, &enc_convs);
   const torch::Tensor x_prior = decoder_->forward(z, &dec_convs);
@@ -46,7 +54,7 @@ MorphAEusOutput MorphAEusImpl::forward(const torch::Tensor& x, bool registration
     }
   }
 
-  DeformerOutput d = deformer_->forward(x, x_prior, enc_hist, dec_hist);
+  DeformerOutput d = deformer_->forward(x, x_prior, enc_hist, dec_hist, reverse);
   MorphAEusOutput out;
   out.reconstruction = d.y_source;
   out.x_prior = x_prior;

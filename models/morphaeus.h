@@ -33,9 +33,12 @@ class MorphAEusImpl : public torch::nn::Module {
 
   // registration == true returns the integrated field as `deformation`, as upstream.
   MorphAEusOutput forward(const torch::Tensor& x, bool registration = false);
+  // y_source only (what anomaly scores use): skips the reverse warp of x.
+  torch::Tensor reconstruct(const torch::Tensor& x);
   void setWarpMode(WarpMode mode) { deformer_->setWarpMode(mode); }
 
  private:
+  MorphAEusOutput run(const torch::Tensor& x, bool registration, bool reverse);
   Encoder encoder_{nullptr};
   Decoder decoder_{nullptr};
   Deformer deformer_{nullptr};

@@ -19,7 +19,7 @@ namespace {
 // The one list of reconstruction models: how each reconstructs a batch (empty: not one of them).
 std::function<torch::Tensor(const torch::Tensor&)> reconstructorOf(torch::nn::Module& model) {
   if (auto* m = dynamic_cast<MorphAEusImpl*>(&model))
-    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+    return [m](const torch::Tensor& x) { return m->reconstruct(x); };
   if (auto* m = dynamic_cast<ConvAutoEncoderImpl*>(&model))
     return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
   if (auto* m = dynamic_cast<DenseConvAutoEncoderImpl*>(&model)) {

@@ -20,7 +20,9 @@ VGG19FeaturesImpl::VGG19FeaturesImpl(std::vector<int64_t> taps) : taps_(std::mov
     }
     features_->push_back(std::to_string(index++),
                          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, c, 3).padding(1)));
-    features_->push_back(std::to_string(index++), torch::nn::ReLU());
+    // In place: a conv's backward needs its input, not its output.
+    features_->push_back(std::to_string(index++),
+                         torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
     in = c;
   }
 }
@@ -31,9 +33,16 @@ std::vector<torch::Tensor> VGG19FeaturesImpl::forward(const torch::Tensor& x) {
   std::size_t next = 0;
   int64_t index = 0;
   for (auto& layer : *features_) {
-    h = layer.forward(h);
+    if (index == 0 && x.size(1) == 1) {
+      // A grey image stands for three equal channels: conv1_1 with its weights summed over the
+      // input channels gives the same result without the repeat (up to float rounding).
+      auto* conv = layer.ptr()->as<torch::nn::Conv2d>();
+      h = torch::conv2d(x, conv->weight.sum(1, /*keepdim=*/true), conv->bias, 1, 1);
+    } else {
+      h = layer.forward(h);
+    }
     if (next < taps_.size() && index == taps_[next]) {
-      out.push_back(h);
+      out.push_back(layer.ptr()->as<torch::nn::Conv2d>() ? h.clone() : h);
       if (++next == taps_.size()) break;
     }
     ++index;

@@ -13,7 +13,8 @@ namespace morphaeus {
 class VGG19FeaturesImpl : public torch::nn::Module {
  public:
   explicit VGG19FeaturesImpl(std::vector<int64_t> taps = {1, 6, 11, 20});
-  // x: [N, 3, H, W]. One tensor per tap, in order.
+  // x: [N, 3, H, W], or [N, 1, H, W] for a grey image repeated to three channels. One tensor per
+  // tap, in order. The ReLUs work in place (a tapped conv output is copied first).
   std::vector<torch::Tensor> forward(const torch::Tensor& x);
 
  private:

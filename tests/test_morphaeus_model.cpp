@@ -48,11 +48,18 @@ class MorphAEusParity : public ::testing::Test {
     if (group.empty()) return d.at(c10::IValue(key)).toTensor();
     return d.at(c10::IValue(group)).toGenericDict().at(c10::IValue(key)).toTensor();
   }
+  // tol relative to the output's scale (at least 1).
   static void expectOutputs(const MorphAEusOutput& out, const std::string& group, double tol) {
-    EXPECT_LE((out.reconstruction - io(group, "y_source")).abs().max().item<double>(), tol) << group;
-    EXPECT_LE((out.x_prior - io(group, "x_prior")).abs().max().item<double>(), tol) << group;
-    EXPECT_LE((out.x_reversed - io(group, "y_target")).abs().max().item<double>(), tol) << group;
-    EXPECT_LE((out.deformation - io(group, "deformation")).abs().max().item<double>(), tol) << group;
+    auto check = [&](const torch::Tensor& ours, const char* key) {
+      const auto ref = io(group, key);
+      EXPECT_LE((ours.to(torch::kDouble) - ref.to(torch::kDouble)).abs().max().item<double>(),
+                tol * std::max(1.0, ref.abs().max().item<double>()))
+          << group << " " << key;
+    };
+    check(out.reconstruction, "y_source");
+    check(out.x_prior, "x_prior");
+    check(out.x_reversed, "y_target");
+    check(out.deformation, "deformation");
   }
   static std::string* dir_;
   static c10::IValue* io_;
@@ -102,10 +109,21 @@ TEST_F(MorphAEusParity, OutputsMatchPyTorchInEvalAndTrainMode) {
     MorphAEus model(paperOptions(mode));
     loadStateDict(*model, readCheckpoint(*dir_ + "/weights.pt").model_weights, "weights.pt");
     torch::NoGradGuard no_grad;
+    // float32 against PyTorch's float32: equal up to summation order (our transposed convs run in
+    // oneDNN, PyTorch 1.13's in slow_conv_transpose2d), which BatchNorm's batch statistics and the
+    // warp of a steep prior amplify in train mode.
     model->eval();
     expectOutputs(model->forward(io("", "x")), "eval", 1e-5);
+    EXPECT_TRUE(model->reconstruct(io("", "x")).equal(model->forward(io("", "x")).reconstruction));
     model->train();
-    expectOutputs(model->forward(io("", "x")), "train", 1e-5);
+    expectOutputs(model->forward(io("", "x")), "train", 1e-4);
+    // float64 on both sides: the same math to 1e-9 (fresh BatchNorm statistics first).
+    loadStateDict(*model, readCheckpoint(*dir_ + "/weights.pt").model_weights, "weights.pt");
+    model->to(torch::kDouble);
+    model->eval();
+    expectOutputs(model->forward(io("", "x").to(torch::kDouble)), "eval64", 1e-9);
+    model->train();
+    expectOutputs(model->forward(io("", "x").to(torch::kDouble)), "train64", 1e-9);
   }
 }
 
@@ -128,8 +146,12 @@ TEST_F(MorphAEusParity, CheckpointsWrittenHereLoadInPyTorch) {
   torch::NoGradGuard no_grad;
   model->eval();
   auto ours = model->forward(io("", "x"));
-  EXPECT_LE((ours.reconstruction - ev.at(c10::IValue("y_source")).toTensor()).abs().max().item<double>(), 1e-5);
-  EXPECT_LE((ours.deformation - ev.at(c10::IValue("deformation")).toTensor()).abs().max().item<double>(), 1e-5);
+  EXPECT_LE(
+      (ours.reconstruction - ev.at(c10::IValue("y_source")).toTensor()).abs().max().item<double>(),
+      1e-5);
+  EXPECT_LE(
+      (ours.deformation - ev.at(c10::IValue("deformation")).toTensor()).abs().max().item<double>(),
+      1e-5);
 }
 
 TEST_F(MorphAEusParity, LegacyFormatStateDictLoads) {
@@ -137,13 +159,18 @@ TEST_F(MorphAEusParity, LegacyFormatStateDictLoads) {
   loadStateDict(*model, readCheckpoint(*dir_ + "/legacy_state_dict.pt").model_weights, "legacy");
   torch::NoGradGuard no_grad;
   model->eval();
-  EXPECT_LE((model->forward(io("", "x")).reconstruction - io("eval", "y_source")).abs().max().item<double>(), 1e-5);
+  EXPECT_LE((model->forward(io("", "x")).reconstruction - io("eval", "y_source"))
+                .abs()
+                .max()
+                .item<double>(),
+            1e-5);
 }
 
 TEST(MorphAEusModel, RegistrationModeAndFactory) {
   ConfigNode cfg = loadYamlString(
       "module_name: model_zoo.morphaeus\nclass_name: MorphAEus\nparams:\n"
-      "  inshape: [16, 16]\n  in_channels: 1\n  channels: [8, 16, 32, 64]\n  strides: [2, 2, 2, 2]\n"
+      "  inshape: [16, 16]\n  in_channels: 1\n  channels: [8, 16, 32, 64]\n  strides: [2, 2, 2, "
+      "2]\n"
       "  out_ch: 1\n  act: swish\n  nr_ref_channels: 2\n",
       "m.yaml");
   auto module = buildModel(cfg);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -59,7 +60,7 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
   std::vector<Row> rows;
   for (int b : o.batches) {
     auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
-    for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
+    for (WarpMode mode : benchWarpModes(o)) {
       model->setWarpMode(mode);
       Row r{"model", warpModeName(mode), b, {}, {}};
       model->eval();
@@ -149,38 +150,6 @@ int benchData(const BenchOptions& o, int threads) {
   return 0;
 }
 
-// One full training step of the configured trainer (losses, backward, Adam) on random images,
-// at epoch 12 so that MorphAEus's morphology term is on.
-std::vector<Row> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
-  const Experiment ex = loadBenchExperiment(o);
-  const ConfigNode& trainer_node = ex.config.at("trainer");
-  const auto& factory =
-      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
-  const auto size = benchImageSize(ex.config);
-  std::vector<Row> rows;
-  for (int b : o.batches) {
-    if (b < 2) continue;  // BatchNorm in train mode needs two images
-    for (WarpMode mode : {WarpMode::Native, WarpMode::GridSample}) {
-      auto model = buildModel(ex.config.at("model"));
-      if (auto m = std::dynamic_pointer_cast<MorphAEusImpl>(model)) m->setWarpMode(mode);
-      model->to(device);
-      TrainerSetup setup;
-      setup.run_dir = ".";
-      setup.device = device;
-      setup.model = model;
-      setup.params = trainer_node.at("params");
-      std::unique_ptr<Trainer> trainer = factory(std::move(setup));
-      trainer->beginEpoch(12);
-      auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
-      Row r{"train", warpModeName(mode), b, {}, {}};
-      r.train = timeSteps([&] { trainer->step(x, 12); }, o.warmup, o.steps, deviceSync(device));
-      r.forward = r.train;
-      rows.push_back(r);
-    }
-  }
-  return rows;
-}
-
 std::string ms(const TimingStats& t) {
   return fmt::format("{:9.3f} ({:.3f}-{:.3f})", t.median_ms, t.min_ms, t.max_ms);
 }
@@ -204,6 +173,16 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
   cmd->add_option("--device", o.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
   cmd->add_option("--json", o.json, "also write the results as JSON");
+  cmd->add_option("--weights", o.weights, "train-step: start from this checkpoint's model_weights");
+  cmd->add_option("--inputs", o.inputs,
+                  "train-step: the batch from this torch file ({'x': [B, 1, H, W]}; sets --batch)");
+  cmd->add_option("--epoch", o.epoch, "train-step: the epoch the step belongs to (default 12)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--profile", o.profile,
+                  "train-step, eval: write a Chrome trace (chrome://tracing) of one more step of "
+                  "the first measurement, after the timed ones");
+  cmd->add_option("--warp", o.warp, "model, train-step, eval: both | native | grid_sample")
+      ->check(CLI::IsMember({"both", "native", "grid_sample"}));
   cmd->add_option("--set", o.sets, "override a config value (key.path=value)")->take_all();
   return cmd;
 }
@@ -236,6 +215,9 @@ int runBench(const BenchOptions& o) {
       if (other.what == r.what && other.batch == r.batch && other.mode == "grid_sample")
         ref = &other;
     const bool trained = r.train.runs > 0;
+    if (std::isfinite(r.loss))
+      std::cout << fmt::format("# {} {} batch {}: first step's loss {:.9g}\n", r.what, r.mode,
+                               r.batch, r.loss);
     const double speedup = trained ? ref->train.median_ms / r.train.median_ms
                                    : ref->forward.median_ms / r.forward.median_ms;
     std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x\n", r.what,
@@ -248,9 +230,15 @@ int runBench(const BenchOptions& o) {
          {"forward_ms",
           {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
          {"forward_backward_ms",
-          {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}}});
+          {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}},
+         {"loss", std::isfinite(r.loss) ? nlohmann::json(r.loss) : nlohmann::json()}});
   }
   const double rss = peakRssMiB();
+  if (device.is_cuda()) {
+    const double mib = cudaPeakAllocatedMiB(device);
+    std::cout << fmt::format("# CUDA max allocated {:.0f} MiB\n", mib);
+    j["cuda_max_allocated_mib"] = mib;
+  }
   std::cout << fmt::format(
       "# peak RSS {:.0f} MiB; img/s and speedup (grid_sample time / this row's) from fwd+bwd, or "
       "from forward where fwd+bwd is n/a\n",

@@ -10,7 +10,7 @@ namespace morphaeus {
 
 struct BenchOptions {
   std::string config;         // experiment file (default: the embedded demo)
-  std::string what = "warp";  // warp | model | data
+  std::string what = "warp";  // warp | model | train-step | eval | data
   int images = 0;             // data: repeat the split to this many images (0 = as listed)
   std::vector<int> batches{1, 16, 64};
   int steps = 20;
@@ -19,6 +19,11 @@ struct BenchOptions {
   std::string device = "cpu";     // cpu | cuda | auto
   std::string json;               // write results here too
   std::vector<std::string> sets;  // --set overrides of the config
+  std::string weights;            // train-step: model_weights to start from
+  std::string inputs;             // train-step: the batch ({'x': tensor}) instead of random images
+  int epoch = 12;                 // train-step: MorphAEus's morphology term is on from epoch 11
+  std::string warp = "both";      // both | native | grid_sample
+  std::string profile;            // train-step, eval: Chrome trace of one extra step
 };
 
 // Declares the subcommand; returns it so that main can test whether it was chosen.

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,22 @@ struct BenchRow {
   std::string what, mode;
   int batch = 0;
   TimingStats forward, train;  // forward only; forward + backward (runs == 0: not measured)
+  double loss = std::numeric_limits<double>::quiet_NaN();  // train-step: the first step's loss
 };
+
+// The warp modes --warp selects.
+inline std::vector<WarpMode> benchWarpModes(const BenchOptions& o) {
+  if (o.warp == "native") return {WarpMode::Native};
+  if (o.warp == "grid_sample") return {WarpMode::GridSample};
+  return {WarpMode::Native, WarpMode::GridSample};
+}
+
+// Runs `step` once more under LibTorch's profiler when --profile names a file (and only for the
+// first measurement: the option is cleared).
+void profileStep(std::string& profile, const std::function<void()>& step);
+
+// Peak memory allocated by the CUDA caching allocator on `device` (0 in CPU-only builds).
+double cudaPeakAllocatedMiB(const torch::Device& device);
 
 inline const char* warpModeName(WarpMode m) {
   return m == WarpMode::Native ? "native" : "grid_sample";
@@ -55,5 +71,9 @@ inline std::vector<int64_t> benchImageSize(const ConfigNode& config) {
 // `--what eval`: the evaluator's per-batch work (reconstruction, anomaly map, scores, SSIM of
 // every image) on random images, model in eval mode.
 std::vector<BenchRow> benchEval(const BenchOptions& options, const torch::Device& device);
+
+// `--what train-step`: one full step of the configured trainer (losses, backward, Adam) at
+// `--epoch`, on random images or `--inputs`, from fresh or `--weights` weights.
+std::vector<BenchRow> benchTrainStep(const BenchOptions& options, const torch::Device& device);
 
 }  // namespace morphaeus

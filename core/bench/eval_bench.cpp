@@ -19,22 +19,23 @@ std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& devi
   const AnomalyScoreOptions scoring =
       AnomalyScoreOptions::fromParams(firstDownstreamParams(ex.config));
   std::vector<BenchRow> rows;
+  std::string profile = o.profile;
   for (int b : o.batches) {
     const auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
-    std::vector<WarpMode> modes{WarpMode::Native, WarpMode::GridSample};
+    std::vector<WarpMode> modes = benchWarpModes(o);
     if (!morph) modes.resize(1);
     for (WarpMode mode : modes) {
       if (morph) morph->setWarpMode(mode);
       BenchRow r{"eval", morph ? warpModeName(mode) : "-", b, {}, {}};
-      r.forward = timeSteps(
-          [&] {
-            const ScoredBatch s = scoreBatch(*model, x, scoring);
-            const auto rec = s.reconstruction.to(torch::kCPU), xc = x.to(torch::kCPU);
-            double sum = s.score.sum().item<double>();
-            for (int64_t i = 0; i < b; ++i) sum += ssim(rec[i][0], xc[i][0], 1.0);
-            if (!(sum == sum)) throw std::runtime_error("bench --what eval: NaN scores");
-          },
-          o.warmup, o.steps, deviceSync(device));
+      const auto step = [&] {
+        const ScoredBatch s = scoreBatch(*model, x, scoring);
+        const auto rec = s.reconstruction.to(torch::kCPU), xc = x.to(torch::kCPU);
+        double sum = s.score.sum().item<double>();
+        for (int64_t i = 0; i < b; ++i) sum += ssim(rec[i][0], xc[i][0], 1.0);
+        if (!(sum == sum)) throw std::runtime_error("bench --what eval: NaN scores");
+      };
+      r.forward = timeSteps(step, o.warmup, o.steps, deviceSync(device));
+      profileStep(profile, step);
       rows.push_back(r);
     }
   }

@@ -3,15 +3,19 @@
 namespace morphaeus {
 
 torch::Tensor nccLoss(const torch::Tensor& a, const torch::Tensor& b, int64_t window) {
-  TORCH_CHECK(a.dim() == 4 && a.sizes() == b.sizes(), "nccLoss: expected two equal [N, C, H, W] tensors");
-  const int64_t channels = a.size(1);
+  TORCH_CHECK(a.dim() == 4 && a.sizes() == b.sizes(),
+              "nccLoss: expected two equal [N, C, H, W] tensors");
+  namespace F = torch::nn::functional;
   // Upstream's filter sums over the channels too: ones [1, C, w, w].
-  const auto filt = torch::ones({1, channels, window, window}, a.options());
+  auto channels = [](const torch::Tensor& t) { return t.sum(1, /*keepdim=*/true); };
+  const auto maps =
+      torch::cat({channels(a), channels(b), channels(a * a), channels(b * b), channels(a * b)}, 1);
   const int64_t pad = window / 2;
-  auto sum = [&](const torch::Tensor& t) {
-    return torch::conv2d(t, filt, {}, /*stride=*/1, /*padding=*/pad);
+  auto box = [&](const torch::Tensor& t, std::vector<int64_t> k, std::vector<int64_t> p) {
+    return F::avg_pool2d(t, F::AvgPool2dFuncOptions(k).stride(1).padding(p).divisor_override(1));
   };
-  const auto s_a = sum(a), s_b = sum(b), s_aa = sum(a * a), s_bb = sum(b * b), s_ab = sum(a * b);
+  const auto sums = box(box(maps, {window, 1}, {pad, 0}), {1, window}, {0, pad}).unbind(1);
+  const auto &s_a = sums[0], &s_b = sums[1], &s_aa = sums[2], &s_bb = sums[3], &s_ab = sums[4];
   const double n = static_cast<double>(window * window);
   const auto u_a = s_a / n, u_b = s_b / n;
   const auto cross = s_ab - u_b * s_a - u_a * s_b + u_a * u_b * n;

@@ -25,13 +25,15 @@ std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
 }
 
 torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch::Tensor& target) {
-  auto rgb = [](const torch::Tensor& t) { return t.size(1) == 1 ? t.repeat({1, 3, 1, 1}) : t; };
+  if (net_->parameters().front().scalar_type() != input.scalar_type())
+    net_->to(input.scalar_type());
+  // Grey images go in as one channel (VGG19Features folds conv1_1 over the repeated channels).
   std::vector<torch::Tensor> target_features;
   {
     torch::NoGradGuard no_grad;
-    target_features = net_->forward(rgb(target));
+    target_features = net_->forward(target);
   }
-  const auto input_features = net_->forward(rgb(input));
+  const auto input_features = net_->forward(input);
   torch::Tensor loss = torch::zeros({}, input.options());
   for (std::size_t i = 0; i < input_features.size(); ++i) {
     loss = loss + torch::mse_loss(input_features[i], target_features[i]);

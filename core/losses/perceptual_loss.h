@@ -27,6 +27,7 @@ class PerceptualLoss {
  public:
   // Throws CheckpointError naming the file when it is missing or does not fit VGG19.
   PerceptualLoss(const std::string& vgg_weights, const torch::Device& device);
+  // The loss follows its input's dtype (VGG is converted on first use, e.g. for float64 checks).
   torch::Tensor operator()(const torch::Tensor& input, const torch::Tensor& target);
 
  private:

@@ -39,7 +39,7 @@ NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
   auto loss = perceptual_ ? loss_rec + alfa_ * loss_pl : loss_rec;
   const auto reg = displacementRegularizer(out.deformation, Regularizer::GradientL2);
   const auto deform =
-      torch::equal(out.reconstruction, out.x_reversed)
+      out.reconstruction.is_same(out.x_reversed)  // bidir: false returns y_source itself
           ? nccLoss(x, out.reconstruction)
           : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
   if (epoch > 10) loss = loss + delta_ * (deform + beta_ * reg);

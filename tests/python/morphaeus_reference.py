@@ -8,6 +8,7 @@ Usage (with Debian's /usr/bin/python3 and python3-torch):
                                            load_state_dict(strict=True), run the inputs of
                                            io.pt next to it, save outputs -> OUT
 """
+import copy
 import os
 import sys
 from collections import OrderedDict
@@ -182,6 +183,8 @@ def make(out_dir):
     randomize(model, 1)
     opt = torch.optim.Adam(model.parameters(), lr=5e-4)
     x = torch.rand(3, 1, SIZE, SIZE, generator=torch.Generator().manual_seed(2))
+    m64 = copy.deepcopy(model).double()  # the same math in float64: free of summation-order noise
+    ev64, tr64 = outputs(m64, x.double(), False), outputs(m64, x.double(), True)
     ev = outputs(model, x, False)
     tr = outputs(model, x, True)  # BatchNorm batch statistics (running stats updated after)
     randomize(model, 1)           # restore the running statistics for the saved weights
@@ -193,7 +196,7 @@ def make(out_dir):
     model.load_state_dict(snapshot)
     torch.save({"model_weights": model.state_dict(), "optimizer_weights": opt.state_dict(),
                 "epoch": 3}, os.path.join(out_dir, "weights.pt"))
-    torch.save({"x": x, "eval": ev, "train": tr}, os.path.join(out_dir, "io.pt"))
+    torch.save({"x": x, "eval": ev, "train": tr, "eval64": ev64, "train64": tr64}, os.path.join(out_dir, "io.pt"))
     torch.save(model.state_dict(), os.path.join(out_dir, "legacy_state_dict.pt"),
                _use_new_zipfile_serialization=False)
 

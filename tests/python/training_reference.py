@@ -21,7 +21,7 @@ import morphaeus_reference as ref  # noqa: E402
 
 
 def ncc(a, b, win=9):
-    filt = torch.ones([1, a.shape[1], win, win])
+    filt = torch.ones([1, a.shape[1], win, win], dtype=a.dtype)
     pad = win // 2
     s = lambda t: F.conv2d(t, filt, stride=1, padding=pad)
     sa, sb, saa, sbb, sab = s(a), s(b), s(a * a), s(b * b), s(a * b)
@@ -119,16 +119,22 @@ def make(d):
     model.train()
     before = {k: v.clone() for k, v in model.state_dict().items()}
     x = torch.rand(4, 1, 128, 128, generator=g)
+    # The step itself in float64 (from the float32 weights and images): the exact values that a
+    # float32 implementation approximates, whatever order it sums in (the NCC's window sums and
+    # the conv kernels differ between implementations).
+    model.double()
+    enc = enc.double()
+    x64 = x.double()
     opt = torch.optim.Adam(model.parameters(), lr=5e-4)
     epoch, alfa, beta_max, delta, max_iter = 12, 0.05, 3.0, 1.0, 200
     beta = float(np.clip(beta_max * (epoch / max_iter), 1e-3, beta_max))
-    out = model(x)
+    out = model(x64)
     prior, recon, reversed_img, deformation = out["x_prior"], out["y_source"], out["y_target"], out["deformation"]
-    loss_mse = F.mse_loss(prior, x)
-    loss_pl = perceptual(enc, prior, x)
+    loss_mse = F.mse_loss(prior, x64)
+    loss_pl = perceptual(enc, prior, x64)
     loss = loss_mse + alfa * loss_pl
     reg_deform = reg(deformation, "gradient-l2")
-    loss_deform = (ncc(x, recon) + ncc(prior, reversed_img)) / 2
+    loss_deform = (ncc(x64, recon) + ncc(prior, reversed_img)) / 2
     loss = loss + delta * (loss_deform + beta * reg_deform)
     opt.zero_grad()
     loss.backward()

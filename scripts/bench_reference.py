@@ -1,0 +1,145 @@
+"""The PyTorch side of scripts/bench_vs_pytorch.sh: MorphAEus's training step and evaluation
+implemented the way the authors' code runs them (tests/python/morphaeus_reference.py and
+training_reference.py: grid_sample warp, VGG19 with trainable weights that are not optimised and
+target features computed with autograd, 9x9 convolution NCC, evaluation at batch 1 with
+skimage SSIM and sklearn metrics). Run it with Debian's /usr/bin/python3 (python3-torch 1.13).
+
+  bench_reference.py prepare DIR [--batches 16,64]
+      DIR/weights.pt ({'model_weights'}), DIR/vgg19_random.pth (torchvision layout, random
+      weights), DIR/inputs_b<B>.pt ({'x'}) for each batch size
+  bench_reference.py train-step DIR --batch B [--steps N] [--warmup W] [--threads T]
+      one Adam step per call at epoch 12 (paper config: L2 + 0.05 PL, NCC, gradient-l2 * beta)
+  bench_reference.py eval DIR [--images N] [--threads T]
+      N random images one by one: reconstruction, score = mean |rec - x|, L1, SSIM; AUROC/AP
+Each prints one JSON line: timings (median/min/max ms), the first step's loss, peak RSS (MiB).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "python"))
+import morphaeus_reference as ref  # noqa: E402
+import training_reference as tr  # noqa: E402
+
+ALFA, BETA_MAX, DELTA, MAX_ITER, LR, EPOCH = 0.05, 3.0, 1.0, 200, 5e-4, 12
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def prepare(d, batches):
+    os.makedirs(d, exist_ok=True)
+    torch.manual_seed(3)
+    vgg = torchvision.models.vgg19()
+    sd = {k: v for k, v in vgg.state_dict().items() if k.startswith("features.") and int(k.split(".")[1]) <= 20}
+    torch.save(sd, os.path.join(d, "vgg19_random.pth"), _use_new_zipfile_serialization=False)
+    model = ref.MorphAEus()
+    ref.randomize(model, 1)
+    with torch.no_grad():
+        model.deformer.flow.weight.mul_(0.05)  # moderate flows, a well-conditioned step
+    torch.save({"model_weights": model.state_dict()}, os.path.join(d, "weights.pt"))
+    g = torch.Generator().manual_seed(4)
+    for b in batches:
+        torch.save({"x": torch.rand(b, 1, 128, 128, generator=g)}, os.path.join(d, f"inputs_b{b}.pt"))
+
+
+def load_model(d):
+    model = ref.MorphAEus()
+    model.load_state_dict(torch.load(os.path.join(d, "weights.pt"))["model_weights"])
+    return model
+
+
+def timed(fn, warmup, steps):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times)}
+
+
+def train_step(d, batch, steps, warmup):
+    model = load_model(d)
+    model.train()
+    vgg = torchvision.models.vgg19()
+    vgg.features.load_state_dict({k[len("features."):]: v for k, v in torch.load(os.path.join(d, "vgg19_random.pth")).items()},
+                                 strict=False)
+    enc = tr.VGGEncoder(vgg).eval()  # trainable weights (requires_grad), not optimised: upstream
+    x = torch.load(os.path.join(d, f"inputs_b{batch}.pt"))["x"]
+    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    beta = float(np.clip(BETA_MAX * (EPOCH / MAX_ITER), 1e-3, BETA_MAX))
+    losses = []
+
+    def step():
+        out = model(x)
+        prior, rec, rev, v = out["x_prior"], out["y_source"], out["y_target"], out["deformation"]
+        loss = F.mse_loss(prior, x) + ALFA * tr.perceptual(enc, prior, x)
+        loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())  # upstream reads every loss back per step
+
+    t = timed(step, warmup, steps)
+    return {"what": "train-step", "batch": batch, "loss": losses[0], **t, "peak_rss_mib": peak_rss_mib()}
+
+
+def evaluate(d, images):
+    from skimage.metrics import structural_similarity
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    model = load_model(d).eval()
+    g = torch.Generator().manual_seed(5)
+    xs = torch.rand(images, 1, 128, 128, generator=g)
+    t0 = time.perf_counter()
+    scores, l1s, ssims = [], [], []
+    with torch.no_grad():
+        for i in range(images):
+            x = xs[i:i + 1]
+            rec = model(x)["y_source"]
+            diff = (rec - x).abs()
+            scores.append(diff.mean().item())
+            l1s.append(diff.mean().item())
+            ssims.append(structural_similarity(rec[0, 0].numpy(), x[0, 0].numpy(), data_range=1.0))
+    labels = np.arange(images) % 2
+    auroc, ap = roc_auc_score(labels, scores), average_precision_score(labels, scores)
+    total = time.perf_counter() - t0
+    return {"what": "eval", "images": images, "total_s": total, "images_per_s": images / total,
+            "auroc": auroc, "ap": ap, "peak_rss_mib": peak_rss_mib()}
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("command", choices=["prepare", "train-step", "eval"])
+    p.add_argument("dir")
+    p.add_argument("--batches", default="16,64")
+    p.add_argument("--batch", type=int, default=16)
+    p.add_argument("--steps", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1)
+    p.add_argument("--images", type=int, default=256)
+    p.add_argument("--threads", type=int, default=os.cpu_count())
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    if a.command == "prepare":
+        prepare(a.dir, [int(b) for b in a.batches.split(",")])
+        return
+    out = train_step(a.dir, a.batch, a.steps, a.warmup) if a.command == "train-step" else evaluate(a.dir, a.images)
+    out.update({"threads": torch.get_num_threads(), "torch": torch.__version__})
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
