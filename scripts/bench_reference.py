@@ -7,11 +7,14 @@ skimage SSIM and sklearn metrics). Run it with Debian's /usr/bin/python3 (python
   bench_reference.py prepare DIR [--batches 16,64]
       DIR/weights.pt ({'model_weights'}), DIR/vgg19_random.pth (torchvision layout, random
       weights), DIR/inputs_b<B>.pt ({'x'}) for each batch size
-  bench_reference.py train-step DIR --batch B [--steps N] [--warmup W] [--threads T]
+  bench_reference.py train-step DIR --batch B [--steps N] [--warmup W] [--threads T] [--device D]
       one Adam step per call at epoch 12 (paper config: L2 + 0.05 PL, NCC, gradient-l2 * beta)
-  bench_reference.py eval DIR [--images N] [--threads T]
+  bench_reference.py eval DIR [--images N] [--threads T] [--device D]
       N random images one by one: reconstruction, score = mean |rec - x|, L1, SSIM; AUROC/AP
-Each prints one JSON line: timings (median/min/max ms), the first step's loss, peak RSS (MiB).
+Each prints one JSON line: timings (median/min/max ms), the first step's loss, peak RSS (MiB),
+and on CUDA the peak allocated memory. --device cuda runs the same code on the GPU (fp32, as the
+authors' code does); torchvision is optional there (its VGG19 layout is rebuilt if missing), the
+evaluation needs scikit-image and scikit-learn.
 """
 import argparse
 import json
@@ -23,13 +26,42 @@ import time
 
 import numpy as np
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
+
+try:
+    import torchvision
+except ImportError:  # e.g. a GPU machine with torch only
+    torchvision = None
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "python"))
 import morphaeus_reference as ref  # noqa: E402
 import training_reference as tr  # noqa: E402
+
+VGG19_CFG = [64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512]  # features.0 ... features.20
+
+
+class Vgg19:
+    """torchvision's vgg19 as far as the perceptual loss needs it (features.0-20), same layout."""
+
+    def __init__(self):
+        if torchvision is not None:
+            self.features = torchvision.models.vgg19().features
+            return
+        layers, c = [], 3
+        for v in VGG19_CFG:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(c, v, 3, padding=1), nn.ReLU(inplace=True)]
+                c = v
+        self.features = nn.Sequential(*layers)
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
 
 ALFA, BETA_MAX, DELTA, MAX_ITER, LR, EPOCH = 0.05, 3.0, 1.0, 200, 5e-4, 12
 
@@ -41,8 +73,8 @@ def peak_rss_mib():
 def prepare(d, batches):
     os.makedirs(d, exist_ok=True)
     torch.manual_seed(3)
-    vgg = torchvision.models.vgg19()
-    sd = {k: v for k, v in vgg.state_dict().items() if k.startswith("features.") and int(k.split(".")[1]) <= 20}
+    vgg = Vgg19()
+    sd = {"features." + k: v for k, v in vgg.features.state_dict().items() if int(k.split(".")[0]) <= 20}
     torch.save(sd, os.path.join(d, "vgg19_random.pth"), _use_new_zipfile_serialization=False)
     model = ref.MorphAEus()
     ref.randomize(model, 1)
@@ -54,31 +86,40 @@ def prepare(d, batches):
         torch.save({"x": torch.rand(b, 1, 128, 128, generator=g)}, os.path.join(d, f"inputs_b{b}.pt"))
 
 
-def load_model(d):
+def load_model(d, device):
     model = ref.MorphAEus()
-    model.load_state_dict(torch.load(os.path.join(d, "weights.pt"))["model_weights"])
-    return model
+    model.load_state_dict(torch.load(os.path.join(d, "weights.pt"), map_location="cpu")["model_weights"])
+    return model.to(device)
 
 
-def timed(fn, warmup, steps):
+def timed(fn, warmup, steps, device):
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(steps):
+        sync(device)
         t0 = time.perf_counter()
         fn()
+        sync(device)
         times.append((time.perf_counter() - t0) * 1000)
     return {"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times)}
 
 
-def train_step(d, batch, steps, warmup):
-    model = load_model(d)
+def memory(device):
+    out = {"peak_rss_mib": peak_rss_mib()}
+    if device.type == "cuda":
+        out["cuda_max_allocated_mib"] = torch.cuda.max_memory_allocated(device) / 1048576.0
+    return out
+
+
+def train_step(d, batch, steps, warmup, device):
+    model = load_model(d, device)
     model.train()
-    vgg = torchvision.models.vgg19()
+    vgg = Vgg19()
     vgg.features.load_state_dict({k[len("features."):]: v for k, v in torch.load(os.path.join(d, "vgg19_random.pth")).items()},
                                  strict=False)
-    enc = tr.VGGEncoder(vgg).eval()  # trainable weights (requires_grad), not optimised: upstream
-    x = torch.load(os.path.join(d, f"inputs_b{batch}.pt"))["x"]
+    enc = tr.VGGEncoder(vgg).eval().to(device)  # trainable weights (requires_grad), not optimised: upstream
+    x = torch.load(os.path.join(d, f"inputs_b{batch}.pt"))["x"].to(device)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     beta = float(np.clip(BETA_MAX * (EPOCH / MAX_ITER), 1e-3, BETA_MAX))
     losses = []
@@ -93,17 +134,17 @@ def train_step(d, batch, steps, warmup):
         opt.step()
         losses.append(loss.item())  # upstream reads every loss back per step
 
-    t = timed(step, warmup, steps)
-    return {"what": "train-step", "batch": batch, "loss": losses[0], **t, "peak_rss_mib": peak_rss_mib()}
+    t = timed(step, warmup, steps, device)
+    return {"what": "train-step", "batch": batch, "loss": losses[0], **t, **memory(device)}
 
 
-def evaluate(d, images):
+def evaluate(d, images, device):
     from skimage.metrics import structural_similarity
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    model = load_model(d).eval()
+    model = load_model(d, device).eval()
     g = torch.Generator().manual_seed(5)
-    xs = torch.rand(images, 1, 128, 128, generator=g)
+    xs = torch.rand(images, 1, 128, 128, generator=g).to(device)
     t0 = time.perf_counter()
     scores, l1s, ssims = [], [], []
     with torch.no_grad():
@@ -113,12 +154,12 @@ def evaluate(d, images):
             diff = (rec - x).abs()
             scores.append(diff.mean().item())
             l1s.append(diff.mean().item())
-            ssims.append(structural_similarity(rec[0, 0].numpy(), x[0, 0].numpy(), data_range=1.0))
+            ssims.append(structural_similarity(rec[0, 0].cpu().numpy(), x[0, 0].cpu().numpy(), data_range=1.0))
     labels = np.arange(images) % 2
     auroc, ap = roc_auc_score(labels, scores), average_precision_score(labels, scores)
     total = time.perf_counter() - t0
     return {"what": "eval", "images": images, "total_s": total, "images_per_s": images / total,
-            "auroc": auroc, "ap": ap, "peak_rss_mib": peak_rss_mib()}
+            "auroc": auroc, "ap": ap, **memory(device)}
 
 
 def main():
@@ -131,13 +172,16 @@ def main():
     p.add_argument("--warmup", type=int, default=1)
     p.add_argument("--images", type=int, default=256)
     p.add_argument("--threads", type=int, default=os.cpu_count())
+    p.add_argument("--device", default="cpu")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    device = torch.device(a.device)
     if a.command == "prepare":
         prepare(a.dir, [int(b) for b in a.batches.split(",")])
         return
-    out = train_step(a.dir, a.batch, a.steps, a.warmup) if a.command == "train-step" else evaluate(a.dir, a.images)
-    out.update({"threads": torch.get_num_threads(), "torch": torch.__version__})
+    out = (train_step(a.dir, a.batch, a.steps, a.warmup, device) if a.command == "train-step"
+           else evaluate(a.dir, a.images, device))
+    out.update({"threads": torch.get_num_threads(), "torch": torch.__version__, "device": str(device)})
     print(json.dumps(out))
 
 

@@ -14,14 +14,13 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-import torchvision
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import morphaeus_reference as ref  # noqa: E402
 
 
 def ncc(a, b, win=9):
-    filt = torch.ones([1, a.shape[1], win, win], dtype=a.dtype)
+    filt = torch.ones([1, a.shape[1], win, win], dtype=a.dtype, device=a.device)
     pad = win // 2
     s = lambda t: F.conv2d(t, filt, stride=1, padding=pad)
     sa, sb, saa, sbb, sab = s(a), s(b), s(a * a), s(b * b), s(a * b)
@@ -83,6 +82,8 @@ def value_and_grads(fn, *inputs):
 
 
 def make(d):
+    import torchvision  # only here: scripts/bench_reference.py imports this file without it
+
     torch.manual_seed(3)
     g = torch.Generator().manual_seed(4)
     vgg = torchvision.models.vgg19()  # random ImageNet-shaped weights
