@@ -6,7 +6,29 @@
 #include <map>
 #include <set>
 
+#include "core/registry.h"
+#include "tests/test_support.h"
+
 namespace morphaeus::test {
+
+std::string makePythonReference(const std::string& script, const std::string& tag) {
+  const std::string dir = makeTempDir(tag);
+  const auto r =
+      runCommand("/usr/bin/python3 " + sourcePath("tests/python/" + script) + " make " + dir);
+  EXPECT_EQ(r.exit_code, 0) << script << ": " << r.err;
+  return dir;
+}
+
+std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,
+                                           std::shared_ptr<torch::nn::Module> model) {
+  const ConfigNode& trainer = config.at("trainer");
+  TrainerSetup setup;
+  setup.run_dir = makeTempDir("parity_step");
+  setup.model = std::move(model);
+  setup.params = trainer.at("params");
+  return Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer,
+                                                           trainer)(std::move(setup));
+}
 
 void loadReferenceWeights(torch::nn::Module& model, const StateDict& weights,
                           const std::string& file) {

@@ -10,9 +10,22 @@
 
 #include <torch/torch.h>
 
+#include <memory>
+#include <string>
+
 #include "core/checkpoint/state_dict.h"
+#include "core/config/config_node.h"
+#include "core/trainer/trainer.h"
 
 namespace morphaeus::test {
+
+// A temporary folder filled by `/usr/bin/python3 tests/python/<script> make DIR` (a test failure
+// with the script's stderr when it fails).
+std::string makePythonReference(const std::string& script, const std::string& tag);
+
+// The trainer a config's `trainer` block names, on `model`, with a fresh run directory.
+std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,
+                                           std::shared_ptr<torch::nn::Module> model);
 
 // Loads `weights` (a reference's state_dict read from `file`) into `model` after checking that
 // both have the same tensor names (upstream's); the load itself is strict (shapes).

@@ -28,11 +28,7 @@ namespace {
 class AdversarialParity : public ::testing::TestWithParam<const char*> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makeTempDir("adversarial"));
-    auto r = test::runCommand("/usr/bin/python3 " +
-                              test::sourcePath("tests/python/adversarial_reference.py") + " make " +
-                              *dir_);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    dir_ = new std::string(test::makePythonReference("adversarial_reference.py", "adversarial"));
   }
   static std::string* dir_;
 };
@@ -68,13 +64,7 @@ TEST_P(AdversarialParity, OutputsAndTwoTrainingStepsMatchPyTorch) {
   }
   loadStateDict(*model, weights, file);  // undo the running-statistics update
 
-  TrainerSetup setup;
-  setup.run_dir = test::makeTempDir("adversarialstep");
-  setup.model = model;
-  const ConfigNode& trainer_node = config.at("trainer");
-  setup.params = trainer_node.at("params");
-  auto trainer = Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer,
-                                                                   trainer_node)(std::move(setup));
+  std::unique_ptr<Trainer> trainer = test::configuredTrainer(config, model);
   model->train();
   trainer->beginEpoch(0);
   torch::manual_seed(11);

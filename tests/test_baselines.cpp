@@ -27,11 +27,7 @@ namespace {
 class BaselineParity : public ::testing::TestWithParam<const char*> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makeTempDir("baselines"));
-    auto r = test::runCommand("/usr/bin/python3 " +
-                              test::sourcePath("tests/python/baselines_reference.py") + " make " +
-                              *dir_);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    dir_ = new std::string(test::makePythonReference("baselines_reference.py", "baselines"));
   }
   static std::string* dir_;
 };
@@ -65,21 +61,14 @@ TEST_P(BaselineParity, OutputsAndOneTrainingStepMatchPyTorch) {
   }
   loadStateDict(*model, weights, file);  // undo the running-statistics update, as the reference
 
-  TrainerSetup setup;
-  setup.run_dir = test::makeTempDir("baselinestep");
-  setup.model = model;
-  const ConfigNode& trainer_node = config.at("trainer");
-  setup.params = trainer_node.at("params");
-  const auto& factory =
-      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
-  std::unique_ptr<Trainer> trainer = factory(std::move(setup));
+  std::unique_ptr<Trainer> trainer = test::configuredTrainer(config, model);
   model->train();
   trainer->beginEpoch(0);
   torch::manual_seed(11);
   const NamedLosses losses = trainer->step(x, 0);
   EXPECT_NEAR(losses[0].second.item<double>(), t("loss").item<double>(),
               1e-6 * std::max(1.0, std::abs(t("loss").item<double>())));
-  const ConfigNode& optimizer = trainer_node.at("params").at("optimizer_params");
+  const ConfigNode& optimizer = config.at("trainer").at("params").at("optimizer_params");
   test::expectAdamStepMatches(
       *model, toStateDict(ref.at(c10::IValue("after_step")), file, "after_step"),
       toStateDict(ref.at(c10::IValue("grads")), file, "grads"), optimizer.getDouble("lr", 5e-4),

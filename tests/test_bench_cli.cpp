@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 TEST(BenchCli, TrainStepLossEqualsThePyTorchReferenceOnTheSameWeightsAndImages) {
   const std::string d = makeTempDir("bench");
   const std::string ref = "/usr/bin/python3 " + sourcePath("scripts/bench_reference.py");
-  ASSERT_EQ(runCommand(ref + " prepare " + d + " --batches 2").exit_code, 0);
+  ASSERT_EQ(runCommand(ref + " prepare " + d + " --batches 2,1").exit_code, 0);
   CommandResult theirs = runCommand(ref + " train-step " + d + " --batch 2 --steps 1 --warmup 0");
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   const auto t = nlohmann::json::parse(theirs.out);
@@ -36,6 +36,20 @@ TEST(BenchCli, TrainStepLossEqualsThePyTorchReferenceOnTheSameWeightsAndImages) 
   EXPECT_GT(o["peak_rss_mib"].get<double>(), 0.0);
   EXPECT_NE(ours.out.find("first step's loss"), std::string::npos) << ours.out;
   EXPECT_NE(readText(d + "/trace.json").find("aten::"), std::string::npos);  // a Chrome trace
+}
+
+TEST(BenchCli, InputsThatCannotTrainSayWhichFile) {
+  const std::string d = makeTempDir("bench_bad");
+  const std::string ref = "/usr/bin/python3 " + sourcePath("scripts/bench_reference.py");
+  ASSERT_EQ(runCommand(ref + " prepare " + d + " --batches 1").exit_code, 0);
+  writeText(d + "/junk.pt", "not a torch file");
+  for (const char* file : {"inputs_b1.pt", "junk.pt"}) {
+    CommandResult r =
+        runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' bench --what train-step --inputs " +
+                   file + " --steps 1 --warmup 0");
+    EXPECT_EQ(r.exit_code, 1) << file;
+    EXPECT_NE(r.err.find(file), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

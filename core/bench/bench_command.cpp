@@ -235,7 +235,7 @@ int runBench(const BenchOptions& o) {
   }
   const double rss = peakRssMiB();
   if (device.is_cuda()) {
-    const double mib = cudaPeakAllocatedMiB(device);
+    const double mib = cudaPeakAllocatedMiB(device.has_index() ? device.index() : 0);
     std::cout << fmt::format("# CUDA max allocated {:.0f} MiB\n", mib);
     j["cuda_max_allocated_mib"] = mib;
   }

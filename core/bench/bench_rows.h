@@ -30,13 +30,6 @@ inline std::vector<WarpMode> benchWarpModes(const BenchOptions& o) {
   return {WarpMode::Native, WarpMode::GridSample};
 }
 
-// Runs `step` once more under LibTorch's profiler when --profile names a file (and only for the
-// first measurement: the option is cleared).
-void profileStep(std::string& profile, const std::function<void()>& step);
-
-// Peak memory allocated by the CUDA caching allocator on `device` (0 in CPU-only builds).
-double cudaPeakAllocatedMiB(const torch::Device& device);
-
 inline const char* warpModeName(WarpMode m) {
   return m == WarpMode::Native ? "native" : "grid_sample";
 }

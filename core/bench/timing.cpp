@@ -1,9 +1,16 @@
 #include "core/bench/timing.h"
 
+#include <torch/csrc/autograd/profiler_legacy.h>
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
+
+#ifdef MORPHAEUS_HAVE_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 namespace morphaeus {
 
@@ -42,6 +49,25 @@ double peakRssMiB() {
     }
   }
   return 0;
+}
+
+void profileStep(std::string& profile, const std::function<void()>& step) {
+  if (profile.empty()) return;
+  {
+    torch::autograd::profiler::RecordProfile guard(profile);
+    step();
+  }
+  profile.clear();
+}
+
+double cudaPeakAllocatedMiB(int device_index) {
+#ifdef MORPHAEUS_HAVE_CUDA
+  const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device_index);
+  return static_cast<double>(stats.allocated_bytes[0].peak) / 1048576.0;
+#else
+  (void)device_index;
+  return 0;
+#endif
 }
 
 }  // namespace morphaeus

@@ -20,4 +20,11 @@ TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
 // Peak resident set size of this process in MiB (VmHWM), 0 where unknown.
 double peakRssMiB();
 
+// Peak memory allocated by the CUDA caching allocator on that device (0 in CPU-only builds).
+double cudaPeakAllocatedMiB(int device_index);
+
+// Runs `step` once more under LibTorch's profiler, writing a Chrome trace to `profile`, when that
+// is not empty; then clears it, so that only the first measurement of a command is traced.
+void profileStep(std::string& profile, const std::function<void()>& step);
+
 }  // namespace morphaeus

@@ -1,5 +1,3 @@
-#include <torch/csrc/autograd/profiler_legacy.h>
-
 #include <stdexcept>
 
 #include "core/bench/bench_rows.h"
@@ -9,45 +7,29 @@
 #include "core/registry.h"
 #include "core/trainer/trainer.h"
 
-#ifdef MORPHAEUS_HAVE_CUDA
-#include <c10/cuda/CUDACachingAllocator.h>
-#endif
-
 namespace morphaeus {
 namespace {
 
+// The batch of --inputs: a tensor, or {'x': tensor}, of at least 2 images [B, C, H, W].
 torch::Tensor readInputs(const std::string& path) {
   const c10::IValue v = readTorchFile(path);
-  if (v.isTensor()) return v.toTensor();
-  if (v.isGenericDict()) {
+  torch::Tensor x;
+  if (v.isTensor()) {
+    x = v.toTensor();
+  } else if (v.isGenericDict()) {
     const auto d = v.toGenericDict();
     if (d.contains(c10::IValue("x")) && d.at(c10::IValue("x")).isTensor())
-      return d.at(c10::IValue("x")).toTensor();
+      x = d.at(c10::IValue("x")).toTensor();
   }
-  throw std::runtime_error(path + ": expected a tensor or {'x': tensor}");
+  if (!x.defined()) throw std::runtime_error(path + ": expected a tensor or {'x': tensor}");
+  if (x.dim() != 4 || x.size(0) < 2) {
+    throw std::runtime_error(
+        path + ": the batch must be [B, C, H, W] with B >= 2 (BatchNorm in train mode)");
+  }
+  return x;
 }
 
 }  // namespace
-
-void profileStep(std::string& profile, const std::function<void()>& step) {
-  if (profile.empty()) return;
-  {
-    torch::autograd::profiler::RecordProfile guard(profile);
-    step();
-  }
-  profile.clear();
-}
-
-double cudaPeakAllocatedMiB(const torch::Device& device) {
-#ifdef MORPHAEUS_HAVE_CUDA
-  const auto stats =
-      c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
-  return static_cast<double>(stats.allocated_bytes[0].peak) / 1048576.0;
-#else
-  (void)device;
-  return 0;
-#endif
-}
 
 std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
   const Experiment ex = loadBenchExperiment(o);

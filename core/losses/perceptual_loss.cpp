@@ -25,8 +25,10 @@ std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
 }
 
 torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch::Tensor& target) {
-  if (net_->parameters().front().scalar_type() != input.scalar_type())
-    net_->to(input.scalar_type());
+  if (input.scalar_type() != dtype_) {
+    dtype_ = input.scalar_type();
+    net_->to(dtype_);
+  }
   // Grey images go in as one channel (VGG19Features folds conv1_1 over the repeated channels).
   std::vector<torch::Tensor> target_features;
   {

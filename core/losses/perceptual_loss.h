@@ -32,6 +32,7 @@ class PerceptualLoss {
 
  private:
   VGG19Features net_;
+  torch::ScalarType dtype_ = torch::kFloat;  // of net_'s weights
 };
 
 }  // namespace morphaeus

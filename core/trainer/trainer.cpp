@@ -179,12 +179,16 @@ void Trainer::requireFinite(const NamedLosses& losses) const {
   }
 }
 
+void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
+  optimizer(i).zeroGrad();
+  loss.backward();
+  optimizer(i).step();
+}
+
 NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
   const NamedLosses losses = trainLosses(x, epoch);
   requireFinite({losses.front()});
-  optimizer().zeroGrad();
-  losses.front().second.backward();
-  optimizer().step();
+  minimise(0, losses.front().second);
   return losses;
 }
 
@@ -210,8 +214,8 @@ TrainResult Trainer::train() {
     start_epoch = setup_.resume->epoch + 1;
     spdlog::info("resuming at epoch {}{}", start_epoch,
                  skip_steps ? fmt::format(", step {}", skip_steps + 1) : "");
+    restoreCpuGenerator(extra(*setup_.resume, "torch_rng_state"));
   }
-  if (setup_.resume) restoreCpuGenerator(extra(*setup_.resume, "torch_rng_state"));
   MetricsLog metrics(setup_.run_dir);
   metrics.loadUntil(start_epoch);
   installStopHandlers();

@@ -85,6 +85,8 @@ class Trainer {
   void setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
                      const AdamOptions& options);
   Adam& optimizer(std::size_t i = 0) { return *optimizers_.at(i).second; }
+  // One update of optimiser i: zero its gradients, backpropagate `loss`, step.
+  void minimise(std::size_t i, const torch::Tensor& loss);
   void setLearningRate(double lr);  // of every optimiser
 
   torch::nn::Module& model() { return *setup_.model; }

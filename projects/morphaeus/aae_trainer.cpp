@@ -50,30 +50,22 @@ NamedLosses AaeTrainer::optimize(const torch::Tensor& x, int64_t) {
   };
   auto zImage = [&](const torch::Tensor& z) { return z.reshape({b, aae_.zDim(), 1, 1}); };
 
-  optimizer(kD).zeroGrad();
   const auto d_real = bce(aae_.D(x), real);
   const auto x_fake = aae_.G(zImage(noise(b))).detach();
   const auto d_loss = d_real + bce(aae_.D(x_fake), fake);
-  d_loss.backward();
-  optimizer(kD).step();
+  minimise(kD, d_loss);
 
-  optimizer(kG).zeroGrad();
   const auto g_loss = bce(aae_.D(aae_.G(zImage(noise(b)))), real);
-  g_loss.backward();
-  optimizer(kG).step();
+  minimise(kG, g_loss);
 
-  optimizer(kZD).zeroGrad();
   const auto zd_real = bce(aae_.ZD(noise(b)), real);
   const auto zd_loss = (zd_real + bce(aae_.ZD(aae_.E(x).reshape({b, -1}).detach()), fake)) * 2.0;
-  zd_loss.backward();
-  optimizer(kZD).step();
+  minimise(kZD, zd_loss);
 
-  optimizer(kGE).zeroGrad();
   const auto z = aae_.E(x);
   const auto e_loss = bce(aae_.ZD(z.reshape({b, -1})), real);
   const auto rec_loss = torch::binary_cross_entropy(aae_.G(z), x) * 2.0;
-  (rec_loss + e_loss).backward();
-  optimizer(kGE).step();
+  minimise(kGE, rec_loss + e_loss);
 
   NamedLosses losses = {{"loss_rec", rec_loss.detach()},
                         {"loss_D", d_loss.detach()},

@@ -71,9 +71,7 @@ NamedLosses SoftIntroTrainer::encoderStep(const torch::Tensor& x, const torch::T
   const auto expelbo_rec = expElbo(rec, rr), expelbo_fake = expElbo(fake, rf);
   const auto loss = o_.scale * (o_.beta_rec * loss_rec + o_.beta_kl * kl_real) +
                     0.25 * (expelbo_rec + expelbo_fake);
-  optimizer(kEncoder).zeroGrad();
-  loss.backward();
-  optimizer(kEncoder).step();
+  minimise(kEncoder, loss);
   return {{"loss_E", loss.detach()},
           {"kl_real", kl_real.detach()},
           {"expelbo_rec", expelbo_rec.detach()},
@@ -95,9 +93,7 @@ NamedLosses SoftIntroTrainer::decoderStep(const torch::Tensor& x, const torch::T
   const auto kl_rec = kl(rec_logvar, rec_mu).mean(), kl_fake = kl(fake_logvar, fake_mu).mean();
   const auto loss = o_.scale * (loss_rec * o_.beta_rec + (kl_rec + kl_fake) * 0.5 * o_.beta_kl +
                                 o_.gamma_r * 0.5 * o_.beta_rec * (rec_rec + rec_fake));
-  optimizer(kDecoder).zeroGrad();
-  loss.backward();
-  optimizer(kDecoder).step();
+  minimise(kDecoder, loss);
   return {{"loss_rec", loss_rec.detach()},
           {"loss_D", loss.detach()},
           {"kl_rec", kl_rec.detach()},
@@ -106,16 +102,13 @@ NamedLosses SoftIntroTrainer::decoderStep(const torch::Tensor& x, const torch::T
 
 NamedLosses SoftIntroTrainer::optimize(const torch::Tensor& x, int64_t) {
   const auto noise = torch::randn({x.size(0), vae_.zDim()}).to(device());
+  struct TrainBoth {  // both halves trainable again when the step ends, also by an exception
+    SoftIntroTrainer& t;
+    ~TrainBoth() { t.train(true, true); }
+  } restore{*this};
   torch::Tensor z;
-  NamedLosses e, d;
-  try {
-    e = encoderStep(x, noise, z);
-    d = decoderStep(x, noise, z);
-  } catch (...) {
-    train(true, true);
-    throw;
-  }
-  train(true, true);
+  const NamedLosses e = encoderStep(x, noise, z);
+  const NamedLosses d = decoderStep(x, noise, z);
   NamedLosses losses = d;  // loss_rec first: the reconstruction error upstream reports
   losses.insert(losses.begin() + 1, e.begin(), e.end());
   requireFinite(losses);
