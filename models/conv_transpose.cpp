@@ -49,7 +49,11 @@ struct ConvTransposeFunction : public torch::autograd::Function<ConvTransposeFun
 
 torch::Tensor convTranspose2d(torch::nn::ConvTranspose2dImpl& m, const torch::Tensor& x,
                               int64_t stride, int64_t padding, int64_t output_padding) {
-  if (!x.device().is_cpu() || x.dim() != 4) return m.forward(x);
+  // Off the CPU, and for a bf16 input from an autocast region (autocast casts the weights for
+  // conv_transpose2d itself), LibTorch's own operator.
+  if (!x.device().is_cpu() || x.dim() != 4 || x.scalar_type() != m.weight.scalar_type()) {
+    return m.forward(x);
+  }
   std::vector<int64_t> out_size{x.size(0), m.weight.size(1), 0, 0};
   for (int d = 0; d < 2; ++d) {
     out_size[2 + d] =

@@ -7,8 +7,12 @@
 #
 #   scripts/bench_vs_pytorch.sh [--batches 16,64] [--rounds 2] [--steps 3] [--warmup 1]
 #                               [--eval-images 256] [--eval-batch 64] [--threads N]
-#                               [--device cpu|cuda] [--skip-eval]
+#                               [--device cpu|cuda] [--skip-eval] [--fast]
 #                               [--exe build/release/morphaeus] [--out runs/bench-vs-pytorch]
+#
+# --fast also times our train step on the fast path (trainer.params.performance: bf16 autocast,
+# channels_last, and on CUDA the whole step as a CUDA graph) as "ours, fast path"; its first loss
+# must be within 3% of the reference's (the bf16 tolerance of docs/PERFORMANCE.md).
 #
 # Needs a Python with torch (PYTHON, default Debian's /usr/bin/python3 with python3-torch,
 # -torchvision, -skimage, -sklearn as scripts/setup.sh installs them; on a GPU machine
@@ -19,13 +23,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 batches=16,64 rounds=2 steps=3 warmup=1 eval_images=256 eval_batch=64
-threads=$(nproc) exe=build/release/morphaeus out=runs/bench-vs-pytorch device=cpu eval=1
+threads=$(nproc) exe=build/release/morphaeus out=runs/bench-vs-pytorch device=cpu eval=1 fast=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --batches) batches=$2 ;; --rounds) rounds=$2 ;; --steps) steps=$2 ;; --warmup) warmup=$2 ;;
     --eval-images) eval_images=$2 ;; --eval-batch) eval_batch=$2 ;; --threads) threads=$2 ;;
     --exe) exe=$2 ;; --out) out=$2 ;; --device) device=$2 ;;
     --skip-eval) eval=0; shift; continue ;;
+    --fast) fast=1; shift; continue ;;
     *) echo "bench_vs_pytorch.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -40,12 +45,16 @@ $py scripts/bench_reference.py prepare "$out" --batches "$batches"
 results=$out/runs.jsonl
 : > "$results"
 
-ours_train() {  # batch -> one JSON line
+fast_sets=(--set trainer.params.performance.precision=bf16 --set trainer.params.performance.channels_last=true)
+[[ $device == cuda* ]] && fast_sets+=(--set trainer.params.performance.cuda_graph=true)
+ours_train() {  # batch [side [overrides...]] -> one JSON line
+  local b=$1 side=${2:-ours}
+  shift; shift || true
   (cd "$out" && "$OLDPWD/$exe" bench --what train-step --config "$config" --warp native \
      --set trainer.params.vgg_weights="$out/vgg19_random.pth" --weights weights.pt \
-     --inputs "inputs_b$1.pt" --steps "$steps" --warmup "$warmup" --threads "$threads" \
-     --device "$device" --json "$out/ours.json" >/dev/null)
-  $py -c "import json,sys; j=json.load(open(sys.argv[1])); r=j['rows'][0]; print(json.dumps({'side':'ours','what':'train-step','batch':r['batch'],'loss':r['loss'],'median_ms':r['forward_backward_ms']['median'],'min_ms':r['forward_backward_ms']['min'],'peak_rss_mib':j['peak_rss_mib'],'cuda_max_allocated_mib':j.get('cuda_max_allocated_mib')}))" "$out/ours.json"
+     --inputs "inputs_b$b.pt" --steps "$steps" --warmup "$warmup" --threads "$threads" \
+     --device "$device" --json "$out/ours.json" "$@" >/dev/null)
+  $py -c "import json,sys; j=json.load(open(sys.argv[1])); r=j['rows'][0]; print(json.dumps({'side':sys.argv[2],'what':'train-step','batch':r['batch'],'loss':r['loss'],'median_ms':r['forward_backward_ms']['median'],'min_ms':r['forward_backward_ms']['min'],'peak_rss_mib':j['peak_rss_mib'],'cuda_max_allocated_mib':j.get('cuda_max_allocated_mib')}))" "$out/ours.json" "$side"
 }
 theirs_train() {
   $py scripts/bench_reference.py train-step "$out" --batch "$1" --steps "$steps" --warmup "$warmup" \
@@ -68,6 +77,7 @@ for b in "${bs[@]}"; do
     echo "# train step, batch $b, round $r/$rounds" >&2
     ours_train "$b" >> "$results"
     theirs_train "$b" >> "$results"
+    ((fast)) && ours_train "$b" ours-fast "${fast_sets[@]}" >> "$results"
     if [[ $r == 1 ]]; then  # the same loss before any time counts
       $py - "$results" "$b" <<'PY'
 import json, sys
@@ -78,6 +88,11 @@ t = [r for r in rows if r["what"] == "train-step" and r["batch"] == b and r["sid
 if abs(o - t) > 1e-4 * max(1.0, abs(t)):
     sys.exit(f"bench_vs_pytorch.sh: batch {b}: the first step's losses differ (ours {o:.9g}, PyTorch {t:.9g})")
 print(f"# batch {b}: first step's loss ours {o:.9g}, PyTorch {t:.9g}: same", file=sys.stderr)
+f = [r for r in rows if r["what"] == "train-step" and r["batch"] == b and r["side"] == "ours-fast"]
+if f:
+    if abs(f[0]["loss"] - t) > 0.03 * abs(t):
+        sys.exit(f"bench_vs_pytorch.sh: batch {b}: the fast path's first loss {f[0]['loss']:.9g} is not within 3% of PyTorch's {t:.9g}")
+    print(f"# batch {b}: fast path's first loss {f[0]['loss']:.9g} (within 3%)", file=sys.stderr)
 PY
     fi
   done
@@ -103,6 +118,11 @@ for b in sorted({r["batch"] for r in rows if r["what"] == "train-step"}):
     print(f"| train step, batch {b}, {mem_name} (MiB) | {om:.0f} | {tm:.0f} | {tm / om:.2f}x |")
     summary["train_step"].append({"batch": b, "ours_ms": o, "pytorch_ms": t, "ratio": t / o,
                                   "ours_" + mem: om, "pytorch_" + mem: tm})
+    if pick("ours-fast", "median_ms"):
+        f, fm = statistics.median(pick("ours-fast", "median_ms")), max(pick("ours-fast", mem))
+        print(f"| train step, batch {b}, fast path (ms) | {f:.0f} | {t:.0f} | {t / f:.2f}x |")
+        print(f"| train step, batch {b}, fast path, {mem_name} (MiB) | {fm:.0f} | {tm:.0f} | {tm / fm:.2f}x |")
+        summary["train_step"][-1].update({"fast_ms": f, "fast_ratio": t / f, "fast_" + mem: fm})
 if not any(r["what"] == "eval" for r in rows):
     json.dump(summary, open(sys.argv[2], "w"), indent=2)
     sys.exit(0)

@@ -2,7 +2,8 @@
 # Builds MorphAEus-cpp on a GPU machine against the LibTorch inside its Python torch (no Debian
 # packages there: the small dependencies come from .gpu-deps/, made by ../shared/gpu/carry-deps.sh;
 # no OpenCV), runs the CUDA tests and the benchmarks (also our train step against the PyTorch
-# reference on the same GPU, scripts/bench_vs_pytorch.sh --device cuda), and prints a short table.
+# reference on the same GPU, scripts/bench_vs_pytorch.sh --device cuda --fast: fp32 and the fast
+# path), and prints a short table. The FastPath tests check the bf16 + CUDA-graph loss curve.
 # Usage: scripts/gpu_check.sh [OUT_DIR]   (logs and JSON results go to OUT_DIR, default ./gpu-out)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -27,14 +28,16 @@ fi
 echo "build: $(( $(date +%s) - t0 )) s"
 
 status=0
-build-gpu/tests/morphaeus_tests --gtest_filter='Warp*' 2>&1 | tee "$out/tests.log" | grep -E "^\[ +(OK|FAILED|SKIPPED|PASSED) +\]|Failure" || true
+build-gpu/tests/morphaeus_tests --gtest_filter='Warp*:FastPath*:CapturableAdam*:MixedPrecision*' 2>&1 | tee "$out/tests.log" | grep -E "^\[ +(OK|FAILED|SKIPPED|PASSED) +\]|Failure" || true
 grep -q "FAILED" "$out/tests.log" && status=1
 build-gpu/morphaeus bench --what warp --device cuda --batch 1,16,64 --steps 50 --json "$out/bench_warp_cuda.json" | tee "$out/bench_warp_cuda.txt"
 build-gpu/morphaeus bench --what model --device cuda --batch 16,64 --steps 20 --json "$out/bench_model_cuda.json" | tee "$out/bench_model_cuda.txt"
 # Our train step (paper config, epoch 12) against the PyTorch reference on the same GPU: same
 # weights and images, loss check first, alternating rounds (torch only is needed; no evaluation
 # comparison there: scikit-image/-learn are not on the GPU machine).
+# --fast: also the fast path (bf16 autocast, channels_last, the step as a CUDA graph); target:
+# batch 64 at least 3x the reference.
 PYTHON=$python scripts/bench_vs_pytorch.sh --device cuda --batches 16,64 --rounds 2 --steps 10 --warmup 3 \
-    --skip-eval --exe build-gpu/morphaeus --out "$out/vs-pytorch" 2>&1 | tee "$out/vs_pytorch.txt" || status=1
+    --skip-eval --fast --exe build-gpu/morphaeus --out "$out/vs-pytorch" 2>&1 | tee "$out/vs_pytorch.txt" || status=1
 echo "== summary: tests $( [ $status = 0 ] && echo passed || echo FAILED ), $(grep -c '\[       OK \]' "$out/tests.log") ok, $(grep -c 'SKIPPED \]' "$out/tests.log") skipped lines"
 exit $status

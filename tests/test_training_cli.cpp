@@ -134,6 +134,30 @@ TEST(TrainingCli, NonFiniteLossStopsWithEpochAndStep) {
   EXPECT_NE(r.err.find("at epoch 0 step 2"), std::string::npos) << r.err;
 }
 
+// Losses read back every 4 steps (the fast path's no-sync mode): a non-finite loss is found at
+// the read-back (here the epoch's end), named with the steps since the last check, and the stop
+// comes before any checkpoint is written with the broken weights.
+TEST(TrainingCli, DeferredLossReadBackStillStopsOnNonFiniteLoss) {
+  const std::string d = makeTempDir("nan4");
+  CommandResult r = runIn(d, "--output out" + tiny(3) +
+                                 " --set trainer.params.optimizer_params.lr=1e30"
+                                 " --set trainer.params.performance.loss_readback_every=4");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("error: non-finite loss"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("at epoch 0 steps 1..2"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d + "/out/latest_model.pt"));
+}
+
+// bf16 autocast and CUDA graphs need the default one-optimiser step; the AAE has its own.
+TEST(TrainingCli, FastPathOnAMultiOptimiserTrainerIsAConfigError) {
+  const std::string d = makeTempDir("aaebf16");
+  CommandResult r = runIn(d, "--config " + sourcePath("configs/aae.yaml") + " --output out" +
+                                 tiny(1) + " --set trainer.params.performance.precision=bf16");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("performance"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("has its own optimisation step"), std::string::npos) << r.err;
+}
+
 TEST(TrainingCli, PerceptualLossWithoutWeightsSaysWhereToPutThem) {
   const std::string d = makeTempDir("vgg");
   CommandResult r = runIn(d, "--output out" + tiny(1) + " --set trainer.params.alfa=0.05");

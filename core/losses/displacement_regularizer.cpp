@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/mixed_precision.h"
+
 namespace morphaeus {
 namespace {
 
@@ -26,8 +28,9 @@ Regularizer regularizerFromName(const std::string& name) {
   throw std::invalid_argument("unknown regulariser \"" + name + "\" (gradient-l2, gradient-l1, bending)");
 }
 
-torch::Tensor displacementRegularizer(const torch::Tensor& field, Regularizer kind) {
-  TORCH_CHECK(field.dim() == 4, "displacementRegularizer: expected [N, C, H, W]");
+torch::Tensor displacementRegularizer(const torch::Tensor& field_in, Regularizer kind) {
+  TORCH_CHECK(field_in.dim() == 4, "displacementRegularizer: expected [N, C, H, W]");
+  const torch::Tensor field = fullPrecision(field_in);
   const auto dx = rowDiff(field), dy = colDiff(field);
   switch (kind) {
     case Regularizer::GradientL2: return (dx * dx + dy * dy).mean() / 2.0;

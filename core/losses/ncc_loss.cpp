@@ -1,10 +1,14 @@
 #include "core/losses/ncc_loss.h"
 
+#include "core/mixed_precision.h"
+
 namespace morphaeus {
 
-torch::Tensor nccLoss(const torch::Tensor& a, const torch::Tensor& b, int64_t window) {
-  TORCH_CHECK(a.dim() == 4 && a.sizes() == b.sizes(),
+torch::Tensor nccLoss(const torch::Tensor& a_in, const torch::Tensor& b_in, int64_t window) {
+  TORCH_CHECK(a_in.dim() == 4 && a_in.sizes() == b_in.sizes(),
               "nccLoss: expected two equal [N, C, H, W] tensors");
+  // Window sums of products cancel badly in bf16: autocast outputs are summed in float32.
+  const torch::Tensor a = fullPrecision(a_in), b = fullPrecision(b_in);
   namespace F = torch::nn::functional;
   // Upstream's filter sums over the channels too: ones [1, C, w, w].
   auto channels = [](const torch::Tensor& t) { return t.sum(1, /*keepdim=*/true); };

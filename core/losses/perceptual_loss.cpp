@@ -1,6 +1,7 @@
 #include "core/losses/perceptual_loss.h"
 
 #include "core/checkpoint/pretrained.h"
+#include "core/mixed_precision.h"
 
 namespace morphaeus {
 
@@ -25,8 +26,11 @@ std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
 }
 
 torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch::Tensor& target) {
-  if (input.scalar_type() != dtype_) {
-    dtype_ = input.scalar_type();
+  // VGG's weights follow float32/float64 inputs; bf16 inputs come from an autocast region, where
+  // the weights stay float32 and autocast runs the convolutions in bf16.
+  const torch::ScalarType dtype = fullPrecision(input).scalar_type();
+  if (dtype != dtype_) {
+    dtype_ = dtype;
     net_->to(dtype_);
   }
   // Grey images go in as one channel (VGG19Features folds conv1_1 over the repeated channels).
@@ -36,9 +40,9 @@ torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch
     target_features = net_->forward(target);
   }
   const auto input_features = net_->forward(input);
-  torch::Tensor loss = torch::zeros({}, input.options());
+  torch::Tensor loss = torch::zeros({}, input.options().dtype(dtype_));
   for (std::size_t i = 0; i < input_features.size(); ++i) {
-    loss = loss + torch::mse_loss(input_features[i], target_features[i]);
+    loss = loss + torch::mse_loss(fullPrecision(input_features[i]), fullPrecision(target_features[i]));
   }
   return loss;
 }

@@ -29,6 +29,7 @@ class PerceptualLoss {
   PerceptualLoss(const std::string& vgg_weights, const torch::Device& device);
   // The loss follows its input's dtype (VGG is converted on first use, e.g. for float64 checks).
   torch::Tensor operator()(const torch::Tensor& input, const torch::Tensor& target);
+  torch::nn::Module& network() { return *net_; }
 
  private:
   VGG19Features net_;

@@ -15,6 +15,53 @@ void Adam::zeroGrad() {
   }
 }
 
+void Adam::setLr(double lr) {
+  options_.lr = lr;
+  if (lr_t_.defined()) lr_t_.fill_(lr);
+}
+
+void Adam::setCapturable(bool on) {
+  if (on == capturable_) return;
+  capturable_ = on;
+  lr_t_ = torch::Tensor();
+  for (std::size_t i = 0; i < state_.size(); ++i) {
+    State& s = state_[i];
+    if (on) {
+      s.step_t =
+          torch::full({}, static_cast<double>(s.step), params_[i].options().dtype(torch::kFloat));
+      if (!lr_t_.defined())
+        lr_t_ = torch::full({}, options_.lr, params_[i].options().dtype(torch::kFloat));
+    } else {
+      s.step = stepsOf(s);
+      s.step_t = torch::Tensor();
+    }
+  }
+}
+
+int64_t Adam::stepsOf(const State& s) const {
+  return s.step_t.defined() ? static_cast<int64_t>(s.step_t.item<double>()) : s.step;
+}
+
+// The bias corrections from the step count on the device, so nothing on the host changes
+// between steps: what torch.optim.Adam's capturable single-tensor path computes.
+void Adam::stepCapturable(torch::Tensor& p, torch::Tensor grad, State& s) {
+  const double b1 = options_.beta1, b2 = options_.beta2;
+  if (!s.step_t.defined()) s.step_t = torch::zeros({}, p.options().dtype(torch::kFloat));
+  if (!lr_t_.defined()) lr_t_ = torch::full({}, options_.lr, p.options().dtype(torch::kFloat));
+  s.step_t.add_(1);
+  if (options_.weight_decay != 0) grad = grad.add(p, options_.weight_decay);
+  s.exp_avg.mul_(b1).add_(grad, 1 - b1);
+  s.exp_avg_sq.mul_(b2).addcmul_(grad, grad, 1 - b2);
+  const torch::Tensor bias_correction1 = 1 - torch::pow(b1, s.step_t);
+  const torch::Tensor bias_correction2_sqrt = (1 - torch::pow(b2, s.step_t)).sqrt();
+  const torch::Tensor step_size = lr_t_ / bias_correction1;
+  const torch::Tensor& second =
+      options_.amsgrad ? torch::maximum_out(s.max_exp_avg_sq, s.max_exp_avg_sq, s.exp_avg_sq)
+                       : s.exp_avg_sq;
+  const torch::Tensor denom = (second.sqrt() / bias_correction2_sqrt).add_(options_.eps);
+  p.addcdiv_(s.exp_avg * step_size, denom, -1);
+}
+
 void Adam::step() {
   torch::NoGradGuard no_grad;
   const double b1 = options_.beta1, b2 = options_.beta2;
@@ -27,6 +74,10 @@ void Adam::step() {
       s.exp_avg = torch::zeros_like(p, torch::MemoryFormat::Preserve);
       s.exp_avg_sq = torch::zeros_like(p, torch::MemoryFormat::Preserve);
       if (options_.amsgrad) s.max_exp_avg_sq = torch::zeros_like(p, torch::MemoryFormat::Preserve);
+    }
+    if (capturable_) {
+      stepCapturable(p, grad, s);
+      continue;
     }
     ++s.step;
     if (options_.weight_decay != 0) grad = grad.add(p, options_.weight_decay);
@@ -53,7 +104,7 @@ c10::IValue Adam::stateDict() const {
     const State& s = state_[i];
     if (!s.exp_avg.defined()) continue;
     c10::impl::GenericDict entry(c10::StringType::get(), c10::AnyType::get());
-    entry.insert("step", torch::tensor(static_cast<float>(s.step)));
+    entry.insert("step", torch::tensor(static_cast<float>(stepsOf(s))));
     entry.insert("exp_avg", s.exp_avg.detach().cpu());
     entry.insert("exp_avg_sq", s.exp_avg_sq.detach().cpu());
     if (s.max_exp_avg_sq.defined()) entry.insert("max_exp_avg_sq", s.max_exp_avg_sq.detach().cpu());
@@ -82,12 +133,15 @@ c10::IValue Adam::stateDict() const {
 }
 
 void Adam::loadStateDict(const c10::IValue& value, const std::string& source) {
-  auto fail = [&](const std::string& m) { throw CheckpointError(source, "optimizer_weights: " + m); };
+  auto fail = [&](const std::string& m) {
+    throw CheckpointError(source, "optimizer_weights: " + m);
+  };
   if (!value.isGenericDict()) fail("not a dict");
   const auto dict = value.toGenericDict();
   auto groups_it = dict.find(c10::IValue("param_groups"));
   auto state_it = dict.find(c10::IValue("state"));
-  if (groups_it == dict.end() || state_it == dict.end()) fail("expected 'state' and 'param_groups'");
+  if (groups_it == dict.end() || state_it == dict.end())
+    fail("expected 'state' and 'param_groups'");
   const auto groups = groups_it->value().toListRef();
   if (groups.size() != 1 || !groups[0].isGenericDict()) fail("expected one parameter group");
   const auto group = groups[0].toGenericDict();
@@ -100,7 +154,7 @@ void Adam::loadStateDict(const c10::IValue& value, const std::string& source) {
     fail("holds " + std::to_string(params == group.end() ? 0 : params->value().toListRef().size()) +
          " parameters, the model has " + std::to_string(params_.size()));
   }
-  options_.lr = num("lr", options_.lr);
+  setLr(num("lr", options_.lr));
   options_.eps = num("eps", options_.eps);
   options_.weight_decay = num("weight_decay", options_.weight_decay);
   if (auto betas = group.find(c10::IValue("betas")); betas != group.end()) {
@@ -111,22 +165,30 @@ void Adam::loadStateDict(const c10::IValue& value, const std::string& source) {
   for (const auto& entry : state_it->value().toGenericDict()) {
     if (!entry.key().isInt()) fail("state keys must be parameter indices");
     const int64_t i = entry.key().toInt();
-    if (i < 0 || i >= static_cast<int64_t>(params_.size())) fail("state for parameter " + std::to_string(i));
+    if (i < 0 || i >= static_cast<int64_t>(params_.size()))
+      fail("state for parameter " + std::to_string(i));
     const auto s = entry.value().toGenericDict();
     auto tensor = [&](const char* k) {
       auto it = s.find(c10::IValue(k));
       if (it == s.end()) return torch::Tensor();
-      torch::Tensor t = it->value().toTensor().to(params_[i].device(), params_[i].scalar_type()).clone();
-      if (t.sizes() != params_[i].sizes()) fail(std::string(k) + " of parameter " + std::to_string(i) + " has the wrong shape");
+      torch::Tensor t =
+          it->value().toTensor().to(params_[i].device(), params_[i].scalar_type()).clone();
+      if (t.sizes() != params_[i].sizes())
+        fail(std::string(k) + " of parameter " + std::to_string(i) + " has the wrong shape");
       return t;
     };
     State& st = state_[static_cast<std::size_t>(i)];
     const c10::IValue step = s.at(c10::IValue("step"));
     st.step = step.isTensor() ? static_cast<int64_t>(step.toTensor().item<double>()) : step.toInt();
+    if (capturable_) {
+      st.step_t =
+          torch::full({}, static_cast<double>(st.step), params_[i].options().dtype(torch::kFloat));
+    }
     st.exp_avg = tensor("exp_avg");
     st.exp_avg_sq = tensor("exp_avg_sq");
     st.max_exp_avg_sq = tensor("max_exp_avg_sq");
-    if (!st.exp_avg.defined() || !st.exp_avg_sq.defined()) fail("missing moments for parameter " + std::to_string(i));
+    if (!st.exp_avg.defined() || !st.exp_avg_sq.defined())
+      fail("missing moments for parameter " + std::to_string(i));
     if (options_.amsgrad && !st.max_exp_avg_sq.defined()) st.max_exp_avg_sq = st.exp_avg_sq.clone();
   }
 }

@@ -24,7 +24,12 @@ class Adam {
   void zeroGrad();
   void step();
   double lr() const { return options_.lr; }
-  void setLr(double lr) { options_.lr = lr; }
+  void setLr(double lr);
+  // Capturable (CUDA graphs): the step counts, bias corrections and the learning rate live in
+  // tensors on the parameters' device, so a captured step() stays right on every replay (as
+  // torch.optim.Adam(capturable=True)). Same results as the default to float32 rounding.
+  void setCapturable(bool on);
+  bool capturable() const { return capturable_; }
   const AdamOptions& options() const { return options_; }
 
   c10::IValue stateDict() const;
@@ -35,11 +40,16 @@ class Adam {
  private:
   struct State {
     int64_t step = 0;
+    torch::Tensor step_t;  // capturable: the step count on the device (float32, like PyTorch's)
     torch::Tensor exp_avg, exp_avg_sq, max_exp_avg_sq;
   };
+  void stepCapturable(torch::Tensor& p, torch::Tensor grad, State& s);
+  int64_t stepsOf(const State& s) const;
   std::vector<torch::Tensor> params_;
   std::vector<State> state_;
   AdamOptions options_;
+  bool capturable_ = false;
+  torch::Tensor lr_t_;  // capturable: the learning rate on the device
 };
 
 }  // namespace morphaeus

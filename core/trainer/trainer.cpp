@@ -10,6 +10,11 @@
 
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/registry.h"
+#include "core/mixed_precision.h"
+#include "core/trainer/loss_accumulator.h"
+#ifdef MORPHAEUS_HAVE_CUDA
+#include "core/trainer/cuda_graph_step.h"
+#endif
 #include "core/trainer/early_stopping.h"
 #include "core/trainer/lr_schedule.h"
 #include "core/trainer/metrics_log.h"
@@ -44,11 +49,12 @@ const c10::IValue* extra(const Checkpoint& c, const std::string& key) {
   return nullptr;
 }
 
-std::string describe(const NamedLosses& losses, const std::vector<double>& sums, int64_t images) {
+std::string describe(LossAccumulator& acc) {
   std::string out;
-  for (std::size_t i = 0; i < losses.size(); ++i) {
-    out +=
-        fmt::format("{}{} {:.5f}", i ? " " : "", losses[i].first, images ? sums[i] / images : 0.0);
+  const auto& sums = acc.read();
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    out += fmt::format("{}{} {:.5f}", i ? " " : "", acc.names()[i],
+                       acc.images() ? sums[i] / acc.images() : 0.0);
   }
   return out;
 }
@@ -75,7 +81,9 @@ void restoreCpuGenerator(const c10::IValue* state) {
 
 }  // namespace
 
-Trainer::Trainer(TrainerSetup setup) : setup_(std::move(setup)) {
+Trainer::Trainer(TrainerSetup setup)
+    : setup_(std::move(setup)), fast_(fastPathOptions(setup_.params)) {
+  if (fast_.channels_last) toChannelsLast(*setup_.model);
   criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss,
                                                               setup_.params.at("loss"))();
   setOptimizers({{"optimizer_weights", setup_.model->parameters()}}, adamOptions());
@@ -87,6 +95,36 @@ Trainer::Trainer(TrainerSetup setup) : setup_(std::move(setup)) {
       early_counter_ = static_cast<int>(v->toInt());
     if (auto v = extra(r, "early_stop_best"); v && v->isDouble()) early_best_ = v->toDouble();
   }
+}
+
+Trainer::~Trainer() = default;
+
+void Trainer::prepareModule(torch::nn::Module& module) const {
+  if (fast_.channels_last) toChannelsLast(module);
+}
+
+// Once, at the first step (the trainer's overrides are known by then).
+void Trainer::checkFastPath() {
+  fast_checked_ = true;
+  if ((fast_.autocast || fast_.cuda_graph) && !supportsFastPath()) {
+    throw setup_.params.at("performance")
+        .error("precision: bf16 and cuda_graph need a trainer with one optimiser and the "
+               "default step; this trainer has its own optimisation step");
+  }
+  if (fast_.cuda_graph && !supportsCudaGraph()) {
+    throw setup_.params.at("performance")
+        .error("cuda_graph: this trainer's step keeps host-side state that changes every step "
+               "(a step counter or host-drawn noise) and cannot be replayed as a CUDA graph");
+  }
+  if (!fast_.cuda_graph) return;
+  if (!setup_.device.is_cuda()) {
+    spdlog::warn("trainer.params.performance.cuda_graph applies on CUDA only; running eagerly");
+    return;
+  }
+#ifdef MORPHAEUS_HAVE_CUDA
+  for (auto& [key, adam] : optimizers_) adam->setCapturable(true);
+  graph_ = std::make_shared<CudaGraphStep>();
+#endif
 }
 
 AdamOptions Trainer::adamOptions() const {
@@ -167,16 +205,23 @@ NamedLosses Trainer::trainLosses(const torch::Tensor&, int64_t) {
 }
 
 void Trainer::requireFinite(const NamedLosses& losses) const {
+  if (fast_.deferredChecks()) return;
   for (const auto& [name, value] : losses) {
     const double v = value.item<double>();
-    if (std::isfinite(v)) continue;
-    const std::string latest = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
-    throw TrainingStopped(fmt::format(
-        "non-finite {} ({}) at epoch {} step {}; training stopped, {}", name, v, epoch_, step_no_,
-        std::filesystem::exists(latest)
-            ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
-            : std::string("no checkpoint had been written yet")));
+    if (!std::isfinite(v)) stopOnNonFinite(name, v, step_no_);
   }
+}
+
+void Trainer::stopOnNonFinite(const std::string& name, double value, int64_t since_step) const {
+  const std::string latest = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
+  const std::string where = since_step == step_no_
+                                ? fmt::format("step {}", step_no_)
+                                : fmt::format("steps {}..{}", since_step, step_no_);
+  throw TrainingStopped(fmt::format(
+      "non-finite {} ({}) at epoch {} {}; training stopped, {}", name, value, epoch_, where,
+      std::filesystem::exists(latest)
+          ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
+          : std::string("no checkpoint had been written yet")));
 }
 
 void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
@@ -186,7 +231,11 @@ void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
 }
 
 NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
-  const NamedLosses losses = trainLosses(x, epoch);
+  NamedLosses losses;
+  {  // forward and losses under autocast (if on); backward and the update outside it
+    const AutocastGuard autocast(setup_.device.type(), fast_.autocast, !fast_.cuda_graph);
+    losses = trainLosses(x, epoch);
+  }
   requireFinite({losses.front()});
   minimise(0, losses.front().second);
   return losses;
@@ -195,7 +244,16 @@ NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
 NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no) {
   epoch_ = epoch;
   step_no_ = step_no;
-  return optimize(x, epoch);
+  if (!fast_checked_) checkFastPath();
+  const torch::Tensor input = fast_.channels_last && x.dim() == 4
+                                  ? x.contiguous(at::MemoryFormat::ChannelsLast)
+                                  : x;
+#ifdef MORPHAEUS_HAVE_CUDA
+  if (graph_ && input.is_cuda()) {
+    return graph_->run(input, epoch, [&](const torch::Tensor& xs) { return optimize(xs, epoch); });
+  }
+#endif
+  return optimize(input, epoch);
 }
 
 TrainResult Trainer::train() {
@@ -231,22 +289,28 @@ TrainResult Trainer::train() {
     startEpoch(epoch);
     progress.startEpoch(epoch);
     train.startEpoch(epoch);
-    std::vector<std::string> names;
-    std::vector<double> sums;
-    int64_t images = 0, step = 0;
+    LossAccumulator acc;
+    std::string shown;
+    int64_t step = 0, unchecked_since = 0;
+    // Reads the summed losses back (one host sync) and stops on a non-finite one.
+    const auto readBack = [&] {
+      if (const std::string* bad = acc.firstNonFinite()) {
+        const auto it = std::find(acc.names().begin(), acc.names().end(), *bad);
+        stopOnNonFinite(*bad, acc.read()[static_cast<std::size_t>(it - acc.names().begin())],
+                        unchecked_since);
+      }
+      unchecked_since = 0;
+      shown = describe(acc);
+    };
     while (auto batch = train.next()) {
       if (++step <= skip_steps) continue;
-      const auto x = batch->images.to(setup_.device);
-      const NamedLosses losses = this->step(x, epoch, step);
-      if (names.empty()) {
-        for (const auto& [n, t] : losses) names.push_back(n);
-        sums.assign(losses.size(), 0.0);
-      }
-      for (std::size_t i = 0; i < losses.size(); ++i)
-        sums[i] += losses[i].second.item<double>() * x.size(0);
-      images += x.size(0);
-      progress.step(step, x.size(0), describe(losses, sums, images));
+      const auto x = batch->images.to(setup_.device, /*non_blocking=*/true);
+      if (!unchecked_since) unchecked_since = step;
+      acc.add(this->step(x, epoch, step), x.size(0));
+      if (step % fast_.loss_readback_every == 0) readBack();
+      progress.step(step, x.size(0), shown);
       if (stopRequested()) {
+        readBack();  // never checkpoint weights updated with a non-finite loss
         progress.endEpoch();
         save("latest_model.pt", epoch - 1, step);
         throw TrainingStopped(
@@ -255,7 +319,11 @@ TrainResult Trainer::train() {
       }
     }
     skip_steps = 0;
+    if (acc.images()) readBack();
     progress.endEpoch();
+    const std::vector<std::string>& names = acc.names();
+    const std::vector<double>& sums = acc.read();
+    const int64_t images = acc.images();
 
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -22,6 +22,7 @@
 #include "core/data_factory.h"
 #include "core/losses/reconstruction_loss.h"
 #include "core/trainer/adam.h"
+#include "core/trainer/fast_path.h"
 
 namespace morphaeus {
 
@@ -49,16 +50,21 @@ struct TrainResult {
 
 using NamedLosses = std::vector<std::pair<std::string, torch::Tensor>>;
 
+class CudaGraphStep;
+
 class Trainer {
  public:
   explicit Trainer(TrainerSetup setup);
-  virtual ~Trainer() = default;
+  virtual ~Trainer();
   TrainResult train();
 
   // One optimisation step (losses, finiteness check, backward, Adam) and the batch's losses.
-  // beginEpoch() sets the epoch's schedules first. Public for tests and benchmarks.
+  // beginEpoch() sets the epoch's schedules first. Public for tests and benchmarks. With the
+  // fast path (performance.*) the step may run under bf16 autocast, in channels_last, or as a
+  // replayed CUDA graph (then the losses are valid until the next step).
   void beginEpoch(int64_t epoch) { startEpoch(epoch); }
   NamedLosses step(const torch::Tensor& images, int64_t epoch, int64_t step_no = 0);
+  const FastPathOptions& fastPath() const { return fast_; }
 
  protected:
   // The batch's losses; the first entry is the loss to minimise, all are logged (per-image mean).
@@ -73,9 +79,19 @@ class Trainer {
   // Epoch-level values to log (e.g. a loss weight's schedule).
   virtual void startEpoch(int64_t epoch) {}
   virtual nlohmann::json epochValues() const { return nlohmann::json::object(); }
+  // Whether this trainer's step may run under autocast or be captured as a CUDA graph: true for
+  // the default optimize() (one optimiser, no host-side randomness); trainers that override
+  // optimize() say false, and the performance options that need it are then refused.
+  virtual bool supportsFastPath() const { return true; }
+  // CUDA graphs also need a step without host-side state that changes from step to step (a step
+  // counter in the loss, noise drawn on the host).
+  virtual bool supportsCudaGraph() const { return supportsFastPath(); }
+  // Applies the fast path's memory format to a module the trainer owns besides the model (VGG).
+  void prepareModule(torch::nn::Module& module) const;
 
   // Throws TrainingStopped (naming epoch, step and the last good checkpoint) unless every loss
-  // is finite.
+  // is finite. With deferred checks (fast path) it does nothing: the losses are checked when
+  // they are read back.
   void requireFinite(const NamedLosses& losses) const;
 
   // Optimisers: by default one Adam over all parameters, saved as 'optimizer_weights'. A trainer
@@ -98,8 +114,13 @@ class Trainer {
   Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
   void save(const std::string& name, int64_t epoch, int64_t next_step) const;
   nlohmann::json validate();
+  void checkFastPath();
+  [[noreturn]] void stopOnNonFinite(const std::string& name, double value, int64_t since_step) const;
 
   TrainerSetup setup_;
+  FastPathOptions fast_;
+  bool fast_checked_ = false;
+  std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
   std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
   int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)
   int64_t best_epoch_ = -1;

@@ -22,6 +22,7 @@ class AaeTrainer : public Trainer {
 
  protected:
   NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;
+  bool supportsFastPath() const override { return false; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
   void startEpoch(int64_t epoch) override;
 

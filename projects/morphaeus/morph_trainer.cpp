@@ -17,6 +17,7 @@ MorphTrainer::MorphTrainer(TrainerSetup setup)
     throw params().error("the MorphAEus trainer needs model_zoo.morphaeus/MorphAEus");
   }
   perceptual_ = perceptualLossFor(params(), device());
+  if (perceptual_) prepareModule(perceptual_->network());
 }
 
 MorphAEusImpl& MorphTrainer::net() {

@@ -24,6 +24,8 @@ class ReconstructionTrainer : public Trainer {
 
  protected:
   NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) override;
+  // The beta-VAE's annealing counts steps on the host; the DAE's noise is drawn per step.
+  bool supportsCudaGraph() const override { return !beta_loss_ && !noise_; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
 
  private:

@@ -31,6 +31,7 @@ class SoftIntroTrainer : public Trainer {
 
  protected:
   NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;
+  bool supportsFastPath() const override { return false; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
   void startEpoch(int64_t epoch) override;
 

@@ -1,0 +1,35 @@
+// The training fast path (trainer.params.performance): bf16 autocast with float32 master weights,
+// channels_last, CUDA-graph capture of the whole train step, and losses read back to the host
+// only every N steps. Everything off by default: the default step is the reference's math in
+// float32, checked for finite losses before every update.
+#pragma once
+
+#include <c10/core/ScalarType.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace torch::nn {
+class Module;
+}
+
+namespace morphaeus {
+
+class ConfigNode;
+
+struct FastPathOptions {
+  std::optional<c10::ScalarType> autocast;  // precision: bf16 -> BFloat16; fp32 -> none
+  bool channels_last = false;
+  bool cuda_graph = false;          // CUDA only; ignored (with a warning) on the CPU
+  int64_t loss_readback_every = 1;  // > 1: no host sync inside the steps in between
+  // Non-finite losses are found when they are read back, after the update, instead of before it.
+  bool deferredChecks() const { return cuda_graph || loss_readback_every > 1; }
+};
+
+// From trainer.params (the optional `performance` map); throws ConfigError on bad values.
+FastPathOptions fastPathOptions(const ConfigNode& trainer_params);
+
+// Converts the module's 4-D parameters and buffers to channels_last in place (same values).
+void toChannelsLast(torch::nn::Module& module);
+
+}  // namespace morphaeus
