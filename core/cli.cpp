@@ -23,6 +23,18 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
       ->take_all();
   app.add_flag("--dry-run", o.dry_run, "print the resolved config and the plan, then exit");
   app.add_flag("--deterministic", o.deterministic, "bit-reproducible CPU runs");
+  auto& d = o.distributed;
+  const char* group = "Distributed (default: RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)";
+  app.add_option("--rank", d.rank, "this process's rank")->group(group);
+  app.add_option("--world-size", d.world_size, "number of processes")->group(group);
+  app.add_option("--local-rank", d.local_rank, "rank on this node (picks cuda:<local rank>)")
+      ->group(group);
+  app.add_option("--master-addr", d.master_addr, "rank 0's host (rendezvous)")->group(group);
+  app.add_option("--master-port", d.master_port, "rank 0's TCPStore port")->group(group);
+  app.add_option("--dist-backend", d.backend, "gloo, nccl or auto")->group(group);
+  app.add_option("--dist-timeout", d.timeout_s,
+                 "seconds a rank waits for the others before every rank stops (default 600)")
+      ->group(group);
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 }

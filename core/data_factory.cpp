@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "core/distributed/process_group.h"
 #include "core/registry.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -72,6 +73,9 @@ std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& 
   lo.drop_last = train;
   lo.seed = ctx.seed;
   lo.workers = s.workers;
+  lo.shard_rank = ctx.shard_rank;
+  lo.shard_count = ctx.shard_count;
+  lo.pad_shard = train;
   spdlog::info("{}: {} images, batch {}, {} worker(s){}", what, dataset->size(), s.batch_size, s.workers,
                s.cache ? ", cached" : "");
   auto loader = std::make_shared<BatchLoader>(dataset, lo);
@@ -96,6 +100,10 @@ DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
   ctx.data_root = root.getString("data_root", "");
   ctx.seed = static_cast<std::uint64_t>(root.getInt("seed", 2109));
+  if (const ProcessGroup* g = ProcessGroup::current()) {
+    ctx.shard_rank = static_cast<std::size_t>(g->rank());
+    ctx.shard_count = static_cast<std::size_t>(g->size());
+  }
   return ctx;
 }
 
@@ -106,6 +114,15 @@ TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext&
   auto spec = [&](const std::string& split) {
     LoaderSpec s = specFor(args, nullptr, split, ctx);
     if (batch_size > 0) s.batch_size = batch_size;
+    if (ctx.shard_count > 1) {  // batch_size is the global batch: each rank reads its share
+      if (s.batch_size % ctx.shard_count != 0) {
+        throw data_loader.error("batch_size " + std::to_string(s.batch_size) +
+                                " is not divisible by the world size " +
+                                std::to_string(ctx.shard_count) +
+                                " (it is the global batch; each rank reads batch_size / world size)");
+      }
+      s.batch_size /= ctx.shard_count;
+    }
     return s;
   };
   LoaderSpec test = spec("test");

@@ -3,10 +3,13 @@
 #include <c10/util/Exception.h>
 
 #include <iostream>
+#include <string>
 
 #include "core/bench/bench_command.h"
 #include "core/cli.h"
 #include "core/config/config_error.h"
+#include "core/distributed/launch_command.h"
+#include "core/distributed/process_group.h"
 #include "core/infer_command.h"
 #include "core/logging.h"
 #include "core/prepare_command.h"
@@ -14,6 +17,16 @@
 #include "core/runner.h"
 #include "core/runtime.h"
 #include "core/synth_command.h"
+
+namespace {
+
+// "[rank N] " in multi-process runs, so that each process's last words say whose they are.
+std::string rankPrefix() {
+  const auto* g = morphaeus::ProcessGroup::current();
+  return g ? "[rank " + std::to_string(g->rank()) + "] " : std::string();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace morphaeus;
@@ -31,6 +44,8 @@ int main(int argc, char** argv) {
   CLI::App* infer_cmd = addInferCommand(app, infer);
   ReproduceOptions reproduce;
   CLI::App* reproduce_cmd = addReproduceCommand(app, reproduce);
+  LaunchOptions launch;
+  CLI::App* launch_cmd = addLaunchCommand(app, launch);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -46,6 +61,7 @@ int main(int argc, char** argv) {
     if (prepare_cmds.rsna->parsed()) return runPrepareRsna(prepare);
     if (infer_cmd->parsed()) return runInfer(infer);
     if (reproduce_cmd->parsed()) return runReproduce(reproduce);
+    if (launch_cmd->parsed()) return runLaunch(launch);
     return runExperiment(options);
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";
@@ -54,10 +70,10 @@ int main(int argc, char** argv) {
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const c10::Error& e) {
-    std::cerr << "error: " << e.what_without_backtrace() << "\n";
+    std::cerr << rankPrefix() << "error: " << e.what_without_backtrace() << "\n";
     return 1;
   } catch (const std::exception& e) {
-    std::cerr << "error: " << e.what() << "\n";
+    std::cerr << rankPrefix() << "error: " << e.what() << "\n";
     return 1;
   }
 }

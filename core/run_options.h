@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "core/distributed/distributed_options.h"
+
 namespace morphaeus {
 
 struct RunOptions {
@@ -22,6 +24,7 @@ struct RunOptions {
   bool dry_run = false;
   bool deterministic = false;
   std::string log_level = "info";
+  DistributedFlags distributed;         // --rank, --world-size, ... (else RANK, WORLD_SIZE, ...)
 };
 
 }  // namespace morphaeus

@@ -12,7 +12,9 @@
 
 #include "core/atomic_file.h"
 #include "core/checkpoint/checkpoint.h"
+#include "core/config/config_error.h"
 #include "core/data_factory.h"
+#include "core/distributed/process_group.h"
 #include "core/evaluator/evaluator.h"
 #include "core/experiment.h"
 #include "core/logging.h"
@@ -63,16 +65,19 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
     setup.resume = readCheckpoint(weights);
     loadStateDict(*model, setup.resume->model_weights, weights);
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
-    carryBestCheckpoint(weights, run_dir);
+    if (ProcessGroup::isMainProcess()) carryBestCheckpoint(weights, run_dir);
   }
   const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
   setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
   std::unique_ptr<Trainer> t = factory(std::move(setup));
   const TrainResult r = t->train();
+  // Rank 0's last checkpoints are on disk before any rank reads them for evaluation.
+  if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
   spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}",
                r.last_epoch + 1, r.early_stopped ? " (early stopping)" : "", r.best_val,
                r.best_checkpoint);
-  if (!std::filesystem::exists(r.best_checkpoint)) {  // resumed without the old best checkpoint
+  if (ProcessGroup::isMainProcess() &&
+      !std::filesystem::exists(r.best_checkpoint)) {  // resumed without the old best checkpoint
     spdlog::warn("no best checkpoint in the run directory; evaluating {}", r.latest_checkpoint);
     return r.latest_checkpoint;
   }
@@ -100,7 +105,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
               std::shared_ptr<torch::nn::Module> model, const std::string& trained_checkpoint) {
   const ConfigNode* tasks = ex.config.find("downstream_tasks");
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
-  const DataContext ctx = dataContext(ex.config);
+  const DataContext ctx = dataContext(ex.config);  // multi-process runs: this rank's shards
   std::shared_ptr<BatchLoader> validation;
   if (const ConfigNode* trainer = ex.config.find("trainer");
       trainer && trainer->has("data_loader")) {
@@ -122,6 +127,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     setup.datasets = buildTaskData(task, ctx);
     setup.normal_validation = validation;
     const std::string table = factory(std::move(setup))->run();
+    if (!ProcessGroup::isMainProcess()) continue;  // rank 0 gathered and reported
     std::cout << "\n" << table << std::flush;
     const auto report = std::filesystem::path(run_dir) / "eval" / name;
     spdlog::info("task {}: report in {}", name, report.string());
@@ -157,35 +163,57 @@ int runExperiment(const RunOptions& options) {
     return 0;
   }
 
-  const std::string run_dir = createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
-  addLogFile((std::filesystem::path(run_dir) / "run.log").string());
-  writeFileAtomic((std::filesystem::path(run_dir) / "config.yaml").string(), ex.config.toYaml());
+  DistributedOptions dist;
+  try {
+    dist = distributedOptions(options.distributed);
+  } catch (const std::invalid_argument& e) {
+    throw DistributedError("distributed launch: " + std::string(e.what()));
+  }
+  const std::string requested_device = resolveDevice(ex.device());
+  const torch::Device device(requested_device == "cuda" && dist.enabled()
+                                 ? torch::Device(torch::kCUDA, static_cast<int8_t>(dist.local_rank))
+                                 : torch::Device(requested_device));
+  if (dist.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports; others warn
+  ProcessGroup::init(dist, device);
+  const bool main_rank = ProcessGroup::isMainProcess();
+
+  // Rank 0 creates the run directory (and alone writes the log file, config, checkpoints,
+  // metrics and reports); the others learn its path.
+  std::string run_dir;
+  if (main_rank) run_dir = createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
+  if (ProcessGroup* g = ProcessGroup::current()) run_dir = g->shareFromMain("run_dir", run_dir);
+  if (main_rank) {
+    addLogFile((std::filesystem::path(run_dir) / "run.log").string());
+    writeFileAtomic((std::filesystem::path(run_dir) / "config.yaml").string(), ex.config.toYaml());
+  }
 
   spdlog::info("{}", versionString());
   spdlog::info("run directory {}", run_dir);
   const int threads = configureThreads(ex.threads());
   seedEverything(ex.seed());
   setDeterministic(ex.deterministic());
-  const std::string device = resolveDevice(ex.device());
-  spdlog::info("device {}, {} thread(s), seed {}", device, threads, ex.seed());
+  spdlog::info("device {}, {} thread(s), seed {}", device.str(), threads, ex.seed());
   std::istringstream plan(describePlan(ex));
   for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
 
-  ensureSyntheticData(ex.config);
+  if (main_rank) ensureSyntheticData(ex.config);  // the others read what rank 0 wrote
+  if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
+  if (!main_rank) ensureSyntheticData(ex.config);
   checkTaskData(ex);
   auto model = buildModel(ex.config.at("model"));
-  model->to(torch::Device(device));
+  model->to(device);
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
     weights = trained =
-        trainModel(ex, run_dir, torch::Device(device), model);  // evaluate the best weights
+        trainModel(ex, run_dir, device, model);  // evaluate the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
+  model->to(torch::kFloat);  // after training in float64 (precision: fp64)
   loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
   spdlog::info("evaluating {}", weights);
-  evaluate(ex, run_dir, torch::Device(device), model, trained);
+  evaluate(ex, run_dir, device, model, trained);
   return 0;
 }
 

@@ -44,13 +44,30 @@ void BatchLoader::stopWorkers() {
   threads_.clear();
 }
 
+std::vector<std::size_t> shardOf(const std::vector<std::size_t>& order, std::size_t rank,
+                                 std::size_t count, bool pad) {
+  if (count <= 1 || order.empty()) return order;
+  std::vector<std::size_t> padded = order;
+  if (pad) {
+    const std::size_t total = (order.size() + count - 1) / count * count;
+    for (std::size_t i = 0; padded.size() < total; ++i) padded.push_back(order[i % order.size()]);
+  }
+  std::vector<std::size_t> out;
+  for (std::size_t i = rank; i < padded.size(); i += count) out.push_back(padded[i]);
+  return out;
+}
+
 std::size_t BatchLoader::batchesPerEpoch() const {
-  const std::size_t n = dataset_->size(), b = options_.batch_size;
+  std::size_t n = dataset_->size();
+  const std::size_t b = options_.batch_size, w = options_.shard_count, r = options_.shard_rank;
+  if (w > 1) n = options_.pad_shard ? (n + w - 1) / w : (n > r ? (n - r + w - 1) / w : 0);
   return options_.drop_last ? n / b : (n + b - 1) / b;
 }
 
 void BatchLoader::startEpoch(std::int64_t epoch) {
-  const auto order = epochOrder(dataset_->size(), options_.shuffle, options_.seed, epoch);
+  const auto order =
+      shardOf(epochOrder(dataset_->size(), options_.shuffle, options_.seed, epoch),
+              options_.shard_rank, options_.shard_count, options_.pad_shard);
   std::vector<std::vector<std::size_t>> batches;
   for (std::size_t start = 0; start < order.size(); start += options_.batch_size) {
     const std::size_t end = std::min(order.size(), start + options_.batch_size);

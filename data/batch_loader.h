@@ -25,6 +25,12 @@ struct BatchLoaderOptions {
   std::uint64_t seed = 2109;
   int workers = 2;       // 0: load in the calling thread
   std::size_t prefetch = 4;  // batches decoded ahead at most
+  // Data-parallel runs: this process reads every `shard_count`-th index of the epoch's order,
+  // starting at `shard_rank` (torch's DistributedSampler). pad_shard: the order is first padded
+  // with its own first indices to a multiple of shard_count, so that every rank has as many
+  // images (training); without it the shards differ by at most one image (evaluation).
+  std::size_t shard_rank = 0, shard_count = 1;
+  bool pad_shard = true;
 };
 
 struct Batch {
@@ -36,6 +42,10 @@ struct Batch {
 // The order of an epoch: identity, or a Fisher-Yates permutation from (seed, epoch) with our own
 // generator (the same on every platform and standard library).
 std::vector<std::size_t> epochOrder(std::size_t n, bool shuffle, std::uint64_t seed, std::int64_t epoch);
+
+// The part of `order` a rank reads (BatchLoaderOptions::shard_*).
+std::vector<std::size_t> shardOf(const std::vector<std::size_t>& order, std::size_t rank,
+                                 std::size_t count, bool pad);
 
 class BatchLoader {
  public:

@@ -1,5 +1,7 @@
 #include "models/aae.h"
 
+#include "models/batch_norm.h"
+
 namespace morphaeus {
 namespace {
 
@@ -36,10 +38,10 @@ AaeConvNetImpl::AaeConvNetImpl(int64_t in_channels, int64_t d, int64_t mid, int6
 
 torch::Tensor AaeConvNetImpl::forward(const torch::Tensor& input) {
   auto x = lrelu(conv1_1_(input));
-  if (extra_layers_ > 0) x = lrelu(bn2_(conv1_2_(x)));
-  if (extra_layers_ > 1) x = lrelu(bn3_(conv1_3_(x)));
-  x = lrelu(conv2_bn_(conv2_(x)));
-  x = lrelu(conv3_bn_(conv3_(x)));
+  if (extra_layers_ > 0) x = lrelu(batchNorm(*bn2_, conv1_2_(x)));
+  if (extra_layers_ > 1) x = lrelu(batchNorm(*bn3_, conv1_3_(x)));
+  x = lrelu(batchNorm(*conv2_bn_, conv2_(x)));
+  x = lrelu(batchNorm(*conv3_bn_, conv3_(x)));
   x = conv4_(x);
   return sigmoid_ ? torch::sigmoid(x) : x;
 }
@@ -65,7 +67,7 @@ AaeGeneratorImpl::AaeGeneratorImpl(const AaeOptions& o) : extra_layers_(o.extra_
 torch::Tensor AaeGeneratorImpl::forward(const torch::Tensor& z) {
   torch::Tensor x = z;
   const std::size_t used = 3 + static_cast<std::size_t>(std::min<int64_t>(extra_layers_, 2));
-  for (std::size_t i = 0; i < used; ++i) x = torch::relu(bn_[i](deconv_[i](x)));
+  for (std::size_t i = 0; i < used; ++i) x = torch::relu(batchNorm(*bn_[i], deconv_[i](x)));
   return torch::tanh(out_(x)) * 0.5 + 0.5;
 }
 

@@ -1,5 +1,7 @@
 #include "models/decoder.h"
 
+#include "models/batch_norm.h"
+
 namespace morphaeus {
 
 DecoderImpl::DecoderImpl(const AutoencoderOptions& o) : act_(autoencoderActivation(o.act)) {
@@ -54,7 +56,7 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& z,
       h = b.deconv->forward(h);
     }
     if (conv_outputs != nullptr) conv_outputs->push_back(h);
-    if (b.norm) h = b.norm->forward(h);
+    if (b.norm) h = batchNorm(*b.norm, h);
     h = act_(h);
   }
   h = final_->forward(h);

@@ -1,5 +1,7 @@
 #include "models/deformer.h"
 
+#include "models/batch_norm.h"
+
 #include "models/conv_transpose.h"
 
 namespace morphaeus {
@@ -78,7 +80,7 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
     } else {
       h = convTranspose2d(*level.deconv, in, level.stride, level.padding, 1);
     }
-    if (level.norm) h = level.norm->forward(h);
+    if (level.norm) h = batchNorm(*level.norm, h);
     h = act_(h);
   }
   DeformerOutput out;

@@ -1,5 +1,7 @@
 #include "models/encoder.h"
 
+#include "models/batch_norm.h"
+
 namespace morphaeus {
 
 EncoderImpl::EncoderImpl(const AutoencoderOptions& o) : act_(autoencoderActivation(o.act)) {
@@ -26,7 +28,7 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& x,
   for (std::size_t i = 0; i < convs_.size(); ++i) {
     h = convs_[i]->forward(h);
     if (conv_outputs != nullptr) conv_outputs->push_back(h);
-    if (!norms_.empty()) h = norms_[i]->forward(h);
+    if (!norms_.empty()) h = batchNorm(*norms_[i], h);
     h = act_(h);
   }
   return h;

@@ -1,5 +1,7 @@
 #include "models/soft_intro_vae.h"
 
+#include "models/batch_norm.h"
+
 #include <string>
 
 namespace morphaeus {
@@ -31,8 +33,8 @@ SiResidualBlockImpl::SiResidualBlockImpl(int64_t in, int64_t out, bool expand) {
 
 torch::Tensor SiResidualBlockImpl::forward(const torch::Tensor& x) {
   const auto identity = conv_expand_ ? conv_expand_(x) : x;
-  const auto h = torch::leaky_relu(bn1_(conv1_(x)), 0.2);
-  return torch::leaky_relu(bn2_(conv2_(h)) + identity, 0.2);
+  const auto h = torch::leaky_relu(batchNorm(*bn1_, conv1_(x)), 0.2);
+  return torch::leaky_relu(batchNorm(*bn2_, conv2_(h)) + identity, 0.2);
 }
 
 SoftIntroVAEImpl::SoftIntroVAEImpl(const SoftIntroVaeOptions& o) : options_(o) {

@@ -39,5 +39,10 @@ build-gpu/morphaeus bench --what model --device cuda --batch 16,64 --steps 20 --
 # batch 64 at least 3x the reference.
 PYTHON=$python scripts/bench_vs_pytorch.sh --device cuda --batches 16,64 --rounds 2 --steps 10 --warmup 3 \
     --skip-eval --fast --exe build-gpu/morphaeus --out "$out/vs-pytorch" 2>&1 | tee "$out/vs_pytorch.txt" || status=1
+# The distributed code path on this one GPU (a 1-rank process group: NCCL where LibTorch has it).
+build-gpu/morphaeus launch --nproc 1 -- build-gpu/morphaeus --device cuda --output "$out/ddp-1gpu" \
+    --set trainer.params.nr_epochs=2 --set synthetic_data.n_train=64 2>&1 | tee "$out/ddp_1gpu.txt" |
+    grep -E "distributed:|error" || status=1
+grep -q "weights identical on all 1 ranks" "$out/ddp_1gpu.txt" || status=1
 echo "== summary: tests $( [ $status = 0 ] && echo passed || echo FAILED ), $(grep -c '\[       OK \]' "$out/tests.log") ok, $(grep -c 'SKIPPED \]' "$out/tests.log") skipped lines"
 exit $status

@@ -1,6 +1,10 @@
 #include "tests/test_support.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
 
 #include <cstdlib>
 #include <filesystem>
@@ -74,6 +78,26 @@ std::string tinyDemoArgs(int n_train, int n_test, int batch) {
   return " --device cpu --set synthetic_data.n_train=" + std::to_string(n_train) +
          " --set synthetic_data.n_val=4 --set synthetic_data.n_test=" + t + " --set synthetic_data.n_abnormal=" + t +
          " --set synthetic_data.size=64 --set trainer.data_loader.params.args.batch_size=" + std::to_string(batch);
+}
+
+std::string startInBackground(const std::string& dir, const std::string& args,
+                              const std::string& env, const std::string& tag) {
+  const std::string cmd = "cd " + dir + " && (" + env + " '" + MORPHAEUS_EXE + "' " + args + " >" +
+                          tag + "bg.out 2>" + tag + "bg.err & pid=$!; echo $pid > " + tag +
+                          "pid; wait $pid; echo $? > " + tag + "rc) >/dev/null 2>&1 &";
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  const std::string pid = dir + "/" + tag + "pid";
+  waitFor([&] { return std::filesystem::exists(pid) && !readText(pid).empty(); }, 10);
+  return readText(pid);
+}
+
+bool waitFor(const std::function<bool()>& cond, int seconds) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < end) {
+    if (cond()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
 }
 
 }  // namespace morphaeus::test

@@ -52,22 +52,6 @@ void expectSameWeights(const std::string& a, const std::string& b) {
   }
 }
 
-// Starts morphaeus in the background; the exit code lands in <dir>/rc.
-std::string startInBackground(const std::string& dir, const std::string& args) {
-  const std::string cmd = "cd " + dir + " && ('" + MORPHAEUS_EXE + "' " + args + " >bg.out 2>bg.err & pid=$!; echo $pid > pid; wait $pid; echo $? > rc) >/dev/null 2>&1 &";
-  EXPECT_EQ(std::system(cmd.c_str()), 0);
-  for (int i = 0; i < 200 && !fs::exists(dir + "/pid"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  return readText(dir + "/pid");
-}
-
-bool waitFor(const std::function<bool()>& cond, int seconds) {
-  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < end) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return false;
-}
 
 TEST(TrainingCli, LossGoesDownAndPyTorchReadsTheCheckpoints) {
   const std::string d = makeTempDir("trainrun");

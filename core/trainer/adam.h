@@ -31,6 +31,7 @@ class Adam {
   void setCapturable(bool on);
   bool capturable() const { return capturable_; }
   const AdamOptions& options() const { return options_; }
+  const std::vector<torch::Tensor>& params() const { return params_; }
 
   c10::IValue stateDict() const;
   // Restores moments and step counts (and lr/betas/eps/weight decay of the group). Throws

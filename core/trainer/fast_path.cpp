@@ -13,8 +13,10 @@ FastPathOptions fastPathOptions(const ConfigNode& params) {
   const std::string precision = p.getString("precision", "fp32");
   if (precision == "bf16") {
     o.autocast = c10::ScalarType::BFloat16;
+  } else if (precision == "fp64") {
+    o.float64 = true;
   } else if (precision != "fp32") {
-    throw p.at("precision").error("precision must be fp32 or bf16, got '" + precision + "'");
+    throw p.at("precision").error("precision must be fp32, bf16 or fp64, got '" + precision + "'");
   }
   o.channels_last = p.getBool("channels_last", false);
   o.cuda_graph = p.getBool("cuda_graph", false);

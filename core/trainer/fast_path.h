@@ -19,6 +19,7 @@ class ConfigNode;
 
 struct FastPathOptions {
   std::optional<c10::ScalarType> autocast;  // precision: bf16 -> BFloat16; fp32 -> none
+  bool float64 = false;  // precision: fp64 -- weights, batches and losses in float64 (checks)
   bool channels_last = false;
   bool cuda_graph = false;          // CUDA only; ignored (with a warning) on the CPU
   int64_t loss_readback_every = 1;  // > 1: no host sync inside the steps in between

@@ -1,6 +1,7 @@
 #include "core/trainer/trainer.h"
 
 #include <fmt/format.h>
+#include <fmt/ostream.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -9,6 +10,8 @@
 #include <mutex>
 
 #include "core/checkpoint/checkpoint_error.h"
+#include "core/distributed/process_group.h"
+#include "core/distributed/sync_batch_norm.h"
 #include "core/registry.h"
 #include "core/mixed_precision.h"
 #include "core/trainer/loss_accumulator.h"
@@ -79,11 +82,77 @@ void restoreCpuGenerator(const c10::IValue* state) {
   }
 }
 
+// Data-parallel runs: the sums and the image count over every rank's shard.
+void globalSums(std::vector<double>& sums, int64_t& images) {
+  ProcessGroup* g = ProcessGroup::current();
+  if (g == nullptr) return;
+  torch::Tensor t = torch::zeros({static_cast<int64_t>(sums.size()) + 1}, torch::kDouble);
+  auto* p = t.data_ptr<double>();
+  std::copy(sums.begin(), sums.end(), p);
+  p[sums.size()] = static_cast<double>(images);
+  g->allReduceSum(t);
+  p = t.data_ptr<double>();
+  std::copy(p, p + sums.size(), sums.begin());
+  images = static_cast<int64_t>(p[sums.size()]);
+}
+
+// Whether any rank was asked to stop (SIGINT/SIGTERM): all ranks stop after the same step.
+bool anyStopRequested() {
+  bool stop = stopRequested();
+  if (ProcessGroup* g = ProcessGroup::current()) {
+    torch::Tensor t = torch::full({1}, stop ? 1.0 : 0.0);
+    g->allReduceSum(t);
+    stop = t.item<double>() > 0;
+  }
+  return stop;
+}
+
+// Local BatchNorm (no sync_batchnorm): like PyTorch DDP's broadcast_buffers, rank 0's running
+// statistics go to every rank -- before each step and before validation and checkpoints.
+void broadcastBuffers(torch::nn::Module& model) {
+  if (ProcessGroup* g = ProcessGroup::current()) g->broadcast(model.buffers());
+}
+
+// Data-parallel runs: every rank must hold the same weights; compares a float64 checksum of
+// all parameters and buffers across the ranks (bit-identical weights give identical sums).
+void requireSameWeights(torch::nn::Module& model, int64_t epoch) {
+  ProcessGroup* g = ProcessGroup::current();
+  if (g == nullptr) return;
+  torch::NoGradGuard no_grad;
+  broadcastBuffers(model);
+  torch::Tensor sum = torch::zeros({1, 2}, torch::kDouble);
+  int64_t k = 0;
+  auto add = [&](const torch::Tensor& t) {
+    const auto d = t.detach().to(torch::kCPU, torch::kDouble);
+    sum[0][0] += d.sum();
+    sum[0][1] += (d * static_cast<double>(++k % 7 + 1)).abs().sum();
+  };
+  for (const auto& p : model.parameters()) add(p);
+  for (const auto& b : model.buffers()) add(b);
+  const torch::Tensor all = g->allGather(sum);
+  if (!all.eq(sum).all().item<bool>()) {
+    throw DistributedError(fmt::format(
+        "rank {}: the weights differ between the ranks after epoch {} (checksums {})", g->rank(),
+        epoch, fmt::streamed(all)));
+  }
+  spdlog::info("distributed: weights identical on all {} ranks after epoch {} (checksum {:.17g})",
+               g->size(), epoch, sum[0][0].item<double>());
+}
+
 }  // namespace
 
 Trainer::Trainer(TrainerSetup setup)
     : setup_(std::move(setup)), fast_(fastPathOptions(setup_.params)) {
   if (fast_.channels_last) toChannelsLast(*setup_.model);
+  if (fast_.float64) setup_.model->to(torch::kDouble);
+  if (ProcessGroup* g = ProcessGroup::current()) {
+    // Every rank starts from rank 0's weights and buffers (also after a resume: same file).
+    std::vector<torch::Tensor> state = setup_.model->parameters();
+    for (const auto& b : setup_.model->buffers()) state.push_back(b);
+    g->broadcast(state);
+    sync_batchnorm_ = setup_.params.getBool("sync_batchnorm", false);
+    if (sync_batchnorm_) installSyncBatchNorm(g);
+  }
   criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss,
                                                               setup_.params.at("loss"))();
   setOptimizers({{"optimizer_weights", setup_.model->parameters()}}, adamOptions());
@@ -97,7 +166,9 @@ Trainer::Trainer(TrainerSetup setup)
   }
 }
 
-Trainer::~Trainer() = default;
+Trainer::~Trainer() {
+  if (ProcessGroup::current()) installSyncBatchNorm(nullptr);
+}
 
 void Trainer::prepareModule(torch::nn::Module& module) const {
   if (fast_.channels_last) toChannelsLast(module);
@@ -170,6 +241,7 @@ Checkpoint Trainer::snapshot(int64_t epoch, int64_t next_step) const {
 }
 
 void Trainer::save(const std::string& name, int64_t epoch, int64_t next_step) const {
+  if (!ProcessGroup::isMainProcess()) return;  // rank 0 writes the checkpoints
   writeCheckpoint((std::filesystem::path(setup_.run_dir) / name).string(),
                   snapshot(epoch, next_step));
 }
@@ -183,7 +255,7 @@ nlohmann::json Trainer::validate() {
   int64_t images = 0;
   val.startEpoch(0);
   while (auto batch = val.next()) {
-    const auto x = batch->images.to(setup_.device);
+    const auto x = batch->images.to(setup_.device, fast_.float64 ? torch::kDouble : torch::kFloat);
     const NamedLosses losses = validationLosses(x);
     if (names.empty()) {
       for (const auto& [n, t] : losses) names.push_back(n);
@@ -194,6 +266,7 @@ nlohmann::json Trainer::validate() {
     images += x.size(0);
   }
   setup_.model->train();
+  globalSums(sums, images);
   nlohmann::json out = nlohmann::json::object();
   for (std::size_t i = 0; i < names.size(); ++i)
     out["val_" + names[i]] = images ? sums[i] / images : 0.0;
@@ -227,6 +300,7 @@ void Trainer::stopOnNonFinite(const std::string& name, double value, int64_t sin
 void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
   optimizer(i).zeroGrad();
   loss.backward();
+  if (ProcessGroup* g = ProcessGroup::current()) g->averageGradients(optimizer(i).params());
   optimizer(i).step();
 }
 
@@ -245,9 +319,10 @@ NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no
   epoch_ = epoch;
   step_no_ = step_no;
   if (!fast_checked_) checkFastPath();
-  const torch::Tensor input = fast_.channels_last && x.dim() == 4
-                                  ? x.contiguous(at::MemoryFormat::ChannelsLast)
-                                  : x;
+  if (ProcessGroup::current() && !sync_batchnorm_) broadcastBuffers(*setup_.model);
+  torch::Tensor input = fast_.float64 ? x.to(torch::kDouble) : x;
+  if (fast_.channels_last && input.dim() == 4)
+    input = input.contiguous(at::MemoryFormat::ChannelsLast);
 #ifdef MORPHAEUS_HAVE_CUDA
   if (graph_ && input.is_cuda()) {
     return graph_->run(input, epoch, [&](const torch::Tensor& xs) { return optimize(xs, epoch); });
@@ -274,8 +349,11 @@ TrainResult Trainer::train() {
                  skip_steps ? fmt::format(", step {}", skip_steps + 1) : "");
     restoreCpuGenerator(extra(*setup_.resume, "torch_rng_state"));
   }
-  MetricsLog metrics(setup_.run_dir);
-  metrics.loadUntil(start_epoch);
+  std::optional<MetricsLog> metrics;  // rank 0 writes the metrics
+  if (ProcessGroup::isMainProcess()) {
+    metrics.emplace(setup_.run_dir);
+    metrics->loadUntil(start_epoch);
+  }
   installStopHandlers();
 
   BatchLoader& train = *setup_.data.train;
@@ -309,7 +387,7 @@ TrainResult Trainer::train() {
       acc.add(this->step(x, epoch, step), x.size(0));
       if (step % fast_.loss_readback_every == 0) readBack();
       progress.step(step, x.size(0), shown);
-      if (stopRequested()) {
+      if (anyStopRequested()) {
         readBack();  // never checkpoint weights updated with a non-finite loss
         progress.endEpoch();
         save("latest_model.pt", epoch - 1, step);
@@ -322,8 +400,10 @@ TrainResult Trainer::train() {
     if (acc.images()) readBack();
     progress.endEpoch();
     const std::vector<std::string>& names = acc.names();
-    const std::vector<double>& sums = acc.read();
-    const int64_t images = acc.images();
+    std::vector<double> sums = acc.read();
+    int64_t images = acc.images();
+    globalSums(sums, images);
+    requireSameWeights(*setup_.model, epoch);
 
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -349,7 +429,7 @@ TrainResult Trainer::train() {
       if (schedule_kind != "none") setLearningRate(schedule.next(epoch, val));
     }
     save("latest_model.pt", epoch, 0);
-    metrics.append(row);
+    if (metrics) metrics->append(row);
     spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,
                  row["images_per_s"].get<double>());
     result.last_epoch = epoch;

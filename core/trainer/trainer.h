@@ -120,6 +120,7 @@ class Trainer {
   TrainerSetup setup_;
   FastPathOptions fast_;
   bool fast_checked_ = false;
+  bool sync_batchnorm_ = false;  // multi-process runs: BatchNorm over the global batch
   std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
   std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
   int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/atomic_file.h"
+#include "core/distributed/process_group.h"
 #include "core/evaluator/anomaly_score.h"
 #include "core/metrics/dice.h"
 #include "core/metrics/lpips_metric.h"
@@ -70,7 +71,7 @@ ReportOptions reportOptions(const ConfigNode& task) {
 std::string AnomalyEvaluator::run() {
   const ReportOptions opt = reportOptions(setup_.config);
   const fs::path out_dir(setup_.out_dir);
-  fs::create_directories(out_dir);
+  if (ProcessGroup::isMainProcess()) fs::create_directories(out_dir);
   const bool figures = opt.figures && canWriteFigures();
   if (opt.figures && !figures)
     spdlog::warn("{}: figures skipped (this build has no OpenCV)", setup_.out_dir);
@@ -79,13 +80,19 @@ std::string AnomalyEvaluator::run() {
   std::optional<LpipsMetric> lpips;
   if (!opt.lpips_alexnet.empty()) lpips.emplace(opt.lpips_alexnet, opt.lpips_lins, setup_.device);
 
+  ProcessGroup* group = ProcessGroup::current();
+  const bool main_rank = ProcessGroup::isMainProcess();
+
   // One pass over a loader: scores (and rows, pixels, maps, the first images for the examples).
+  // Multi-process runs: every rank scores its shard of the loader; the per-image values (and the
+  // maps where needed) are gathered and put back in dataset order, so that rank 0 reports
+  // exactly what one process would.
   auto scoreLoader = [&](BatchLoader& loader, const std::string& name, int label,
                          std::vector<ImageRow>* rows, PixelData* pixels) {
-    std::vector<double> scores;
-    std::vector<torch::Tensor> examples;
-    std::vector<std::string> example_names;
-    if (rows && opt.save_maps) fs::create_directories(out_dir / "maps" / name);
+    std::vector<double> values;  // per image: index, score, l1, ssim, lpips
+    std::vector<torch::Tensor> maps, masks;
+    const bool with_masks = pixels != nullptr && loader.dataset().hasMasks();
+    const bool keep_maps = rows != nullptr && (opt.save_maps || with_masks);
     loader.startEpoch(0);
     while (auto batch = loader.next()) {
       const auto x = batch->images.to(setup_.device);
@@ -93,33 +100,61 @@ std::string AnomalyEvaluator::run() {
       const auto rec = s.reconstruction.to(torch::kCPU), x_cpu = batch->images;
       const torch::Tensor lp = rows && lpips ? (*lpips)(s.reconstruction, x) : torch::Tensor();
       for (int64_t i = 0; i < x.size(0); ++i) {
-        scores.push_back(s.score[i].item<double>());
-        if (!rows) continue;
-        const std::string& path = loader.dataset().entry(batch->indices[i]).path;
-        rows->push_back(ImageRow{name, path, label, scores.back(), s.l1[i].item<double>(),
-                                 ssim(rec[i][0], x_cpu[i][0], 1.0),
-                                 lp.defined() ? lp[i].item<double>() : 0.0});
-        const auto map = s.anomaly_map[i][0];
-        if (opt.save_maps) {
-          const std::string stem =
-              fmt::format("{:05d}_{}", scores.size() - 1, fs::path(path).stem().string());
-          writeNpy((out_dir / "maps" / name / (stem + ".npy")).string(), map);
-          if (canWriteFigures())
-            writeHeatmapPng((out_dir / "maps" / name / (stem + ".png")).string(), map,
-                            opt.map_vmax);
-        }
-        if (static_cast<int>(examples.size()) < opt.example_images) {
-          examples.push_back(x_cpu[i]);
+        values.insert(values.end(),
+                      {static_cast<double>(batch->indices[i]), s.score[i].item<double>(),
+                       rows ? s.l1[i].item<double>() : 0.0,
+                       rows ? ssim(rec[i][0], x_cpu[i][0], 1.0) : 0.0,
+                       lp.defined() ? lp[i].item<double>() : 0.0});
+        if (keep_maps) maps.push_back(s.anomaly_map[i][0].to(torch::kCPU, torch::kDouble).flatten());
+        if (with_masks) masks.push_back((batch->masks[i].flatten() > 0.5).to(torch::kDouble));
+      }
+    }
+    const int64_t n = static_cast<int64_t>(values.size() / 5);
+    torch::Tensor table = torch::tensor(values, torch::kDouble).view({n, 5});
+    torch::Tensor map_rows = maps.empty() ? torch::Tensor() : torch::stack(maps);
+    torch::Tensor mask_rows = masks.empty() ? torch::Tensor() : torch::stack(masks);
+    if (group) {
+      table = group->allGather(table);
+      if (keep_maps) map_rows = group->allGather(map_rows);
+      if (with_masks) mask_rows = group->allGather(mask_rows);
+    }
+    const torch::Tensor order = table.select(1, 0).argsort();
+    table = table.index_select(0, order).contiguous();
+    std::vector<double> scores;
+    for (int64_t i = 0; i < table.size(0); ++i) scores.push_back(table[i][1].item<double>());
+    if (!rows || !main_rank) return scores;  // rank 0 alone writes the report
+    if (keep_maps) map_rows = map_rows.index_select(0, order);
+    if (with_masks) mask_rows = mask_rows.index_select(0, order).to(torch::kInt).contiguous();
+    if (opt.save_maps) fs::create_directories(out_dir / "maps" / name);
+    std::vector<torch::Tensor> examples;
+    std::vector<std::string> example_names;
+    const auto& dataset_options = loader.dataset().options();
+    for (int64_t i = 0; i < table.size(0); ++i) {
+      const auto index = static_cast<std::size_t>(table[i][0].item<double>());
+      const std::string& path = loader.dataset().entry(index).path;
+      rows->push_back(ImageRow{name, path, label, scores[static_cast<std::size_t>(i)],
+                               table[i][2].item<double>(), table[i][3].item<double>(),
+                               table[i][4].item<double>()});
+      if (opt.save_maps) {
+        const auto map =
+            map_rows[i].to(torch::kFloat).view({dataset_options.height, dataset_options.width});
+        const std::string stem = fmt::format("{:05d}_{}", i, fs::path(path).stem().string());
+        writeNpy((out_dir / "maps" / name / (stem + ".npy")).string(), map);
+        if (canWriteFigures())
+          writeHeatmapPng((out_dir / "maps" / name / (stem + ".png")).string(), map, opt.map_vmax);
+      }
+      if (static_cast<int>(examples.size()) < opt.example_images) {
+        if (auto sample = loader.dataset().get(index)) {
+          examples.push_back(sample->image);
           example_names.push_back(fs::path(path).filename().string());
         }
-        if (pixels && batch->masks.defined()) {
-          const auto r = map.flatten().to(torch::kDouble).contiguous();
-          const auto m = (batch->masks[i].flatten() > 0.5).to(torch::kInt).contiguous();
-          pixels->residual.insert(pixels->residual.end(), r.data_ptr<double>(),
-                                  r.data_ptr<double>() + r.numel());
-          pixels->mask.insert(pixels->mask.end(), m.data_ptr<int>(), m.data_ptr<int>() + m.numel());
-        }
       }
+    }
+    if (with_masks) {
+      const auto r = map_rows.flatten().contiguous();
+      const auto m = mask_rows.flatten().contiguous();
+      pixels->residual.assign(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
+      pixels->mask.assign(m.data_ptr<int>(), m.data_ptr<int>() + m.numel());
     }
     if (figures && !examples.empty()) {
       writeExampleFigure((out_dir / ("examples_" + name + ".png")).string(), model,
@@ -150,6 +185,7 @@ std::string AnomalyEvaluator::run() {
                             {"percentile", opt.threshold_percentile},
                             {"source", "normal validation split"}};
   }
+  if (!main_rank) return std::string();  // the other ranks only scored their shards
   for (const auto& [name, loader] : setup_.datasets) {
     std::vector<double> s, l1, ss, lp;
     for (const auto& r : rows) {

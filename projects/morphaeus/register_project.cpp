@@ -44,14 +44,17 @@ Schema trainerParams() {
   p.map("transformer", transformer)
       .describe("training-input noise of the DAE (the reconstruction target stays clean)");
   Schema performance;
-  performance.enumeration("precision", {"fp32", "bf16"})
-      .describe("bf16: autocast forward and losses, float32 master weights (default fp32)");
+  performance.enumeration("precision", {"fp32", "bf16", "fp64"})
+      .describe("bf16: autocast forward and losses, float32 master weights; fp64: training in "
+                "float64 (numerical checks); default fp32");
   performance.boolean("channels_last").describe("NHWC activations and weights (default false)");
   performance.boolean("cuda_graph").describe(
       "capture the whole train step as a CUDA graph and replay it (CUDA only; default false)");
   performance.integer("loss_readback_every")
       .atLeast(1)
       .describe("read losses back (and check them) every N steps (default 1: every step)");
+  p.boolean("sync_batchnorm")
+      .describe("multi-process runs: BatchNorm statistics over the global batch (default false)");
   p.map("performance", performance).describe("the training fast path (docs/PERFORMANCE.md)");
   return p;
 }

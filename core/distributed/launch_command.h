@@ -1,0 +1,27 @@
+// `morphaeus launch --nproc N -- morphaeus --config C ...`: starts N copies of a command on this
+// machine as ranks 0..N-1 of one data-parallel run, the way torchrun --standalone does: each
+// gets RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR and MASTER_PORT (a free port
+// unless --master-port says otherwise). SIGINT/SIGTERM are passed on to every rank. When a rank
+// fails, the others are sent SIGTERM (they checkpoint and stop), and SIGKILL after
+// --grace seconds; the launcher exits with the first failure's code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct LaunchOptions {
+  int nproc = 2;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 0;  // 0: a free port
+  int grace_s = 30;
+  std::vector<std::string> command;
+};
+
+CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& options);
+int runLaunch(const LaunchOptions& options);
+
+}  // namespace morphaeus

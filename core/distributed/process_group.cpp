@@ -1,0 +1,228 @@
+#include "core/distributed/process_group.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#if defined(USE_C10D_NCCL) && defined(MORPHAEUS_HAVE_CUDA)
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#define MORPHAEUS_HAVE_NCCL 1
+#endif
+
+#include <algorithm>
+
+namespace morphaeus {
+namespace {
+
+std::unique_ptr<ProcessGroup>& instance() {
+  static std::unique_ptr<ProcessGroup> group;
+  return group;
+}
+
+}  // namespace
+
+struct ProcessGroup::Backend {
+  c10::intrusive_ptr<c10d::Store> store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> gloo;
+#ifdef MORPHAEUS_HAVE_NCCL
+  c10::intrusive_ptr<c10d::ProcessGroupNCCL> nccl;
+#endif
+};
+
+ProcessGroup::ProcessGroup(const DistributedOptions& options)
+    : options_(options), backend_(std::make_unique<Backend>()) {}
+
+ProcessGroup::~ProcessGroup() = default;
+
+ProcessGroup* ProcessGroup::current() {
+  return instance().get();
+}
+
+void ProcessGroup::init(const DistributedOptions& o, const torch::Device& device) {
+  if (!o.enabled()) return;
+  std::unique_ptr<ProcessGroup> g(new ProcessGroup(o));
+  const auto timeout = std::chrono::seconds(o.timeout_s);
+  try {
+    c10d::TCPStoreOptions so;
+    so.port = static_cast<std::uint16_t>(o.master_port);
+    so.isServer = o.rank == 0;
+    so.numWorkers = static_cast<std::size_t>(o.world_size);
+    so.waitWorkers = true;
+    so.timeout = timeout;
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(o.master_addr, so);
+    g->backend_->store = c10::make_intrusive<c10d::PrefixStore>("morphaeus", tcp);
+    auto gloo_options = c10d::ProcessGroupGloo::Options::create(timeout);
+    gloo_options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(
+        o.master_addr == "localhost" ? "127.0.0.1" : o.master_addr));
+    g->backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
+        c10::make_intrusive<c10d::PrefixStore>("gloo", g->backend_->store), o.rank, o.world_size,
+        gloo_options);
+    const bool want_nccl = o.backend == "nccl" || (o.backend == "auto" && device.is_cuda());
+#ifdef MORPHAEUS_HAVE_NCCL
+    if (want_nccl) {
+      auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
+      nccl_options->timeout = timeout;
+      g->backend_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(
+          c10::make_intrusive<c10d::PrefixStore>("nccl", g->backend_->store), o.rank, o.world_size,
+          nccl_options);
+    }
+#else
+    if (o.backend == "nccl" && want_nccl) {
+      throw DistributedError("backend nccl: this LibTorch has no NCCL (use gloo)");
+    }
+#endif
+  } catch (const DistributedError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DistributedError(fmt::format("rank {}/{}: rendezvous at {}:{} failed within {} s: {}",
+                                       o.rank, o.world_size, o.master_addr, o.master_port,
+                                       o.timeout_s, e.what()));
+  }
+  instance() = std::move(g);
+  spdlog::info("distributed: rank {} of {} (local rank {}), {} backend, rendezvous {}:{}", o.rank,
+               o.world_size, o.local_rank, instance()->backendName(), o.master_addr, o.master_port);
+}
+
+std::string ProcessGroup::backendName() const {
+#ifdef MORPHAEUS_HAVE_NCCL
+  if (backend_->nccl) return "nccl (CUDA tensors) + gloo";
+#endif
+  return "gloo";
+}
+
+namespace {
+
+template <class F>
+void collective(const ProcessGroup& g, const char* what, F&& run) {
+  try {
+    run();
+  } catch (const std::exception& e) {
+    std::string m = e.what();
+    if (const auto nl = m.find('\n'); nl != std::string::npos) m.resize(nl);
+    throw DistributedError(fmt::format(
+        "rank {}/{}: {} failed: {} -- another rank stopped, died or did not answer within the "
+        "timeout ({} s); every rank stops",
+        g.rank(), g.size(), what, m, g.options().timeout_s));
+  }
+}
+
+}  // namespace
+
+#ifdef MORPHAEUS_HAVE_NCCL
+#define MORPHAEUS_PG(t) \
+  (backend_->nccl && (t).is_cuda() ? backend_->nccl.get() : backend_->gloo.get())
+#else
+#define MORPHAEUS_PG(t) (backend_->gloo.get())
+#endif
+
+void ProcessGroup::broadcast(std::vector<torch::Tensor> tensors) {
+  torch::NoGradGuard no_grad;
+  // One flat broadcast per dtype and device.
+  std::vector<bool> done(tensors.size(), false);
+  for (std::size_t i = 0; i < tensors.size(); ++i) {
+    if (done[i]) continue;
+    std::vector<std::size_t> group;
+    for (std::size_t j = i; j < tensors.size(); ++j) {
+      if (!done[j] && tensors[j].scalar_type() == tensors[i].scalar_type() &&
+          tensors[j].device() == tensors[i].device()) {
+        group.push_back(j);
+        done[j] = true;
+      }
+    }
+    std::vector<torch::Tensor> flats;
+    for (std::size_t j : group) flats.push_back(tensors[j].reshape({-1}));
+    std::vector<torch::Tensor> one{torch::cat(flats)};
+    collective(*this, "broadcast", [&] { MORPHAEUS_PG(one[0])->broadcast(one)->wait(); });
+    int64_t offset = 0;
+    for (std::size_t j : group) {
+      auto& t = tensors[j];
+      t.copy_(one[0].narrow(0, offset, t.numel()).view(t.sizes()));
+      offset += t.numel();
+    }
+  }
+}
+
+void ProcessGroup::allReduceSum(torch::Tensor& t) {
+  std::vector<torch::Tensor> one{t.is_contiguous() ? t : t.contiguous()};
+  collective(*this, "all-reduce", [&] { MORPHAEUS_PG(t)->allreduce(one)->wait(); });
+  if (!one[0].is_same(t)) t.copy_(one[0]);
+}
+
+void ProcessGroup::averageGradients(const std::vector<torch::Tensor>& params, double bucket_mib) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> grads;
+  for (const auto& p : params)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  const auto limit = static_cast<int64_t>(bucket_mib * 1024 * 1024);
+  std::size_t i = 0;
+  while (i < grads.size()) {  // buckets of one dtype and device, up to `limit` bytes
+    std::vector<torch::Tensor> bucket{grads[i]};
+    int64_t bytes = grads[i].numel() * grads[i].element_size();
+    std::size_t j = i + 1;
+    for (; j < grads.size(); ++j) {
+      const auto& g = grads[j];
+      const int64_t b = g.numel() * g.element_size();
+      if (bytes + b > limit || g.scalar_type() != grads[i].scalar_type() ||
+          g.device() != grads[i].device())
+        break;
+      bucket.push_back(g);
+      bytes += b;
+    }
+    std::vector<torch::Tensor> flats;
+    for (const auto& g : bucket) flats.push_back(g.reshape({-1}));
+    torch::Tensor flat = torch::cat(flats);
+    allReduceSum(flat);
+    flat.div_(static_cast<double>(size()));
+    int64_t offset = 0;
+    for (auto& g : bucket) {
+      g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
+      offset += g.numel();
+    }
+    i = j;
+  }
+}
+
+torch::Tensor ProcessGroup::allGather(const torch::Tensor& t) {
+  // Sizes first, then the rows padded to the largest shard.
+  torch::Tensor sizes = torch::zeros({size()}, torch::kLong);
+  sizes[rank()] = t.size(0);
+  allReduceSum(sizes);
+  const int64_t most = sizes.max().item<int64_t>();
+  auto shape = t.sizes().vec();
+  shape[0] = most;
+  torch::Tensor mine = torch::zeros(shape, t.options());
+  mine.narrow(0, 0, t.size(0)).copy_(t);
+  std::vector<std::vector<torch::Tensor>> out(1);
+  for (int r = 0; r < size(); ++r) out[0].push_back(torch::empty_like(mine));
+  std::vector<torch::Tensor> in{mine};
+  collective(*this, "all-gather", [&] { MORPHAEUS_PG(t)->allgather(out, in)->wait(); });
+  std::vector<torch::Tensor> parts;
+  for (int r = 0; r < size(); ++r)
+    parts.push_back(out[0][r].narrow(0, 0, sizes[r].item<int64_t>()));
+  return torch::cat(parts);
+}
+
+void ProcessGroup::barrier() {
+  torch::Tensor one = torch::ones({1});
+  allReduceSum(one);  // a barrier that honours the timeout on every backend
+}
+
+std::string ProcessGroup::shareFromMain(const std::string& key, const std::string& value) {
+  const std::string k = key + "/" + std::to_string(store_keys_++);
+  std::string out;
+  collective(*this, "store exchange", [&] {
+    if (isMain()) {
+      backend_->store->set(k, std::vector<uint8_t>(value.begin(), value.end()));
+      out = value;
+    } else {
+      const auto v = backend_->store->get(k);
+      out.assign(v.begin(), v.end());
+    }
+  });
+  return out;
+}
+
+#undef MORPHAEUS_PG
+
+}  // namespace morphaeus

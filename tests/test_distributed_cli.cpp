@@ -1,0 +1,144 @@
+// Data-parallel training through the real executable, 2 Gloo ranks on the CPU (issue: c10d
+// data parallelism): the ranks hold identical weights, which equal a single process trained with
+// the same global batch (BatchNorm synchronised; float64 so that float32 summation order cannot
+// hide or fake a difference), also across a resume from a single-process checkpoint into 2
+// ranks; evaluation equals the single-process one; killing a rank ends the other with a clear
+// error within the timeout; sharded evaluation writes the single process's report byte for byte.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/checkpoint/checkpoint.h"
+#include "tests/test_support.h"
+
+namespace morphaeus::test {
+namespace {
+namespace fs = std::filesystem;
+
+// 8 training images (global batch 4: 2 per rank, two steps per epoch), epochs up to 12 so that
+// the morphology stage (from epoch 11: deformer, NCC, regulariser) is trained too.
+std::string args(int epochs) {
+  return tinyDemoArgs(8, 4, 4) +
+         " --threads 1 --set trainer.params.nr_epochs=" + std::to_string(epochs) +
+         " --set trainer.params.sync_batchnorm=true"
+         " --set trainer.params.performance.precision=fp64";
+}
+
+CommandResult runIn(const std::string& dir, const std::string& a) {
+  return runCommand("cd " + dir + " && '" + MORPHAEUS_EXE + "' " + a);
+}
+
+CommandResult launch2(const std::string& dir, const std::string& a) {
+  const std::string exe = std::string("'") + MORPHAEUS_EXE + "'";
+  return runCommand("cd " + dir + " && " + exe + " launch --nproc 2 -- " + exe + " " + a);
+}
+
+double maxDifference(const std::string& a, const std::string& b) {
+  const Checkpoint ca = readCheckpoint(a), cb = readCheckpoint(b);
+  EXPECT_EQ(ca.epoch, cb.epoch);
+  EXPECT_EQ(ca.model_weights.size(), cb.model_weights.size());
+  double worst = 0;
+  for (std::size_t i = 0; i < ca.model_weights.size(); ++i) {
+    const auto& [name, ta] = ca.model_weights[i];
+    EXPECT_EQ(name, cb.model_weights[i].first);
+    worst = std::max(worst, (ta.to(torch::kDouble) - cb.model_weights[i].second.to(torch::kDouble))
+                                .abs()
+                                .max()
+                                .item<double>());
+  }
+  return worst;
+}
+
+nlohmann::json metricsOf(const std::string& run) {
+  std::ifstream in(run + "/eval/opacity/metrics.json");
+  return nlohmann::json::parse(in);
+}
+
+TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
+  const std::string d = makeTempDir("ddp");
+  // Single process, 12 epochs straight; and 6 epochs (the resume point below).
+  ASSERT_EQ(runIn(d, "--output single12" + args(12)).exit_code, 0);
+  ASSERT_EQ(runIn(d, "--output single6" + args(6)).exit_code, 0);
+
+  // Two ranks from scratch, 6 epochs.
+  CommandResult two = launch2(d, "--output two6" + args(6));
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.err.find("distributed: rank 0 of 2"), std::string::npos) << two.err;
+  EXPECT_NE(two.err.find("weights identical on all 2 ranks after epoch 5"), std::string::npos);
+  const double from_scratch =
+      maxDifference(d + "/two6/latest_model.pt", d + "/single6/latest_model.pt");
+  EXPECT_LE(from_scratch, 1e-5);
+
+  // Resumed from the single process's checkpoint with 2 ranks, to epoch 12.
+  CommandResult resumed = launch2(d, "--output two12 --resume single6/latest_model.pt" + args(12));
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("weights identical on all 2 ranks after epoch 11"), std::string::npos);
+  const double after_resume =
+      maxDifference(d + "/two12/latest_model.pt", d + "/single12/latest_model.pt");
+  EXPECT_LE(after_resume, 1e-5);
+  std::printf("max |w_2 ranks - w_1 process|: %.3g (6 epochs), %.3g (resumed to 12)\n",
+              from_scratch, after_resume);
+
+  // Only rank 0 wrote: one log, one metrics file; the evaluation equals the single process's.
+  EXPECT_TRUE(fs::exists(d + "/two12/run.log"));
+  const auto a = metricsOf(d + "/two12"), b = metricsOf(d + "/single12");
+  const auto &ra = a["datasets"]["Opacity_synthetic"], &rb = b["datasets"]["Opacity_synthetic"];
+  // The weights agree to ~1e-7 (float64 training); evaluation runs in float32.
+  for (const char* k : {"auroc", "auprc", "fpr_at_tpr95"}) {  // rankings: identical
+    EXPECT_EQ(ra[k].get<double>(), rb[k].get<double>()) << k;
+  }
+  for (const char* k : {"pixel_auroc", "score_mean", "ssim_mean", "l1_mean"}) {
+    EXPECT_NEAR(ra[k].get<double>(), rb[k].get<double>(), 1e-6) << k;
+  }
+
+  // Sharded evaluation (odd image counts: 5 + 5 over 2 ranks) of the same weights: the gathered
+  // report is the single process's, to the byte.
+  const std::string eval = " --task test --weights two12/best_model.pt" + tinyDemoArgs(8, 5, 4) +
+                           " --set downstream_tasks.opacity.params.save_maps=true";
+  ASSERT_EQ(runIn(d, "--output eval1" + eval).exit_code, 0);
+  CommandResult sharded = launch2(d, "--output eval2" + eval);
+  ASSERT_EQ(sharded.exit_code, 0) << sharded.err;
+  for (const char* f : {"metrics.json", "scores.csv", "table.md"}) {
+    EXPECT_EQ(readText(d + "/eval1/eval/opacity/" + f), readText(d + "/eval2/eval/opacity/" + f))
+        << f;
+  }
+  EXPECT_EQ(
+      runCommand("diff -r " + d + "/eval1/eval/opacity/maps " + d + "/eval2/eval/opacity/maps")
+          .exit_code,
+      0);
+}
+
+TEST(DistributedCli, KillingOneRankEndsTheOtherWithAClearError) {
+  const std::string d = makeTempDir("ddpkill");
+  const std::string port = std::to_string(29000 + ::getpid() % 2000);
+  const std::string env = "WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=" + port;
+  const std::string a = "--output run --dist-timeout 20" + tinyDemoArgs(16, 4, 8) +
+                        " --set trainer.params.nr_epochs=200";
+  startInBackground(d, a, env + " RANK=0", "r0.");
+  const std::string pid1 = startInBackground(d, a, env + " RANK=1", "r1.");
+  ASSERT_TRUE(waitFor([&] { return fs::exists(d + "/run/latest_model.pt"); }, 120))
+      << readText(d + "/r0.bg.err");
+  ASSERT_EQ(std::system(("kill -9 " + pid1).c_str()), 0);
+  ASSERT_TRUE(
+      waitFor([&] { return fs::exists(d + "/r0.rc") && !readText(d + "/r0.rc").empty(); }, 60))
+      << "rank 0 still running 60 s after rank 1 was killed";
+  EXPECT_NE(readText(d + "/r0.rc"), "0\n");
+  const std::string err = readText(d + "/r0.bg.err");
+  EXPECT_NE(err.find("[rank 0] error: rank 0/2:"), std::string::npos) << err;
+  EXPECT_NE(err.find("another rank stopped, died or did not answer"), std::string::npos) << err;
+}
+
+TEST(DistributedCli, GlobalBatchMustDivideAmongTheRanks) {
+  const std::string d = makeTempDir("ddpbatch");
+  CommandResult r = launch2(d, "--output run" + tinyDemoArgs(16, 4, 5));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("batch_size 5 is not divisible by the world size 2"), std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace morphaeus::test
