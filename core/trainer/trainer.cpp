@@ -392,8 +392,9 @@ TrainResult Trainer::train() {
         progress.endEpoch();
         save("latest_model.pt", epoch - 1, step);
         throw TrainingStopped(
-            fmt::format("stopped by signal {} at epoch {} step {}; wrote {} (resume with --resume)",
-                        stopSignal(), epoch, step, result.latest_checkpoint));
+            fmt::format("stopped by signal {} at epoch {} step {}; {}wrote {} (resume with --resume)",
+                        stopSignal(), epoch, step,
+                        ProcessGroup::isMainProcess() ? "" : "rank 0 ", result.latest_checkpoint));
       }
     }
     skip_steps = 0;
