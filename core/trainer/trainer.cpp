@@ -187,6 +187,11 @@ void Trainer::checkFastPath() {
         .error("cuda_graph: this trainer's step keeps host-side state that changes every step "
                "(a step counter or host-drawn noise) and cannot be replayed as a CUDA graph");
   }
+  if (fast_.cuda_graph && ProcessGroup::current()) {
+    throw setup_.params.at("performance")
+        .error("cuda_graph: not with several processes (the gradient all-reduce and the buffer "
+               "broadcast run between the steps' kernels); use it in single-process runs");
+  }
   if (!fast_.cuda_graph) return;
   if (!setup_.device.is_cuda()) {
     spdlog::warn("trainer.params.performance.cuda_graph applies on CUDA only; running eagerly");
