@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/reduced_precision.h"
+
 namespace morphaeus {
 
 SpatialTransformerImpl::SpatialTransformerImpl(std::vector<int64_t> size, WarpMode mode)
@@ -26,7 +28,7 @@ VecIntImpl::VecIntImpl(std::vector<int64_t> size, int64_t steps, WarpMode mode)
 torch::Tensor VecIntImpl::forward(const torch::Tensor& velocity) {
   // Under autocast the velocity comes in bf16; seven squarings in bf16 would lose the field's
   // precision, so it is integrated in float32 (the warp samples in float32 anyway).
-  const bool reduced = velocity.scalar_type() == torch::kBFloat16 || velocity.scalar_type() == torch::kHalf;
+  const bool reduced = isReducedFloat(velocity);
   torch::Tensor v = (reduced ? velocity.to(torch::kFloat) : velocity) * scale_;
   for (int64_t i = 0; i < steps_; ++i) v = v + transformer_->forward(v, v);
   return v;

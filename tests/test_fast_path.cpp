@@ -112,7 +112,7 @@ TEST(CapturableAdam, MatchesAdamAndItsStateDict) {
     o.weight_decay = 1e-3;
     o.amsgrad = amsgrad;
     Adam plain({a}, o), capturable({b}, o);
-    capturable.setCapturable(true);
+    capturable.makeCapturable();
     for (int i = 0; i < 6; ++i) {
       if (i == 3) {  // a learning-rate change between steps reaches the device copy
         plain.setLr(3e-3);
@@ -136,7 +136,7 @@ TEST(CapturableAdam, MatchesAdamAndItsStateDict) {
     // Resumed into a capturable optimiser from the plain one's state: the next steps agree too.
     auto c = a.detach().clone().requires_grad_(true);
     Adam resumed({c}, o);
-    resumed.setCapturable(true);
+    resumed.makeCapturable();
     resumed.loadStateDict(plain.stateDict(), "state");
     const auto g = torch::randn({6, 5});
     a.mutable_grad() = g.clone();

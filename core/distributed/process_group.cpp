@@ -11,6 +11,8 @@
 #endif
 
 #include <algorithm>
+#include <functional>
+#include <limits>
 
 namespace morphaeus {
 namespace {
@@ -116,31 +118,49 @@ void collective(const ProcessGroup& g, const char* what, F&& run) {
 #define MORPHAEUS_PG(t) (backend_->gloo.get())
 #endif
 
-void ProcessGroup::broadcast(std::vector<torch::Tensor> tensors) {
+namespace {
+
+// The tensors flattened into buckets of one dtype and device, each at most `limit` bytes (a
+// tensor larger than that alone); `collective` runs on each flat bucket, whose values are then
+// copied back into the tensors.
+void forEachFlatBucket(std::vector<torch::Tensor>& tensors, int64_t limit,
+                       const std::function<void(torch::Tensor&)>& collective) {
   torch::NoGradGuard no_grad;
-  // One flat broadcast per dtype and device.
-  std::vector<bool> done(tensors.size(), false);
+  std::vector<bool> taken(tensors.size(), false);
   for (std::size_t i = 0; i < tensors.size(); ++i) {
-    if (done[i]) continue;
-    std::vector<std::size_t> group;
+    if (taken[i]) continue;
+    std::vector<std::size_t> bucket;
+    int64_t bytes = 0;
     for (std::size_t j = i; j < tensors.size(); ++j) {
-      if (!done[j] && tensors[j].scalar_type() == tensors[i].scalar_type() &&
-          tensors[j].device() == tensors[i].device()) {
-        group.push_back(j);
-        done[j] = true;
-      }
+      const auto& t = tensors[j];
+      const int64_t b = t.numel() * t.element_size();
+      if (taken[j] || t.scalar_type() != tensors[i].scalar_type() ||
+          t.device() != tensors[i].device() || (!bucket.empty() && bytes + b > limit))
+        continue;
+      bucket.push_back(j);
+      taken[j] = true;
+      bytes += b;
     }
     std::vector<torch::Tensor> flats;
-    for (std::size_t j : group) flats.push_back(tensors[j].reshape({-1}));
-    std::vector<torch::Tensor> one{torch::cat(flats)};
-    collective(*this, "broadcast", [&] { MORPHAEUS_PG(one[0])->broadcast(one)->wait(); });
+    for (std::size_t j : bucket) flats.push_back(tensors[j].reshape({-1}));
+    torch::Tensor flat = torch::cat(flats);
+    collective(flat);
     int64_t offset = 0;
-    for (std::size_t j : group) {
+    for (std::size_t j : bucket) {
       auto& t = tensors[j];
-      t.copy_(one[0].narrow(0, offset, t.numel()).view(t.sizes()));
+      t.copy_(flat.narrow(0, offset, t.numel()).view(t.sizes()));
       offset += t.numel();
     }
   }
+}
+
+}  // namespace
+
+void ProcessGroup::broadcast(std::vector<torch::Tensor> tensors) {
+  forEachFlatBucket(tensors, std::numeric_limits<int64_t>::max(), [&](torch::Tensor& flat) {
+    std::vector<torch::Tensor> one{flat};
+    collective(*this, "broadcast", [&] { MORPHAEUS_PG(flat)->broadcast(one)->wait(); });
+  });
 }
 
 void ProcessGroup::allReduceSum(torch::Tensor& t) {
@@ -150,37 +170,14 @@ void ProcessGroup::allReduceSum(torch::Tensor& t) {
 }
 
 void ProcessGroup::averageGradients(const std::vector<torch::Tensor>& params, double bucket_mib) {
-  torch::NoGradGuard no_grad;
   std::vector<torch::Tensor> grads;
   for (const auto& p : params)
     if (p.grad().defined()) grads.push_back(p.grad());
-  const auto limit = static_cast<int64_t>(bucket_mib * 1024 * 1024);
-  std::size_t i = 0;
-  while (i < grads.size()) {  // buckets of one dtype and device, up to `limit` bytes
-    std::vector<torch::Tensor> bucket{grads[i]};
-    int64_t bytes = grads[i].numel() * grads[i].element_size();
-    std::size_t j = i + 1;
-    for (; j < grads.size(); ++j) {
-      const auto& g = grads[j];
-      const int64_t b = g.numel() * g.element_size();
-      if (bytes + b > limit || g.scalar_type() != grads[i].scalar_type() ||
-          g.device() != grads[i].device())
-        break;
-      bucket.push_back(g);
-      bytes += b;
-    }
-    std::vector<torch::Tensor> flats;
-    for (const auto& g : bucket) flats.push_back(g.reshape({-1}));
-    torch::Tensor flat = torch::cat(flats);
-    allReduceSum(flat);
-    flat.div_(static_cast<double>(size()));
-    int64_t offset = 0;
-    for (auto& g : bucket) {
-      g.copy_(flat.narrow(0, offset, g.numel()).view_as(g));
-      offset += g.numel();
-    }
-    i = j;
-  }
+  forEachFlatBucket(grads, static_cast<int64_t>(bucket_mib * 1024 * 1024),
+                    [&](torch::Tensor& flat) {
+                      allReduceSum(flat);
+                      flat.div_(static_cast<double>(size()));
+                    });
 }
 
 torch::Tensor ProcessGroup::allGather(const torch::Tensor& t) {

@@ -20,21 +20,12 @@ void Adam::setLr(double lr) {
   if (lr_t_.defined()) lr_t_.fill_(lr);
 }
 
-void Adam::setCapturable(bool on) {
-  if (on == capturable_) return;
-  capturable_ = on;
-  lr_t_ = torch::Tensor();
+void Adam::makeCapturable() {
+  capturable_ = true;
   for (std::size_t i = 0; i < state_.size(); ++i) {
-    State& s = state_[i];
-    if (on) {
-      s.step_t =
-          torch::full({}, static_cast<double>(s.step), params_[i].options().dtype(torch::kFloat));
-      if (!lr_t_.defined())
-        lr_t_ = torch::full({}, options_.lr, params_[i].options().dtype(torch::kFloat));
-    } else {
-      s.step = stepsOf(s);
-      s.step_t = torch::Tensor();
-    }
+    const auto options = params_[i].options().dtype(torch::kFloat);
+    if (!lr_t_.defined()) lr_t_ = torch::full({}, options_.lr, options);
+    state_[i].step_t = torch::full({}, static_cast<double>(state_[i].step), options);
   }
 }
 
@@ -46,8 +37,6 @@ int64_t Adam::stepsOf(const State& s) const {
 // between steps: what torch.optim.Adam's capturable single-tensor path computes.
 void Adam::stepCapturable(torch::Tensor& p, torch::Tensor grad, State& s) {
   const double b1 = options_.beta1, b2 = options_.beta2;
-  if (!s.step_t.defined()) s.step_t = torch::zeros({}, p.options().dtype(torch::kFloat));
-  if (!lr_t_.defined()) lr_t_ = torch::full({}, options_.lr, p.options().dtype(torch::kFloat));
   s.step_t.add_(1);
   if (options_.weight_decay != 0) grad = grad.add(p, options_.weight_decay);
   s.exp_avg.mul_(b1).add_(grad, 1 - b1);

@@ -28,7 +28,7 @@ class Adam {
   // Capturable (CUDA graphs): the step counts, bias corrections and the learning rate live in
   // tensors on the parameters' device, so a captured step() stays right on every replay (as
   // torch.optim.Adam(capturable=True)). Same results as the default to float32 rounding.
-  void setCapturable(bool on);
+  void makeCapturable();
   bool capturable() const { return capturable_; }
   const AdamOptions& options() const { return options_; }
   const std::vector<torch::Tensor>& params() const { return params_; }

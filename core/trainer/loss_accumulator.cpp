@@ -30,11 +30,11 @@ const std::vector<double>& LossAccumulator::read() {
   return host_;
 }
 
-const std::string* LossAccumulator::firstNonFinite() {
+std::optional<std::size_t> LossAccumulator::firstNonFinite() {
   const auto& sums = read();
   for (std::size_t i = 0; i < sums.size(); ++i)
-    if (!std::isfinite(sums[i])) return &names_[i];
-  return nullptr;
+    if (!std::isfinite(sums[i])) return i;
+  return std::nullopt;
 }
 
 }  // namespace morphaeus

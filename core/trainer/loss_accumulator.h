@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,8 @@ class LossAccumulator {
   const std::vector<double>& read();
   const std::vector<std::string>& names() const { return names_; }
   int64_t images() const { return images_; }
-  // The first loss whose sum is not finite, or nullptr.
-  const std::string* firstNonFinite();
+  // The index of the first loss whose sum is not finite.
+  std::optional<std::size_t> firstNonFinite();
 
  private:
   std::vector<std::string> names_;

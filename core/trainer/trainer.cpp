@@ -198,7 +198,7 @@ void Trainer::checkFastPath() {
     return;
   }
 #ifdef MORPHAEUS_HAVE_CUDA
-  for (auto& [key, adam] : optimizers_) adam->setCapturable(true);
+  for (auto& [key, adam] : optimizers_) adam->makeCapturable();
   graph_ = std::make_shared<CudaGraphStep>();
 #endif
 }
@@ -255,22 +255,16 @@ nlohmann::json Trainer::validate() {
   BatchLoader& val = *setup_.data.val;
   setup_.model->eval();
   torch::NoGradGuard no_grad;
-  std::vector<std::string> names;
-  std::vector<double> sums;
-  int64_t images = 0;
+  LossAccumulator acc;
   val.startEpoch(0);
   while (auto batch = val.next()) {
     const auto x = batch->images.to(setup_.device, fast_.float64 ? torch::kDouble : torch::kFloat);
-    const NamedLosses losses = validationLosses(x);
-    if (names.empty()) {
-      for (const auto& [n, t] : losses) names.push_back(n);
-      sums.assign(losses.size(), 0.0);
-    }
-    for (std::size_t i = 0; i < losses.size(); ++i)
-      sums[i] += losses[i].second.item<double>() * x.size(0);
-    images += x.size(0);
+    acc.add(validationLosses(x), x.size(0));
   }
   setup_.model->train();
+  const std::vector<std::string>& names = acc.names();
+  std::vector<double> sums = acc.read();
+  int64_t images = acc.images();
   globalSums(sums, images);
   nlohmann::json out = nlohmann::json::object();
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -312,7 +306,7 @@ void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
 NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
   NamedLosses losses;
   {  // forward and losses under autocast (if on); backward and the update outside it
-    const AutocastGuard autocast(setup_.device.type(), fast_.autocast, !fast_.cuda_graph);
+    const AutocastGuard autocast(setup_.device.type(), fast_.autocast);
     losses = trainLosses(x, epoch);
   }
   requireFinite({losses.front()});
@@ -377,11 +371,8 @@ TrainResult Trainer::train() {
     int64_t step = 0, unchecked_since = 0;
     // Reads the summed losses back (one host sync) and stops on a non-finite one.
     const auto readBack = [&] {
-      if (const std::string* bad = acc.firstNonFinite()) {
-        const auto it = std::find(acc.names().begin(), acc.names().end(), *bad);
-        stopOnNonFinite(*bad, acc.read()[static_cast<std::size_t>(it - acc.names().begin())],
-                        unchecked_since);
-      }
+      if (const auto bad = acc.firstNonFinite())
+        stopOnNonFinite(acc.names()[*bad], acc.read()[*bad], unchecked_since);
       unchecked_since = 0;
       shown = describe(acc);
     };

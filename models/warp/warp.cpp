@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "models/reduced_precision.h"
 #include "models/warp/warp_kernels.h"
 
 namespace morphaeus {
@@ -96,10 +97,7 @@ torch::Tensor warpGridSample(const torch::Tensor& src, const torch::Tensor& flow
 }
 
 torch::Tensor warp(const torch::Tensor& src, const torch::Tensor& flow, WarpMode mode) {
-  const auto reduced = [](const torch::Tensor& t) {
-    return t.scalar_type() == torch::kBFloat16 || t.scalar_type() == torch::kHalf;
-  };
-  if (src.scalar_type() != flow.scalar_type() && (reduced(src) || reduced(flow))) {
+  if (src.scalar_type() != flow.scalar_type() && (isReducedFloat(src) || isReducedFloat(flow))) {
     // Mixed precision (autocast): promoted to the wider type, as autocast promotes grid_sample.
     const auto type = at::promote_types(src.scalar_type(), flow.scalar_type());
     return warp(src.to(type), flow.to(type), mode);
