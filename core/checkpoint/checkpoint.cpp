@@ -25,6 +25,7 @@ Checkpoint readCheckpoint(const std::string& path) {
   if (!root.isGenericDict()) throw CheckpointError(path, "expected a dict at the top level");
   const auto dict = root.toGenericDict();
   Checkpoint ckpt;
+  ckpt.path = path;
   auto weights = dict.find(c10::IValue("model_weights"));
   if (weights == dict.end()) {
     // A bare state_dict (torch.save(model.state_dict(), f)).
@@ -39,8 +40,9 @@ Checkpoint readCheckpoint(const std::string& path) {
     if (key == "optimizer_weights") {
       ckpt.optimizer_weights = entry.value();
     } else if (key == "epoch") {
-      if (!entry.value().isInt()) throw CheckpointError(path, "epoch is not an integer");
+      if (!entry.value().isInt()) throw CheckpointError(path, "epoch: expected an integer");
       ckpt.epoch = entry.value().toInt();
+      if (ckpt.epoch < -1) throw CheckpointError(path, "epoch: expected -1 or more");
     } else {
       ckpt.extra.emplace_back(key, entry.value());
     }

@@ -14,9 +14,10 @@ namespace morphaeus {
 struct Checkpoint {
   StateDict model_weights;
   c10::IValue optimizer_weights;  // None when absent
-  int64_t epoch = 0;
+  int64_t epoch = -1;             // the last finished epoch (-1: none, also when absent)
   // Further keys (e.g. an evaluation threshold), kept in order.
   std::vector<std::pair<std::string, c10::IValue>> extra;
+  std::string path;  // the file it was read from (for messages); not written
 };
 
 Checkpoint readCheckpoint(const std::string& path);

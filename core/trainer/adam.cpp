@@ -1,8 +1,10 @@
 #include "core/trainer/adam.h"
 
+#include <c10/util/StringUtil.h>
+
 #include <cmath>
 
-#include "core/checkpoint/checkpoint_error.h"
+#include "core/checkpoint/checked_value.h"
 
 namespace morphaeus {
 
@@ -57,7 +59,7 @@ void Adam::step() {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     torch::Tensor& p = params_[i];
     if (!p.grad().defined()) continue;
-    torch::Tensor grad = p.grad();
+    torch::Tensor grad = options_.maximize ? -p.grad() : p.grad();
     State& s = state_[i];
     if (!s.exp_avg.defined()) {
       s.exp_avg = torch::zeros_like(p, torch::MemoryFormat::Preserve);
@@ -105,7 +107,7 @@ c10::IValue Adam::stateDict() const {
   group.insert("eps", options_.eps);
   group.insert("weight_decay", options_.weight_decay);
   group.insert("amsgrad", options_.amsgrad);
-  group.insert("maximize", false);
+  group.insert("maximize", options_.maximize);
   group.insert("foreach", c10::IValue());
   group.insert("capturable", false);
   group.insert("differentiable", false);
@@ -121,65 +123,82 @@ c10::IValue Adam::stateDict() const {
   return out;
 }
 
-void Adam::loadStateDict(const c10::IValue& value, const std::string& source) {
-  auto fail = [&](const std::string& m) {
-    throw CheckpointError(source, "optimizer_weights: " + m);
-  };
-  if (!value.isGenericDict()) fail("not a dict");
-  const auto dict = value.toGenericDict();
-  auto groups_it = dict.find(c10::IValue("param_groups"));
-  auto state_it = dict.find(c10::IValue("state"));
-  if (groups_it == dict.end() || state_it == dict.end())
-    fail("expected 'state' and 'param_groups'");
-  const auto groups = groups_it->value().toListRef();
-  if (groups.size() != 1 || !groups[0].isGenericDict()) fail("expected one parameter group");
-  const auto group = groups[0].toGenericDict();
-  auto num = [&](const char* k, double fallback) {
-    auto it = group.find(c10::IValue(k));
-    return it == group.end() ? fallback : it->value().toDouble();
-  };
-  auto params = group.find(c10::IValue("params"));
-  if (params == group.end() || params->value().toListRef().size() != params_.size()) {
-    fail("holds " + std::to_string(params == group.end() ? 0 : params->value().toListRef().size()) +
-         " parameters, the model has " + std::to_string(params_.size()));
+void Adam::loadStateDict(const c10::IValue& value, const std::string& file,
+                         const std::string& key) {
+  const CheckedValue root(value, file, key);
+  const std::vector<CheckedValue> groups = root.at("param_groups").sequence();
+  if (groups.size() != 1) {
+    root.at("param_groups")
+        .fail("expected one parameter group, got " + std::to_string(groups.size()));
   }
-  setLr(num("lr", options_.lr));
-  options_.eps = num("eps", options_.eps);
-  options_.weight_decay = num("weight_decay", options_.weight_decay);
-  if (auto betas = group.find(c10::IValue("betas")); betas != group.end()) {
-    const auto& b = betas->value().toTupleRef().elements();
-    options_.beta1 = b[0].toDouble();
-    options_.beta2 = b[1].toDouble();
+  const CheckedValue& group = groups[0];
+  const std::size_t n = group.at("params").sequence().size();
+  if (n != params_.size()) {
+    group.at("params").fail("holds " + std::to_string(n) + " parameters, the model part has " +
+                            std::to_string(params_.size()));
   }
-  for (const auto& entry : state_it->value().toGenericDict()) {
-    if (!entry.key().isInt()) fail("state keys must be parameter indices");
-    const int64_t i = entry.key().toInt();
+  AdamOptions o = options_;
+  auto number = [&](const char* k, double& out) {
+    if (auto v = group.find(k)) out = v->number();
+  };
+  number("lr", o.lr);
+  number("eps", o.eps);
+  number("weight_decay", o.weight_decay);
+  if (auto betas = group.find("betas")) {
+    const auto b = betas->sequence();
+    if (b.size() != 2) betas->fail("expected two betas, got " + std::to_string(b.size()));
+    o.beta1 = b[0].number();
+    o.beta2 = b[1].number();
+  }
+  if (auto v = group.find("amsgrad")) o.amsgrad = v->boolean();
+  if (auto v = group.find("maximize")) o.maximize = v->boolean();
+  // Kernel and scheduler choices: checked for their type, no effect on the update.
+  for (const char* k : {"foreach", "capturable", "differentiable", "fused"}) {
+    if (auto v = group.find(k)) (void)v->optionalBoolean();
+  }
+  if (auto v = group.find("initial_lr")) (void)v->number();
+  if (!(o.lr >= 0) || !(o.eps >= 0) || !(o.weight_decay >= 0) || !(o.beta1 >= 0 && o.beta1 < 1) ||
+      !(o.beta2 >= 0 && o.beta2 < 1)) {
+    group.fail("hyper-parameters out of range (lr, eps, weight_decay >= 0; 0 <= betas < 1)");
+  }
+
+  std::vector<State> states(params_.size());
+  for (const auto& [index, entry] : root.at("state").entries()) {
+    if (!index.isInt()) entry.fail("state keys must be parameter indices");
+    const int64_t i = index.toInt();
     if (i < 0 || i >= static_cast<int64_t>(params_.size()))
-      fail("state for parameter " + std::to_string(i));
-    const auto s = entry.value().toGenericDict();
-    auto tensor = [&](const char* k) {
-      auto it = s.find(c10::IValue(k));
-      if (it == s.end()) return torch::Tensor();
-      torch::Tensor t =
-          it->value().toTensor().to(params_[i].device(), params_[i].scalar_type()).clone();
-      if (t.sizes() != params_[i].sizes())
-        fail(std::string(k) + " of parameter " + std::to_string(i) + " has the wrong shape");
-      return t;
+      entry.fail("state for parameter " + std::to_string(i) + " of " + std::to_string(n));
+    const torch::Tensor& p = params_[static_cast<std::size_t>(i)];
+    auto moment = [&](const char* k) {
+      auto v = entry.find(k);
+      if (!v) return torch::Tensor();
+      const torch::Tensor t = v->tensor();
+      if (t.sizes() != p.sizes()) {
+        v->fail("shape [" + c10::Join(", ", t.sizes()) + "], the parameter has [" +
+                c10::Join(", ", p.sizes()) + "]");
+      }
+      if (!t.is_floating_point()) v->fail("expected a floating-point tensor");
+      return t.to(p.device(), p.scalar_type()).clone();
     };
-    State& st = state_[static_cast<std::size_t>(i)];
-    const c10::IValue step = s.at(c10::IValue("step"));
-    st.step = step.isTensor() ? static_cast<int64_t>(step.toTensor().item<double>()) : step.toInt();
-    if (capturable_) {
-      st.step_t =
-          torch::full({}, static_cast<double>(st.step), params_[i].options().dtype(torch::kFloat));
-    }
-    st.exp_avg = tensor("exp_avg");
-    st.exp_avg_sq = tensor("exp_avg_sq");
-    st.max_exp_avg_sq = tensor("max_exp_avg_sq");
-    if (!st.exp_avg.defined() || !st.exp_avg_sq.defined())
-      fail("missing moments for parameter " + std::to_string(i));
-    if (options_.amsgrad && !st.max_exp_avg_sq.defined()) st.max_exp_avg_sq = st.exp_avg_sq.clone();
+    State& st = states[static_cast<std::size_t>(i)];
+    st.step = entry.at("step").integer();
+    if (st.step < 0) entry.at("step").fail("a negative step count");
+    st.exp_avg = moment("exp_avg");
+    st.exp_avg_sq = moment("exp_avg_sq");
+    st.max_exp_avg_sq = moment("max_exp_avg_sq");
+    if (!st.exp_avg.defined() || !st.exp_avg_sq.defined()) entry.fail("missing exp_avg/exp_avg_sq");
+    if (o.amsgrad && !st.max_exp_avg_sq.defined()) st.max_exp_avg_sq = st.exp_avg_sq.clone();
   }
+  if (capturable_) {
+    for (std::size_t i = 0; i < states.size(); ++i) {
+      states[i].step_t = torch::full({}, static_cast<double>(states[i].step),
+                                     params_[i].options().dtype(torch::kFloat));
+    }
+  }
+  // Nothing changes unless the whole state fits.
+  options_ = o;
+  if (lr_t_.defined()) lr_t_.fill_(o.lr);
+  state_ = std::move(states);
 }
 
 }  // namespace morphaeus

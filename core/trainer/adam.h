@@ -15,6 +15,7 @@ namespace morphaeus {
 struct AdamOptions {
   double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
   bool amsgrad = false;
+  bool maximize = false;  // ascend the objective (torch >= 1.11's maximize=True)
 };
 
 class Adam {
@@ -34,9 +35,13 @@ class Adam {
   const std::vector<torch::Tensor>& params() const { return params_; }
 
   c10::IValue stateDict() const;
-  // Restores moments and step counts (and lr/betas/eps/weight decay of the group). Throws
-  // CheckpointError naming `source` when the state does not fit these parameters.
-  void loadStateDict(const c10::IValue& state, const std::string& source);
+  // Restores moments and step counts and the group's hyper-parameters (lr, betas, eps,
+  // weight_decay, amsgrad, maximize) from a state_dict as PyTorch 1.x or 2.x writes it (numbers as
+  // int or float; step as int or tensor; foreach/capturable/differentiable/fused/initial_lr
+  // accepted -- they choose kernels or serve schedulers, not the update). Throws CheckpointError
+  // naming `file` and the key (under `key`) when the state does not fit these parameters.
+  void loadStateDict(const c10::IValue& state, const std::string& file,
+                     const std::string& key = "optimizer_weights");
 
  private:
   struct State {
