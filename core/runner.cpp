@@ -12,6 +12,7 @@
 
 #include "core/atomic_file.h"
 #include "core/checkpoint/checkpoint.h"
+#include "core/checkpoint/checkpoint_error.h"
 #include "core/config/config_error.h"
 #include "core/data_factory.h"
 #include "core/distributed/process_group.h"
@@ -32,6 +33,19 @@ namespace {
 std::string weightsOf(const Experiment& ex) {
   const ConfigNode* e = ex.config.find("experiment");
   return e && e->has("weights") ? e->at("weights").asString() : std::string();
+}
+
+// Training from experiment.weights: the checkpoint, or nothing when a config (not --resume or
+// --weights) names a file that does not exist -- upstream's published morphaeus.yaml and
+// baseline.yaml name weights that their repository does not hold; training then starts afresh.
+std::string resumeWeightsOf(const Experiment& ex) {
+  const std::string weights = weightsOf(ex);
+  if (weights.empty() || std::filesystem::exists(weights)) return weights;
+  const ConfigNode& node = ex.config.at("experiment").at("weights");
+  if (node.where().file.rfind("--", 0) == 0) throw CheckpointError(weights, "no such file");
+  spdlog::warn("{}: experiment.weights: {} does not exist; training starts from scratch",
+               node.where().str(), weights);
+  return std::string();
 }
 
 // A run resumed into another folder starts from the old run's best checkpoint (copied, atomically),
@@ -60,7 +74,7 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
   setup.device = device;
   setup.model = model;
   setup.params = trainer.at("params");
-  const std::string weights = weightsOf(ex);
+  const std::string weights = resumeWeightsOf(ex);
   if (!weights.empty()) {
     setup.resume = readCheckpoint(weights);
     loadStateDict(*model, setup.resume->model_weights, weights);
@@ -70,6 +84,10 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
   const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
   setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
   std::unique_ptr<Trainer> t = factory(std::move(setup));
+  // The trainers' random draws (VAE sampling, the AAE's and SI-VAE's noise, the DAE's input
+  // noise) start from the run's seed, whatever building the model drew; a resumed run continues
+  // the checkpoint's generator state instead (when it holds one).
+  torch::manual_seed(static_cast<std::uint64_t>(ex.seed()));
   const TrainResult r = t->train();
   // Rank 0's last checkpoints are on disk before any rank reads them for evaluation.
   if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
@@ -107,14 +125,12 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
   const DataContext ctx = dataContext(ex.config);  // multi-process runs: this rank's shards
   std::shared_ptr<BatchLoader> validation;
-  if (const ConfigNode* trainer = ex.config.find("trainer");
-      trainer && trainer->has("data_loader")) {
-    try {
-      validation = buildTrainingData(trainer->at("data_loader"), ctx).val;
-    } catch (const std::exception& e) {
-      spdlog::warn("no normal validation data for a threshold ({})", e.what());
-    }
+  try {
+    validation = buildThresholdData(ex.config, ctx);
+  } catch (const std::exception& e) {
+    spdlog::warn("no normal validation data for a threshold ({})", e.what());
   }
+  if (!validation) spdlog::info("no normal validation split: no normal/abnormal threshold");
   for (const auto& [name, task] : tasks->entries()) {
     const auto& factory =
         Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, task);
@@ -126,6 +142,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     setup.model = model;
     setup.datasets = buildTaskData(task, ctx);
     setup.normal_validation = validation;
+    setup.seed = static_cast<std::uint64_t>(ex.seed());
     const std::string table = factory(std::move(setup))->run();
     if (!ProcessGroup::isMainProcess()) continue;  // rank 0 gathered and reported
     std::cout << "\n" << table << std::flush;

@@ -9,11 +9,12 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/checkpoint/checked_value.h"
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/distributed/process_group.h"
 #include "core/distributed/sync_batch_norm.h"
-#include "core/registry.h"
 #include "core/mixed_precision.h"
+#include "core/registry.h"
 #include "core/trainer/loss_accumulator.h"
 #ifdef MORPHAEUS_HAVE_CUDA
 #include "core/trainer/cuda_graph_step.h"
@@ -174,9 +175,49 @@ void Trainer::prepareModule(torch::nn::Module& module) const {
   if (fast_.channels_last) toChannelsLast(module);
 }
 
-// Once, at the first step (the trainer's overrides are known by then).
+LrScheduleOptions Trainer::upstreamSchedule() const {
+  LrScheduleOptions o;
+  o.kind = params().getString("lr_scheduler", "none");
+  o.base_lr = adamOptions().lr;
+  if (o.kind == "exponential") o.gamma = 0.97;
+  return o;
+}
+
+// Once, at the first step or the start of train() (the trainer's overrides are known by then).
+void Trainer::initialise() {
+  initialised_ = true;
+  const ConfigNode& p = params();
+  train_mode_ =
+      p.getString("training_mode", upstreamTrainsInTrainMode() ? "train" : "eval") == "train";
+  patience_on_improvement_only_ =
+      p.getString("early_stopping", upstreamChecksPatienceOnlyOnImprovement()
+                                        ? "on_improvement"
+                                        : "every_validation") == "on_improvement";
+  LrScheduleOptions schedule = upstreamSchedule();
+  schedule.step = scheduleStepFromName(p.getString("lr_scheduler_step", "val_loss"));
+  schedule_.emplace(schedule);
+  if (setup_.resume) {
+    if (const c10::IValue* state = extra(*setup_.resume, "lr_scheduler_state");
+        state && !state->isNone() &&
+        !schedule_->restore(CheckedValue(*state, setup_.resume->path, "lr_scheduler_state"))) {
+      spdlog::warn(
+          "the resume checkpoint's learning-rate schedule is not the configured one "
+          "({}, stepped by {}); it starts afresh",
+          schedule.kind, scheduleStepName(schedule.step));
+    }
+  }
+  spdlog::info("training steps in {} mode ({}); lr schedule {}{}; early stopping {}",
+               train_mode_ ? "train" : "eval",
+               p.has("training_mode") ? "training_mode" : "as upstream", schedule.kind,
+               schedule.kind == "none" || schedule.kind == "plateau"
+                   ? ""
+                   : " stepped by " + scheduleStepName(schedule.step),
+               patience_on_improvement_only_ ? "checked only after an improvement (as upstream)"
+                                             : "checked after every validation");
+  checkFastPath();
+}
+
 void Trainer::checkFastPath() {
-  fast_checked_ = true;
   if ((fast_.autocast || fast_.cuda_graph) && !supportsFastPath()) {
     throw setup_.params.at("performance")
         .error("precision: bf16 and cuda_graph need a trainer with one optimiser and the "
@@ -215,7 +256,11 @@ void Trainer::setOptimizers(std::vector<std::pair<std::string, std::vector<torch
     if (setup_.resume) {
       const Checkpoint& r = *setup_.resume;
       const c10::IValue* state = key == "optimizer_weights" ? &r.optimizer_weights : extra(r, key);
-      if (state && !state->isNone()) adam->loadStateDict(*state, "resume checkpoint " + key);
+      if (state && !state->isNone()) {
+        adam->loadStateDict(*state, r.path, key);
+      } else {
+        spdlog::info("{}: no {}; that optimiser starts afresh", r.path, key);
+      }
     }
     optimizers_.emplace_back(key, std::move(adam));
   }
@@ -241,6 +286,7 @@ Checkpoint Trainer::snapshot(int64_t epoch, int64_t next_step) const {
                   {"best_epoch", best_epoch_},
                   {"early_stop_counter", static_cast<int64_t>(early_counter_)},
                   {"early_stop_best", early_best_ ? c10::IValue(*early_best_) : c10::IValue()},
+                  {"lr_scheduler_state", schedule_ ? schedule_->state() : c10::IValue()},
                   {"torch_rng_state", cpuGeneratorState()}});
   return c;
 }
@@ -261,7 +307,7 @@ nlohmann::json Trainer::validate() {
     const auto x = batch->images.to(setup_.device, fast_.float64 ? torch::kDouble : torch::kFloat);
     acc.add(validationLosses(x), x.size(0));
   }
-  setup_.model->train();
+  setup_.model->train(train_mode_);
   const std::vector<std::string>& names = acc.names();
   std::vector<double> sums = acc.read();
   int64_t images = acc.images();
@@ -317,7 +363,8 @@ NamedLosses Trainer::optimize(const torch::Tensor& x, int64_t epoch) {
 NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no) {
   epoch_ = epoch;
   step_no_ = step_no;
-  if (!fast_checked_) checkFastPath();
+  if (!initialised_) initialise();
+  setup_.model->train(train_mode_);
   if (ProcessGroup::current() && !sync_batchnorm_) broadcastBuffers(*setup_.model);
   torch::Tensor input = fast_.float64 ? x.to(torch::kDouble) : x;
   if (fast_.channels_last && input.dim() == 4)
@@ -336,8 +383,7 @@ TrainResult Trainer::train() {
   EarlyStopping early(static_cast<int>(params().getInt("patience", 25)),
                       params().getDouble("min_delta", 1e-8));
   early.restore(early_best_, early_counter_);
-  const std::string schedule_kind = params().getString("lr_scheduler", "none");
-  LrSchedule schedule(schedule_kind, optimizer().lr());
+  if (!initialised_) initialise();
 
   int64_t start_epoch = 0, skip_steps = 0;
   if (setup_.resume) {
@@ -357,7 +403,7 @@ TrainResult Trainer::train() {
 
   BatchLoader& train = *setup_.data.train;
   Progress progress(epochs, static_cast<int64_t>(train.batchesPerEpoch()));
-  setup_.model->train();
+  setup_.model->train(train_mode_);
   TrainResult result;
   result.latest_checkpoint = (std::filesystem::path(setup_.run_dir) / "latest_model.pt").string();
   result.best_checkpoint = (std::filesystem::path(setup_.run_dir) / "best_model.pt").string();
@@ -412,19 +458,23 @@ TrainResult Trainer::train() {
       row["train_" + names[i]] = images ? sums[i] / images : 0.0;
     row.update(epochValues());
     bool stop = false;
+    std::optional<double> val;
     if ((epoch + 1) % val_interval == 0 || epoch + 1 == epochs) {
       row.update(validate());
-      const double val = row.value("val_loss", 0.0);
-      if (val < best_val_) {
-        best_val_ = val;
+      val = row.value("val_loss", 0.0);
+      const bool improved = *val < best_val_;
+      if (improved) {
+        best_val_ = *val;
         best_epoch_ = epoch;
         save("best_model.pt", epoch, 0);
       }
-      stop = early.update(val);
-      early_counter_ = early.counter();
-      early_best_ = early.best();
-      if (schedule_kind != "none") setLearningRate(schedule.next(epoch, val));
+      if (improved || !patience_on_improvement_only_) {
+        stop = early.update(*val);
+        early_counter_ = early.counter();
+        early_best_ = early.best();
+      }
     }
+    if (const auto lr = schedule_->next(epoch, val, optimizer().lr())) setLearningRate(*lr);
     save("latest_model.pt", epoch, 0);
     if (metrics) metrics->append(row);
     spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,

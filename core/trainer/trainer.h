@@ -23,6 +23,7 @@
 #include "core/losses/reconstruction_loss.h"
 #include "core/trainer/adam.h"
 #include "core/trainer/fast_path.h"
+#include "core/trainer/lr_schedule.h"
 
 namespace morphaeus {
 
@@ -86,6 +87,16 @@ class Trainer {
   // CUDA graphs also need a step without host-side state that changes from step to step (a step
   // counter in the loss, noise drawn on the host).
   virtual bool supportsCudaGraph() const { return supportsFastPath(); }
+
+  // What the upstream trainer does, where it differs between trainers (METHOD.md section 7):
+  // the model mode of its training steps (iml-dl's trainers never call .train(): eval; the AAE
+  // trainer does), when it calls early stopping (the AAE trainer only after an improvement,
+  // so it never stops early) and its learning-rate schedule (the configured lr_scheduler).
+  // The switches training_mode, early_stopping and lr_scheduler_step override them.
+  virtual bool upstreamTrainsInTrainMode() const { return false; }
+  virtual bool upstreamChecksPatienceOnlyOnImprovement() const { return false; }
+  virtual LrScheduleOptions upstreamSchedule() const;
+  bool trainMode() const { return train_mode_; }
   // Applies the fast path's memory format to a module the trainer owns besides the model (VGG).
   void prepareModule(torch::nn::Module& module) const;
 
@@ -114,12 +125,17 @@ class Trainer {
   Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
   void save(const std::string& name, int64_t epoch, int64_t next_step) const;
   nlohmann::json validate();
-  void checkFastPath();
   [[noreturn]] void stopOnNonFinite(const std::string& name, double value, int64_t since_step) const;
+
+  void initialise();  // the switches above, once the trainer's overrides are in place
+  void checkFastPath();
 
   TrainerSetup setup_;
   FastPathOptions fast_;
-  bool fast_checked_ = false;
+  bool initialised_ = false;
+  bool train_mode_ = false;  // model mode of the training steps
+  bool patience_on_improvement_only_ = false;
+  std::optional<LrSchedule> schedule_;
   bool sync_batchnorm_ = false;  // multi-process runs: BatchNorm over the global batch
   std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
   std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;

@@ -28,7 +28,6 @@ torch::Tensor sse(const torch::Tensor& target, const torch::Tensor& rec) {
 SoftIntroTrainer::SoftIntroTrainer(TrainerSetup setup)
     : Trainer(std::move(setup)), vae_(requireSoftIntro(model(), params())) {
   const AdamOptions adam = adamOptions();
-  base_lr_ = adam.lr;
   setOptimizers({{"optimizer_e_weights", vae_.encoder().parameters()},
                  {"optimizer_d_weights", vae_.decoder().parameters()}},
                 adam);
@@ -42,8 +41,13 @@ SoftIntroTrainer::SoftIntroTrainer(TrainerSetup setup)
   o_.gamma_r = params().getDouble("gamma_r", o_.gamma_r);
 }
 
-void SoftIntroTrainer::startEpoch(int64_t epoch) {
-  setLearningRate(epoch >= 350 ? base_lr_ * 0.1 : base_lr_);
+LrScheduleOptions SoftIntroTrainer::upstreamSchedule() const {
+  LrScheduleOptions o;  // upstream's own MultiStepLR on both optimisers (lr_scheduler unused)
+  o.kind = "multistep";
+  o.base_lr = adamOptions().lr;
+  o.milestones = {350};
+  o.gamma = 0.1;
+  return o;
 }
 
 void SoftIntroTrainer::train(bool encoder, bool decoder) {
@@ -60,8 +64,8 @@ NamedLosses SoftIntroTrainer::encoderStep(const torch::Tensor& x, const torch::T
   const auto rec = vae_.decode(z);
   const auto loss_rec = sse(x, rec).mean();
   const auto kl_real = kl(logvar, mu).mean();
-  const SoftIntroVaeOutput rr = vae_.forward(rec.detach());
-  const SoftIntroVaeOutput rf = vae_.forward(fake.detach());
+  const SoftIntroVaeOutput rr = vae_.forward(rec.detach(), /*deterministic=*/false);
+  const SoftIntroVaeOutput rf = vae_.forward(fake.detach(), /*deterministic=*/false);
   auto expElbo = [&](const torch::Tensor& target, const SoftIntroVaeOutput& out) {
     return (-2 * o_.scale *
             (o_.beta_rec * sse(target, out.reconstruction) + o_.beta_neg * kl(out.logvar, out.mu)))
@@ -116,7 +120,7 @@ NamedLosses SoftIntroTrainer::optimize(const torch::Tensor& x, int64_t) {
 }
 
 NamedLosses SoftIntroTrainer::validationLosses(const torch::Tensor& x) {
-  return {{"loss", torch::mse_loss(vae_.forward(x).reconstruction, x)}};
+  return {{"loss", torch::mse_loss(vae_.forward(x, /*deterministic=*/true).reconstruction, x)}};
 }
 
 }  // namespace morphaeus

@@ -10,8 +10,10 @@
 //                     + gamma_r / 2 * beta_rec * (rec_rec + rec_fake))
 // with rec* = per-image summed squared errors averaged over the batch, scale = 1 / cols^2 of
 // input_size, beta_rec 1, beta_kl 1, beta_neg 256, gamma_r 1e-8 (trainer params of the same
-// names override them). Learning rates x0.1 from epoch 350 (MultiStepLR stepped per epoch;
-// upstream passes the validation loss as the epoch, which would never reach the milestone).
+// names override them). Learning rates: MultiStepLR(milestones 350, gamma 0.1) stepped as upstream
+// steps it, with the validation loss as the epoch, so it never reaches the milestone (the lr
+// stays); lr_scheduler_step: epoch gives x0.1 from epoch 350. Trained in eval mode (BatchNorm with
+// its running statistics) as upstream; training_mode: train switches to batch statistics.
 // Validation: MSE of the eval-mode (z = mu) reconstruction (upstream reads an unset key and
 // crashes, METHOD.md section 7). Checkpoint keys optimizer_e_weights, optimizer_d_weights.
 #pragma once
@@ -33,7 +35,7 @@ class SoftIntroTrainer : public Trainer {
   NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;
   bool supportsFastPath() const override { return false; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
-  void startEpoch(int64_t epoch) override;
+  LrScheduleOptions upstreamSchedule() const override;
 
  private:
   NamedLosses encoderStep(const torch::Tensor& x, const torch::Tensor& noise, torch::Tensor& z);
@@ -42,7 +44,6 @@ class SoftIntroTrainer : public Trainer {
   void train(bool encoder, bool decoder);  // requires_grad of the two halves
   SoftIntroVAEImpl& vae_;
   SoftIntroLossOptions o_;
-  double base_lr_;
 };
 
 }  // namespace morphaeus
