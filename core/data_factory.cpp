@@ -160,6 +160,18 @@ EvalPreprocessing evaluationPreprocessing(const ConfigNode& root) {
   return e;
 }
 
+std::shared_ptr<BatchLoader> buildThresholdData(const ConfigNode& root, const DataContext& ctx) {
+  const ConfigNode* trainer = root.find("trainer");
+  if (trainer == nullptr || !trainer->has("data_loader")) return nullptr;
+  LoaderSpec s = specFor(argsOf(trainer->at("data_loader")), nullptr, "val", ctx);
+  if (s.images.empty()) return nullptr;
+  const EvalPreprocessing eval = evaluationPreprocessing(root);
+  s.path = eval.path;
+  s.size = eval.size;
+  s.cache = false;
+  return makeLoader(s, ctx, false, "threshold (normal validation split)");
+}
+
 bool ensureSyntheticData(const ConfigNode& root) {
   const ConfigNode* block = root.find("synthetic_data");
   if (block == nullptr || block->isNull()) return false;

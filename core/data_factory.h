@@ -49,6 +49,12 @@ struct EvalPreprocessing {
 };
 EvalPreprocessing evaluationPreprocessing(const ConfigNode& root);
 
+// The trainer's normal validation split read the way the evaluation reads images (the first
+// task's dataset module and target size: upstream's CXRDataset path), in order: the images whose
+// scores give the normal/abnormal threshold, so that the threshold is on the scale of the
+// evaluation's (and `infer`'s) scores. Null when the config has no trainer val split.
+std::shared_ptr<BatchLoader> buildThresholdData(const ConfigNode& root, const DataContext& ctx);
+
 // Generates `synthetic_data` when the config has the block and the set is missing or stale.
 // Returns true when it wrote files.
 bool ensureSyntheticData(const ConfigNode& root);

@@ -92,7 +92,8 @@ int runInfer(const InferOptions& o) {
       const auto x = preprocessImage(readImage(file).pixels, pre.size[0], pre.size[1], pre.path)
                          .unsqueeze(0)
                          .to(device);
-      const ScoredBatch s = scoreBatch(*model, x, scoring);
+      const ScoredBatch s =
+          scoreBatch(*model, x, scoring, {imageSeed(static_cast<std::uint64_t>(ex.seed()), file)});
       const double score = s.score[0].item<double>();
       writeHeatmapPng(
           (fs::path(o.output) / "maps" / (fs::path(file).stem().string() + ".png")).string(),

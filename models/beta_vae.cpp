@@ -2,7 +2,8 @@
 
 namespace morphaeus {
 
-BetaVAEImpl::BetaVAEImpl(int64_t z_dim, int64_t nc) : z_dim_(z_dim) {
+BetaVAEImpl::BetaVAEImpl(int64_t z_dim, int64_t nc, bool eval_sampling)
+    : z_dim_(z_dim), eval_sampling_(eval_sampling) {
   namespace nn = torch::nn;
   auto down = [](int64_t in, int64_t out) {
     return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1));
@@ -38,13 +39,13 @@ BetaVAEImpl::BetaVAEImpl(int64_t z_dim, int64_t nc) : z_dim_(z_dim) {
   }
 }
 
-BetaVaeOutput BetaVAEImpl::forward(const torch::Tensor& x) {
+BetaVaeOutput BetaVAEImpl::forward(const torch::Tensor& x, bool sample) {
   const auto d = encoder_->forward(x);
   BetaVaeOutput out;
   out.mu = d.narrow(1, 0, z_dim_);
   out.logvar = d.narrow(1, z_dim_, z_dim_);
   torch::Tensor z = out.mu;
-  if (is_training())
+  if (sample)
     z = torch::randn(out.mu.sizes(), out.mu.options()) * (0.5 * out.logvar).exp() + out.mu;
   out.reconstruction = decoder_->forward(z);
   return out;

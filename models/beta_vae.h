@@ -2,8 +2,10 @@
 // class BetaVAE_H with additional_layer=True, from 1Konny/Beta-VAE): five Conv k4 s2 p1 + ReLU
 // blocks of 32 channels, Conv(32, 256, k4) + ReLU, Linear(256, 2 z_dim) -> (mu, logvar); the
 // decoder mirrors it (Linear, ReLU, ConvTranspose stack, no output activation). Children
-// encoder.N / decoder.N as upstream's Sequential indexes. Train mode samples
-// z = mu + eps * exp(logvar / 2); eval mode uses z = mu (our rule: deterministic evaluation).
+// encoder.N / decoder.N as upstream's Sequential indexes. Like upstream's forward it always samples
+// z = mu + eps * exp(logvar / 2) (torch's generator), in train and eval mode alike -- training,
+// validation and, by default, the evaluation's scores; `eval_sampling = false` scores with z = mu
+// (reconstruct(), METHOD.md section 7).
 // Initialisation as upstream's kaiming_init: Kaiming-normal weights and zero biases for the Conv2d
 // and Linear layers (ConvTranspose2d keeps PyTorch's default).
 #pragma once
@@ -18,11 +20,14 @@ struct BetaVaeOutput {
 
 class BetaVAEImpl : public torch::nn::Module {
  public:
-  BetaVAEImpl(int64_t z_dim = 32, int64_t nc = 1);
-  BetaVaeOutput forward(const torch::Tensor& x);
+  BetaVAEImpl(int64_t z_dim = 32, int64_t nc = 1, bool eval_sampling = true);
+  // sample = false: z = mu.
+  BetaVaeOutput forward(const torch::Tensor& x, bool sample = true);
+  bool evalSampling() const { return eval_sampling_; }
 
  private:
   int64_t z_dim_;
+  bool eval_sampling_;
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
 };
 TORCH_MODULE(BetaVAE);

@@ -19,12 +19,12 @@ LpipsImpl::LpipsImpl() {
   }
 }
 
-torch::Tensor LpipsImpl::forward(const torch::Tensor& a, const torch::Tensor& b) {
+torch::Tensor LpipsImpl::forward(const torch::Tensor& a, const torch::Tensor& b, bool normalize) {
   const auto shift = torch::tensor({-.030, -.088, -.188}, a.options()).view({1, 3, 1, 1});
   const auto scale = torch::tensor({.458, .448, .450}, a.options()).view({1, 3, 1, 1});
   auto prepare = [&](const torch::Tensor& t) {
     const auto rgb = t.size(1) == 1 ? t.expand({t.size(0), 3, t.size(2), t.size(3)}) : t;
-    return ((2 * rgb - 1) - shift) / scale;
+    return ((normalize ? 2 * rgb - 1 : rgb) - shift) / scale;
   };
   const auto fa = net_->forward(prepare(a)), fb = net_->forward(prepare(b));
   auto unit = [](const torch::Tensor& f) { return f / (f.pow(2).sum(1, true).sqrt() + 1e-10); };

@@ -28,13 +28,13 @@ std::function<torch::Tensor(const torch::Tensor&)> reconstructorOf(torch::nn::Mo
   if (auto* m = dynamic_cast<VAEImpl*>(&model))
     return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
   if (auto* m = dynamic_cast<BetaVAEImpl*>(&model))
-    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+    return [m](const torch::Tensor& x) { return m->forward(x, m->evalSampling()).reconstruction; };
   if (auto* m = dynamic_cast<DaeUNetImpl*>(&model))
     return [m](const torch::Tensor& x) { return m->forward(x); };
   if (auto* m = dynamic_cast<AAEImpl*>(&model))
     return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
   if (auto* m = dynamic_cast<SoftIntroVAEImpl*>(&model)) {
-    return [m](const torch::Tensor& x) { return m->forward(x).reconstruction; };
+    return [m](const torch::Tensor& x) { return m->forward(x, !m->evalSampling()).reconstruction; };
   }
   return {};
 }
@@ -49,6 +49,12 @@ torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
 
 bool canReconstruct(const torch::nn::Module& model) {
   return static_cast<bool>(reconstructorOf(const_cast<torch::nn::Module&>(model)));
+}
+
+bool reconstructionSamples(const torch::nn::Module& model) {
+  if (const auto* m = dynamic_cast<const BetaVAEImpl*>(&model)) return m->evalSampling();
+  if (const auto* m = dynamic_cast<const SoftIntroVAEImpl*>(&model)) return m->evalSampling();
+  return false;
 }
 
 ReconstructionParts reconstructionParts(torch::nn::Module& model, const torch::Tensor& x) {

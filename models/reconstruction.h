@@ -9,6 +9,9 @@ namespace morphaeus {
 torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x);
 // Whether reconstruct() accepts this model.
 bool canReconstruct(const torch::nn::Module& model);
+// Whether reconstruct() draws random numbers (the beta-VAE and the SI-VAE sample z at evaluation
+// as upstream's do, unless their eval_sampling is off): scores then depend on torch's generator.
+bool reconstructionSamples(const torch::nn::Module& model);
 
 // What the paper's figures show: the prior (MorphAEus: the decoder's output; plain autoencoders:
 // the reconstruction itself) and the deformation that warps it into the reconstruction (the

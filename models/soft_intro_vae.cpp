@@ -101,10 +101,10 @@ torch::Tensor SoftIntroVAEImpl::reparameterize(const torch::Tensor& mu,
   return mu + torch::randn_like(std) * std;
 }
 
-SoftIntroVaeOutput SoftIntroVAEImpl::forward(const torch::Tensor& x) {
+SoftIntroVaeOutput SoftIntroVAEImpl::forward(const torch::Tensor& x, bool deterministic) {
   SoftIntroVaeOutput out;
   std::tie(out.mu, out.logvar) = encode(x);
-  out.z = is_training() ? reparameterize(out.mu, out.logvar) : out.mu;
+  out.z = deterministic ? out.mu : reparameterize(out.mu, out.logvar);
   out.reconstruction = decode(out.z);
   return out;
 }

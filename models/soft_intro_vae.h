@@ -3,9 +3,10 @@
 // AvgPool, then per further channel count a residual block and an AvgPool, a last residual
 // block and a Linear to (mu, logvar); decoder = Linear + ReLU to the encoder's last feature map,
 // per channel count (reversed) a residual block and a nearest 2x upsampling, a last residual
-// block, Conv k5 and a sigmoid. Train mode samples z = mu + exp(logvar / 2) * eps (torch's
-// generator), eval mode uses z = mu (upstream samples at evaluation too; we score
-// deterministically).
+// block, Conv k5 and a sigmoid. forward(x, deterministic) as upstream's: deterministic = false
+// (upstream's default, whatever the model mode) samples z = mu + exp(logvar / 2) * eps from
+// torch's generator, true uses z = mu. Upstream's evaluator calls model(x), so its scores are
+// random draws: reconstruct() samples too unless `eval_sampling` is false (METHOD.md section 7).
 //
 // Upstream's residual block adds a 1x1 `conv_expand` when `inc is not outc` -- a Python identity
 // test, true for equal channel counts above 256 that come from different entries of the
@@ -24,6 +25,7 @@ struct SoftIntroVaeOptions {
   int64_t cdim = 1, zdim = 128, image_size = 128;
   std::vector<int64_t> channels{64, 128, 256, 512, 512};
   bool upstream_conv_expand = true;
+  bool eval_sampling = true;  // reconstruct() (the evaluation's scores) samples z
 };
 
 class SiResidualBlockImpl : public torch::nn::Module {
@@ -44,7 +46,7 @@ struct SoftIntroVaeOutput {
 class SoftIntroVAEImpl : public torch::nn::Module {
  public:
   explicit SoftIntroVAEImpl(const SoftIntroVaeOptions& options);
-  SoftIntroVaeOutput forward(const torch::Tensor& x);  // encode, (sample), decode
+  SoftIntroVaeOutput forward(const torch::Tensor& x, bool deterministic = false);
 
   std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x);  // mu, logvar
   torch::Tensor decode(const torch::Tensor& z);
@@ -54,6 +56,7 @@ class SoftIntroVAEImpl : public torch::nn::Module {
   torch::nn::Module& encoder() { return *encoder_; }
   torch::nn::Module& decoder() { return *decoder_; }
   int64_t zDim() const { return options_.zdim; }
+  bool evalSampling() const { return options_.eval_sampling; }
 
  private:
   SoftIntroVaeOptions options_;

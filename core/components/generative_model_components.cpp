@@ -50,6 +50,8 @@ void registerGenerativeModels(Registry& registry) {
       .describe(
           "extra 1x1 conv_expand on 512->512 blocks as upstream builds them (default true, "
           "METHOD.md section 7)");
+  si.params.boolean("eval_sampling")
+      .describe("evaluation scores from a sampled z as upstream (default true); false: z = mu");
   si.factory = modelFactory([](const ConfigNode& p) {
     if (p.getBool("conditional", false)) {
       throw p.at("conditional").error("only false is implemented (the paper config)");
@@ -64,6 +66,7 @@ void registerGenerativeModels(Registry& registry) {
       throw p.at("image_size").error("too small for the number of channel levels");
     }
     o.upstream_conv_expand = p.getBool("upstream_conv_expand", true);
+    o.eval_sampling = p.getBool("eval_sampling", true);
     return SoftIntroVAE(o);
   });
   registry.add(std::move(si));

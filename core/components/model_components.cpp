@@ -139,11 +139,13 @@ void registerModels(Registry& registry) {
   beta.params.integer("z_dim").atLeast(1).describe("latent size (default 32)");
   beta.params.boolean("additional_layer")
       .describe("the extra block for 128x128 inputs (default true; only true)");
+  beta.params.boolean("eval_sampling")
+      .describe("evaluation scores from a sampled z as upstream (default true); false: z = mu");
   beta.factory = modelFactory([](const ConfigNode& p) {
     if (!p.getBool("additional_layer", true)) {
       throw p.error("additional_layer: only true (128x128 inputs) is implemented");
     }
-    return BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1));
+    return BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1), p.getBool("eval_sampling", true));
   });
   registry.add(std::move(beta));
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
+#include <mutex>
 
 #include "models/reconstruction.h"
 
@@ -38,11 +40,49 @@ torch::Tensor gaussianSmooth(const torch::Tensor& maps, double sigma) {
   return torch::conv2d(out, k.view({1, 1, -1, 1}), torch::Tensor(), stride, pad_h);
 }
 
+std::uint64_t imageSeed(std::uint64_t run_seed, const std::string& path) {
+  auto mix = [](std::uint64_t z) {  // splitmix64's finaliser
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  };
+  std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a of the file name
+  for (const unsigned char c : std::filesystem::path(path).filename().string())
+    h = (h ^ c) * 0x100000001b3ULL;
+  return mix(mix(run_seed) ^ h) >> 1;  // 63 bits: Python's torch.manual_seed takes it too
+}
+
+namespace {
+
+// The reconstruction of a sampling model, image by image from its own seed (see scoreBatch).
+torch::Tensor seededReconstruction(torch::nn::Module& model, const torch::Tensor& x,
+                                   const std::vector<std::uint64_t>& seeds) {
+  auto generator = at::detail::getDefaultCPUGenerator();
+  torch::Tensor saved;
+  {
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    saved = generator.get_state();
+  }
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < x.size(0); ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    torch::manual_seed(k < seeds.size() ? seeds[k] : imageSeed(0, std::to_string(k)));
+    parts.push_back(reconstruct(model, x.narrow(0, i, 1)));
+  }
+  std::lock_guard<std::mutex> lock(generator.mutex());
+  generator.set_state(saved);
+  return torch::cat(parts);
+}
+
+}  // namespace
+
 ScoredBatch scoreBatch(torch::nn::Module& model, const torch::Tensor& x,
-                       const AnomalyScoreOptions& options) {
+                       const AnomalyScoreOptions& options,
+                       const std::vector<std::uint64_t>& seeds) {
   torch::NoGradGuard no_grad;
   ScoredBatch out;
-  out.reconstruction = reconstruct(model, x);
+  out.reconstruction =
+      reconstructionSamples(model) ? seededReconstruction(model, x, seeds) : reconstruct(model, x);
   auto residual = (out.reconstruction - x).abs();
   out.l1 = residual.mean({1, 2, 3}).to(torch::kCPU, torch::kDouble);
   if (options.smoothing_sigma > 0) residual = gaussianSmooth(residual, options.smoothing_sigma);

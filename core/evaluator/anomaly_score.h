@@ -6,6 +6,10 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "core/config/config_node.h"
 
 namespace morphaeus {
@@ -29,9 +33,19 @@ struct ScoredBatch {
 // score with, so that they agree with that task's report.
 const ConfigNode* firstDownstreamParams(const ConfigNode& config);
 
-// The model must be in eval mode; runs without autograd.
+// The model must be in eval mode; runs without autograd. A model whose reconstruction samples
+// (reconstructionSamples: the beta-VAE and SI-VAE, as upstream's) reconstructs image by image,
+// drawing image i's z after seeding torch's generator with seeds[i] (imageSeed), so that its
+// score depends on the image and the run's seed alone -- not on the batch size, the rank that
+// scored it, what ran before, or whether the evaluator or `infer` scored it; torch's CPU
+// generator is left as it was. Without seeds, image i of the batch takes imageSeed(0, "<i>").
 ScoredBatch scoreBatch(torch::nn::Module& model, const torch::Tensor& x,
-                       const AnomalyScoreOptions& options);
+                       const AnomalyScoreOptions& options,
+                       const std::vector<std::uint64_t>& seeds = {});
+
+// The sampling seed of the image file `path` (its file name counts, not the folder) in a run
+// seeded with `run_seed`.
+std::uint64_t imageSeed(std::uint64_t run_seed, const std::string& path);
 
 // Separable Gaussian filter with zero padding and a radius of ceil(3 sigma); maps: [B, 1, H, W].
 torch::Tensor gaussianSmooth(const torch::Tensor& maps, double sigma);

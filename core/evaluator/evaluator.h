@@ -22,7 +22,10 @@ struct EvaluationSetup {
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> datasets;
-  std::shared_ptr<BatchLoader> normal_validation;  // the trainer's val split, when there is one
+  // The trainer's val split on the evaluation preprocessing path, when there is one: the
+  // normal/abnormal threshold comes from its scores.
+  std::shared_ptr<BatchLoader> normal_validation;
+  std::uint64_t seed = 2109;  // the run's seed: models that sample at evaluation draw from it
 };
 
 class Evaluator {

@@ -5,7 +5,8 @@
 namespace morphaeus {
 
 LpipsMetric::LpipsMetric(const std::string& alexnet_weights, const std::string& lpips_weights,
-                         const torch::Device& device) {
+                         const torch::Device& device, bool normalize)
+    : normalize_(normalize) {
   loadPretrained(*net_->trunk(), alexnet_weights,
                  "torchvision's AlexNet ImageNet weights, alexnet-owt-7be5be79.pth "
                  "(https://download.pytorch.org/models/alexnet-owt-7be5be79.pth)");
@@ -23,7 +24,7 @@ LpipsMetric::LpipsMetric(const std::string& alexnet_weights, const std::string& 
 
 torch::Tensor LpipsMetric::operator()(const torch::Tensor& a, const torch::Tensor& b) {
   torch::NoGradGuard no_grad;
-  return net_->forward(a, b).to(torch::kCPU, torch::kDouble);
+  return net_->forward(a, b, normalize_).to(torch::kCPU, torch::kDouble);
 }
 
 }  // namespace morphaeus

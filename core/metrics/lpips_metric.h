@@ -14,13 +14,16 @@ namespace morphaeus {
 class LpipsMetric {
  public:
   // Throws CheckpointError naming a missing or unfit file.
+  // normalize: the lpips package's normalize flag (false as upstream's evaluator; true rescales
+  // [0, 1] to [-1, 1], the range the package's weights were fitted on).
   LpipsMetric(const std::string& alexnet_weights, const std::string& lpips_weights,
-              const torch::Device& device);
+              const torch::Device& device, bool normalize = false);
   // a, b: [N, 1, H, W] in [0, 1]. Returns [N] double on the CPU.
   torch::Tensor operator()(const torch::Tensor& a, const torch::Tensor& b);
 
  private:
   Lpips net_;
+  bool normalize_;
 };
 
 }  // namespace morphaeus

@@ -46,12 +46,15 @@ struct ReportOptions {
   double map_vmax = 0.5;
   int example_images = 4;
   std::string lpips_alexnet, lpips_lins;  // both set: LPIPS per image
+  bool lpips_normalize = false;           // as upstream (lpips' normalize=False)
+  bool compute_scores = true;             // AUROC, AUPRC, FPR (upstream's compute_scores)
 };
 
 ReportOptions reportOptions(const ConfigNode& task) {
   const ConfigNode* p = task.find("params");
   ReportOptions o;
   o.score = AnomalyScoreOptions::fromParams(p);
+  o.compute_scores = task.getBool("compute_scores", true);
   if (p == nullptr || !p->isMap()) return o;
   o.threshold_percentile = p->getDouble("threshold_percentile", o.threshold_percentile);
   o.save_maps = p->getBool("save_maps", o.save_maps);
@@ -60,6 +63,7 @@ ReportOptions reportOptions(const ConfigNode& task) {
   o.example_images = static_cast<int>(p->getInt("example_images", o.example_images));
   o.lpips_alexnet = p->getString("lpips_alexnet_weights", "");
   o.lpips_lins = p->getString("lpips_weights", "");
+  o.lpips_normalize = p->getBool("lpips_normalize", false);
   if (o.lpips_alexnet.empty() != o.lpips_lins.empty()) {
     throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
   }
@@ -78,7 +82,8 @@ std::string AnomalyEvaluator::run() {
   torch::nn::Module& model = *setup_.model;
   model.eval();
   std::optional<LpipsMetric> lpips;
-  if (!opt.lpips_alexnet.empty()) lpips.emplace(opt.lpips_alexnet, opt.lpips_lins, setup_.device);
+  if (!opt.lpips_alexnet.empty())
+    lpips.emplace(opt.lpips_alexnet, opt.lpips_lins, setup_.device, opt.lpips_normalize);
 
   ProcessGroup* group = ProcessGroup::current();
   const bool main_rank = ProcessGroup::isMainProcess();
@@ -96,7 +101,10 @@ std::string AnomalyEvaluator::run() {
     loader.startEpoch(0);
     while (auto batch = loader.next()) {
       const auto x = batch->images.to(setup_.device);
-      const ScoredBatch s = scoreBatch(model, x, opt.score);
+      std::vector<std::uint64_t> seeds;
+      for (const std::size_t index : batch->indices)
+        seeds.push_back(imageSeed(setup_.seed, loader.dataset().entry(index).path));
+      const ScoredBatch s = scoreBatch(model, x, opt.score, seeds);
       const auto rec = s.reconstruction.to(torch::kCPU), x_cpu = batch->images;
       const torch::Tensor lp = rows && lpips ? (*lpips)(s.reconstruction, x) : torch::Tensor();
       for (int64_t i = 0; i < x.size(0); ++i) {
@@ -205,19 +213,22 @@ std::string AnomalyEvaluator::run() {
     metrics["datasets"][name] = j;
   }
 
+  // Every pathology dataset against the first normal one (upstream: the first dataset whose name
+  // contains "Normal"; further normal datasets are not pooled into it).
   std::vector<DatasetCurves> curves;
   for (const auto& name : pathology_sets) {
-    DatasetCurves c{name, {}, {}};
-    for (const auto& r : rows) {
-      if (r.dataset == name || r.label == 0)
-        c.labels.push_back(r.label), c.scores.push_back(r.score);
-    }
     nlohmann::json& m = metrics["datasets"][name];
-    if (!normal_sets.empty() && !c.labels.empty()) {
+    if (opt.compute_scores && !normal_sets.empty()) {
+      DatasetCurves c{name, {}, {}};
+      for (const auto& r : rows) {
+        if (r.dataset == name || r.dataset == normal_sets.front())
+          c.labels.push_back(r.label), c.scores.push_back(r.score);
+      }
       m["auroc"] = aurocScore(c.labels, c.scores);
       m["auprc"] = averagePrecision(c.labels, c.scores);
       m["fpr_at_tpr95"] = fprAtTpr(c.labels, c.scores, 0.95);
       m["fpr_at_tpr99"] = fprAtTpr(c.labels, c.scores, 0.99);
+      m["normal_reference"] = normal_sets.front();
       curves.push_back(std::move(c));
     }
     const PixelData& px = pixels[name];
