@@ -43,6 +43,23 @@ void setTextFromFlag(ConfigNode& root, const std::string& flag, const std::strin
   node->set(last, ConfigNode::scalar(value, true, where, childPath(path, last)));
 }
 
+// What the schema cannot say: values that are valid alone but not available here.
+void checkExperiment(const ConfigNode& root) {
+  std::vector<ConfigError> errors;
+  if (const ConfigNode* tasks = root.find("downstream_tasks"); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries()) {
+      if (task.getBool("compute_fid", false)) {
+        const std::string why =
+            "FID is not available: upstream computes it against its MedNIST reference folders "
+            "(./data/MedNIST_FID/, not published) with an Inception network and runs a MedNIST "
+            "classifier; set compute_fid: False (the paper's configs do)";
+        errors.push_back(task.at("compute_fid").error(why));
+      }
+    }
+  }
+  if (!errors.empty()) throw ConfigErrors(std::move(errors));
+}
+
 // Command-line paths are relative to the working directory, not to the config file.
 std::string absoluteFromCwd(const std::string& path) {
   return fs::absolute(fs::path(path)).lexically_normal().string();
@@ -93,9 +110,19 @@ Experiment loadExperiment(const RunOptions& options) {
   if (options.output) setTextFromFlag(ex.config, "--output", "output_dir", absoluteFromCwd(*options.output));
   if (options.deterministic) setFromFlag(ex.config, "--deterministic", "deterministic", "true");
 
+  // Inputs (split CSVs, weights) named relative to upstream's base, the working directory, or to
+  // a data root that holds upstream's data/ tree, are found there too.
+  std::vector<std::string> search_dirs;
+  if (const ConfigNode* root = ex.config.find("data_root"); root && root->isScalar()) {
+    const fs::path p(root->text());
+    search_dirs.push_back(
+        (p.is_absolute() ? p : fs::path(ex.config_dir) / p).lexically_normal().string());
+  }
+  search_dirs.push_back(fs::current_path().string());
   ValidationReport report =
-      validateConfig(ex.config, experimentSchema(), Registry::global(), ex.config_dir);
+      validateConfig(ex.config, experimentSchema(), Registry::global(), ex.config_dir, search_dirs);
   ex.ignored = std::move(report.ignored);
+  checkExperiment(ex.config);
   return ex;
 }
 

@@ -5,7 +5,8 @@ namespace morphaeus {
 Schema dataDirSchema() {
   Schema splits;
   for (const char* split : {"train", "val", "test"}) {
-    splits.list(split, ValueType::Path).describe("CSV files (column `filename`) or image folders");
+    splits.list(split, ValueType::InputPath)
+        .describe("CSV files (column `filename`) or image folders");
   }
   return splits;
 }
@@ -45,8 +46,11 @@ Schema downstreamTaskSiblings() {
 
   Schema task;
   task.path("checkpoint_path").ignore("upstream output folder; results go to <output>/eval/<task>");
-  task.boolean("compute_fid").ignore("FID is not part of the paper's protocol");
-  task.boolean("compute_scores").describe("compute the anomaly-detection scores (default true)");
+  task.boolean("compute_fid")
+      .describe(
+          "only false: FID needs upstream's MedNIST reference folders and an Inception network");
+  task.boolean("compute_scores")
+      .describe("AUROC, AUPRC and FPR of the pathology datasets (default true); false skips them");
   task.component("data_loader", ComponentKind::DataLoader, loader_siblings).require();
   return task;
 }
@@ -58,6 +62,9 @@ Schema experimentSchema() {
   s.string("name").require().describe("method name, used for the run directory");
   s.list("target_size", ValueType::Int).ofLength(2).describe("YAML anchor holder (rows, cols)");
   s.integer("downstream_batch").atLeast(1).describe("YAML anchor holder for evaluator batch size");
+  s.integer("dbatch_size")
+      .atLeast(1)
+      .describe("YAML anchor holder for the evaluator batch size (upstream's baseline configs)");
   s.path("checkpoint_path")
       .ignore("upstream output folder; checkpoints go to the run directory (--output)");
 
@@ -65,7 +72,9 @@ Schema experimentSchema() {
   experiment.string("name").describe("experiment name (logged)");
   experiment.enumeration("task", {"train", "test"})
       .describe("train then evaluate, or evaluate only");
-  experiment.path("weights").describe("checkpoint to resume from (train) or to evaluate (test)");
+  experiment.inputPath("weights").describe(
+      "checkpoint to resume from (train; a missing file: a warning, training starts afresh) or to "
+      "evaluate (test)");
   s.map("experiment", experiment).require();
 
   s.enumeration("device", {"gpu", "cuda", "cpu", "auto"})

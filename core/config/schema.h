@@ -12,12 +12,15 @@
 namespace morphaeus {
 
 enum class ValueType {
-  Any,        // anything (documented free-form values)
+  Any,  // anything (documented free-form values)
   Bool,
   Int,
-  Number,     // integer or float
+  Number,  // integer or float
   String,
   Path,       // a string; relative paths resolve against the config file's directory
+  InputPath,  // a path to an existing input (split CSV, folder, weights): a relative one resolves
+              // against the config file's directory, else the data root, else the working
+              // directory (upstream's base): the first where it exists (the first when none does)
   Enum,       // a string from `choices`
   List,       // a list whose items match `element`
   Map,        // a map with the keys of `schema`
@@ -57,6 +60,7 @@ class Schema {
   Field& number(const std::string& name) { return add(name, ValueType::Number); }
   Field& string(const std::string& name) { return add(name, ValueType::String); }
   Field& path(const std::string& name) { return add(name, ValueType::Path); }
+  Field& inputPath(const std::string& name) { return add(name, ValueType::InputPath); }
   Field& any(const std::string& name) { return add(name, ValueType::Any); }
   Field& enumeration(const std::string& name, std::vector<std::string> choices);
   Field& list(const std::string& name, ValueType element);

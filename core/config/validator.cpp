@@ -12,8 +12,10 @@ namespace {
 
 class Validator {
  public:
-  Validator(const Registry& registry, std::string config_dir)
-      : registry_(registry), config_dir_(std::move(config_dir)) {}
+  Validator(const Registry& registry, std::string config_dir, std::vector<std::string> search_dirs)
+      : registry_(registry),
+        config_dir_(std::move(config_dir)),
+        search_dirs_(std::move(search_dirs)) {}
 
   void checkMap(ConfigNode& node, const Schema& schema, const std::vector<std::string>& extra_keys);
   void check(ConfigNode& node, const Field& field);
@@ -27,10 +29,11 @@ class Validator {
   }
   void checkNumber(ConfigNode& node, const Field& field, bool integer);
   void checkComponent(ConfigNode& node, const Field& field);
-  void resolvePath(ConfigNode& node);
+  void resolvePath(ConfigNode& node, bool search);
 
   const Registry& registry_;
   std::string config_dir_;
+  std::vector<std::string> search_dirs_;
 };
 
 std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
@@ -86,13 +89,25 @@ void Validator::checkNumber(ConfigNode& node, const Field& field, bool integer) 
   }
 }
 
-void Validator::resolvePath(ConfigNode& node) {
+void Validator::resolvePath(ConfigNode& node, bool search) {
   namespace fs = std::filesystem;
   const std::string& text = node.text();
   if (text.empty() || config_dir_.empty()) return;
   fs::path p(text);
   if (p.is_absolute()) return;
-  node.replaceText((fs::path(config_dir_) / p).lexically_normal().string());
+  const fs::path first = (fs::path(config_dir_) / p).lexically_normal();
+  if (search) {
+    std::error_code ec;
+    for (const fs::path base : search_dirs_) {
+      if (fs::exists(first, ec)) break;
+      const fs::path candidate = (base / p).lexically_normal();
+      if (!base.empty() && fs::exists(candidate, ec)) {
+        node.replaceText(candidate.string());
+        return;
+      }
+    }
+  }
+  node.replaceText(first.string());
 }
 
 void Validator::checkComponent(ConfigNode& node, const Field& field) {
@@ -154,10 +169,11 @@ void Validator::check(ConfigNode& node, const Field& field) {
     case ValueType::Number: return checkNumber(node, field, false);
     case ValueType::String:
     case ValueType::Path:
+    case ValueType::InputPath:
       if (!node.isScalar()) {
         fail(node, "expected a string, got " + node.describeKind());
-      } else if (field.type == ValueType::Path) {
-        resolvePath(node);
+      } else if (field.type != ValueType::String) {
+        resolvePath(node, field.type == ValueType::InputPath);
       }
       return;
     case ValueType::Enum: {
@@ -206,8 +222,9 @@ void Validator::check(ConfigNode& node, const Field& field) {
 }  // namespace
 
 ValidationReport validateConfig(ConfigNode& root, const Schema& schema, const Registry& registry,
-                                const std::string& config_dir) {
-  Validator v(registry, config_dir);
+                                const std::string& config_dir,
+                                const std::vector<std::string>& search_dirs) {
+  Validator v(registry, config_dir, search_dirs);
   v.checkMap(root, schema, {});
   if (!v.errors.empty()) throw ConfigErrors(std::move(v.errors));
   return v.report;

@@ -17,9 +17,11 @@ struct ValidationReport {
 };
 
 // Validates `root` against `schema`, resolving component params through `registry`.
-// Relative Path values are rewritten against `config_dir`. Throws ConfigErrors listing every
+// Relative Path values are rewritten against `config_dir`; relative InputPath values against the
+// first of `config_dir` and `search_dirs` where they exist. Throws ConfigErrors listing every
 // problem found (one line each).
 ValidationReport validateConfig(ConfigNode& root, const Schema& schema, const Registry& registry,
-                                const std::string& config_dir);
+                                const std::string& config_dir,
+                                const std::vector<std::string>& search_dirs = {});
 
 }  // namespace morphaeus

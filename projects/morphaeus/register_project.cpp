@@ -33,7 +33,19 @@ Schema trainerParams() {
   p.map("optimizer_params", optimizer).require();
   p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
       .describe("upstream schedulers; default none");
-  p.path("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
+  p.enumeration("lr_scheduler_step", {"val_loss", "epoch"})
+      .describe(
+          "val_loss (default, as upstream): cosine/exponential/multistep take the "
+          "validation loss as their epoch; epoch: stepped once per epoch");
+  p.enumeration("training_mode", {"eval", "train"})
+      .describe(
+          "model mode of the training steps; default as upstream: eval (BatchNorm with "
+          "its running statistics, VAE z = mu) except for the AAE trainer (train)");
+  p.enumeration("early_stopping", {"every_validation", "on_improvement"})
+      .describe(
+          "when patience is checked; default as upstream: after every validation, except "
+          "for the AAE trainer (only after an improvement: it never stops early)");
+  p.inputPath("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
   Schema noise;
   noise.number("noise_std").atLeast(0).describe("default 0.2");
   noise.integer("noise_res").atLeast(1).describe("default 16");
@@ -123,10 +135,12 @@ void registerProject(Registry& registry) {
   evaluator.params.integer("example_images")
       .atLeast(0)
       .describe("images per example sheet (default 4; 0 = none)");
-  evaluator.params.path("lpips_alexnet_weights")
+  evaluator.params.inputPath("lpips_alexnet_weights")
       .describe("LPIPS (optional, with lpips_weights): torchvision's alexnet-owt-7be5be79.pth");
-  evaluator.params.path("lpips_weights")
+  evaluator.params.inputPath("lpips_weights")
       .describe("LPIPS (optional): the lpips package's weights/v0.1/alex.pth");
+  evaluator.params.boolean("lpips_normalize")
+      .describe("rescale [0, 1] to [-1, 1] before LPIPS (default false: as upstream calls it)");
   evaluator.factory = EvaluatorFactory([](EvaluationSetup setup) -> std::unique_ptr<Evaluator> {
     return std::make_unique<AnomalyEvaluator>(std::move(setup));
   });
