@@ -80,6 +80,18 @@ def prepare(d, batches):
     ref.randomize(model, 1)
     with torch.no_grad():
         model.deformer.flow.weight.mul_(0.05)  # moderate flows, a well-conditioned step
+        # BatchNorm running statistics of the data, as a trained model has them: the step runs
+        # in eval mode as upstream's, and random statistics would make it ill-conditioned (float32
+        # and float64 losses 1e-3 apart).
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.reset_running_stats()
+                m.momentum = None  # cumulative: the statistics of this one batch
+        model.train()
+        model(torch.rand(8, 1, 128, 128, generator=torch.Generator().manual_seed(5)))
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.momentum = 0.1
     torch.save({"model_weights": model.state_dict()}, os.path.join(d, "weights.pt"))
     g = torch.Generator().manual_seed(4)
     for b in batches:
@@ -114,7 +126,7 @@ def memory(device):
 
 def train_step(d, batch, steps, warmup, device):
     model = load_model(d, device)
-    model.train()
+    model.eval()  # upstream's trainers train in eval mode (iml-dl never calls .train() again)
     vgg = Vgg19()
     vgg.features.load_state_dict({k[len("features."):]: v for k, v in torch.load(os.path.join(d, "vgg19_random.pth")).items()},
                                  strict=False)

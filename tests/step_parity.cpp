@@ -20,12 +20,17 @@ std::string makePythonReference(const std::string& script, const std::string& ta
 }
 
 std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,
-                                           std::shared_ptr<torch::nn::Module> model) {
+                                           std::shared_ptr<torch::nn::Module> model,
+                                           const std::string& training_mode) {
   const ConfigNode& trainer = config.at("trainer");
   TrainerSetup setup;
   setup.run_dir = makeTempDir("parity_step");
   setup.model = std::move(model);
   setup.params = trainer.at("params");
+  if (!training_mode.empty()) {
+    setup.params.set("training_mode",
+                     ConfigNode::scalar(training_mode, false, {}, "trainer.params.training_mode"));
+  }
   return Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer,
                                                            trainer)(std::move(setup));
 }

@@ -23,9 +23,11 @@ namespace morphaeus::test {
 // with the script's stderr when it fails).
 std::string makePythonReference(const std::string& script, const std::string& tag);
 
-// The trainer a config's `trainer` block names, on `model`, with a fresh run directory.
+// The trainer a config's `trainer` block names, on `model`, with a fresh run directory;
+// `training_mode` (eval | train) set in its params when not empty.
 std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,
-                                           std::shared_ptr<torch::nn::Module> model);
+                                           std::shared_ptr<torch::nn::Module> model,
+                                           const std::string& training_mode = "");
 
 // Loads `weights` (a reference's state_dict read from `file`) into `model` after checking that
 // both have the same tensor names (upstream's); the load itself is strict (shapes).

@@ -1,9 +1,10 @@
 // The AAE and the Soft-Intro VAE -- the baselines with their own multi-optimiser trainers --
 // against independent PyTorch references (tests/python/adversarial_reference.py), built from the
 // paper configs through the registry: upstream state_dict names (SI-VAE: upstream's extra
-// conv_expand layers), eval/train outputs from shared weights, and two full training steps of
-// the configured trainer (every named loss of both steps; the second step's losses depend on
-// every optimiser's first update), then the eval-mode reconstruction after them.
+// conv_expand layers), eval/train outputs from shared weights (the SI-VAE samples z in both, as
+// upstream's forward does), and two full training steps of the configured trainer in train mode
+// (every named loss of both steps; the second step's losses depend on every optimiser's first
+// update), then the eval-mode reconstruction after them.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -57,6 +58,7 @@ TEST_P(AdversarialParity, OutputsAndTwoTrainingStepsMatchPyTorch) {
   {
     torch::NoGradGuard no_grad;
     model->eval();
+    torch::manual_seed(5);  // the SI-VAE samples z at evaluation too
     expectClose(reconstruct(*model, x), t("eval"), 1e-5, "eval output");
     model->train();
     torch::manual_seed(11);  // the SI-VAE samples z: the reference's generator state
@@ -64,7 +66,7 @@ TEST_P(AdversarialParity, OutputsAndTwoTrainingStepsMatchPyTorch) {
   }
   loadStateDict(*model, weights, file);  // undo the running-statistics update
 
-  std::unique_ptr<Trainer> trainer = test::configuredTrainer(config, model);
+  std::unique_ptr<Trainer> trainer = test::configuredTrainer(config, model, "train");
   model->train();
   trainer->beginEpoch(0);
   torch::manual_seed(11);
@@ -83,6 +85,7 @@ TEST_P(AdversarialParity, OutputsAndTwoTrainingStepsMatchPyTorch) {
   }
   model->eval();
   torch::NoGradGuard no_grad;
+  torch::manual_seed(6);
   expectClose(reconstruct(*model, x), t("eval_after"), 1e-4, "eval output after two steps");
 }
 

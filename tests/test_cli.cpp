@@ -37,7 +37,7 @@ TEST(Cli, PaperConfigPassesDryRun) {
             std::string::npos);
   EXPECT_NE(r.out.find("dataset Pneumonia (label 1)"), std::string::npos);
   EXPECT_NE(r.out.find("dataset Normal_RSNA (label 0)"), std::string::npos);
-  EXPECT_NE(r.out.find("compute_fid"), std::string::npos);  // listed as ignored
+  EXPECT_NE(r.out.find("compute_fid"), std::string::npos);  // upstream's key, accepted
   // Relative CSV paths resolve against the config file's folder.
   EXPECT_NE(r.out.find(sourcePath("data/splits/cxr_normal_train.csv")), std::string::npos) << r.out;
 }

@@ -20,11 +20,13 @@ namespace {
 namespace fs = std::filesystem;
 
 // 8 training images (global batch 4: 2 per rank, two steps per epoch), epochs up to 12 so that
-// the morphology stage (from epoch 11: deformer, NCC, regulariser) is trained too.
-std::string args(int epochs) {
+// the morphology stage (from epoch 11: deformer, NCC, regulariser) is trained too. Train mode
+// (training_mode: train), where BatchNorm's batch statistics are synchronised; the default
+// eval mode (running statistics, as upstream) is checked too.
+std::string args(int epochs, const std::string& mode = "train") {
   return tinyDemoArgs(8, 4, 4) +
          " --threads 1 --set trainer.params.nr_epochs=" + std::to_string(epochs) +
-         " --set trainer.params.sync_batchnorm=true"
+         " --set trainer.params.sync_batchnorm=true --set trainer.params.training_mode=" + mode +
          " --set trainer.params.performance.precision=fp64";
 }
 
@@ -94,6 +96,15 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   for (const char* k : {"pixel_auroc", "score_mean", "ssim_mean", "l1_mean"}) {
     EXPECT_NEAR(ra[k].get<double>(), rb[k].get<double>(), 1e-6) << k;
   }
+
+  // Eval-mode training (the default, as upstream): the same equality.
+  ASSERT_EQ(runIn(d, "--output single_eval" + args(6, "eval")).exit_code, 0);
+  CommandResult two_eval = launch2(d, "--output two_eval" + args(6, "eval"));
+  ASSERT_EQ(two_eval.exit_code, 0) << two_eval.err;
+  const double eval_mode =
+      maxDifference(d + "/two_eval/latest_model.pt", d + "/single_eval/latest_model.pt");
+  EXPECT_LE(eval_mode, 1e-5);
+  std::printf("eval-mode training: max |w_2 ranks - w_1 process| %.3g (6 epochs)\n", eval_mode);
 
   // Sharded evaluation (odd image counts: 5 + 5 over 2 ranks) of the same weights: the gathered
   // report is the single process's, to the byte.

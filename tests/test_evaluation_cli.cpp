@@ -34,8 +34,10 @@ std::map<std::string, double> scoresByPath(const std::string& csv, int fields_af
 }
 
 // The demo's configuration with a second task on the same data: max of the smoothed map, maps
-// saved, two images per example sheet, LPIPS with the weights in `lpips_dir`, and a second
-// pathology dataset (the same images without masks: the same AUROC, no pixel metrics).
+// saved, two images per example sheet, LPIPS with the weights in `lpips_dir`, a second
+// pathology dataset (the same images without masks: the same AUROC, no pixel metrics) and a
+// second normal dataset (the validation images), which upstream does not pool into the reference:
+// the pathology datasets are compared with the first normal one alone.
 std::string twoTaskConfig(const std::string& lpips_dir) {
   return readText(sourcePath("configs/demo.yaml")) +
          "  opacity_max:\n"
@@ -59,7 +61,10 @@ std::string twoTaskConfig(const std::string& lpips_dir) {
          "        Opacity_synthetic:\n"
          "          data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}\n"
          "          label_dir: {test: ['../runs/demo-data/splits/opacity_test_masks.csv']}\n"
-         "        Opacity_again: {data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}}\n";
+         "        Opacity_again: {data_dir: {test: "
+         "['../runs/demo-data/splits/opacity_test.csv']}}\n"
+         "        Normal_validation: {data_dir: {test: "
+         "['../runs/demo-data/splits/normal_val.csv']}}\n";
 }
 
 TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
@@ -93,9 +98,15 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
       "m = json.load(open(r + '/metrics.json'))\n"
       "assert m['score'] == 'max gauss_2 * |rec - x|'\n"
       "rows = list(csv.DictReader(open(r + '/scores.csv')))\n"
-      "assert len(rows) == 18, len(rows)\n"
+      "assert len(rows) == 22, len(rows)\n"
       "a, b = m['datasets']['Opacity_synthetic'], m['datasets']['Opacity_again']\n"
       "assert a['auroc'] == b['auroc'] and a['auprc'] == b['auprc'] and 'pixel_auroc' not in b\n"
+      "from sklearn.metrics import roc_auc_score\n"
+      "first = [x for x in rows if x['dataset'] in ('Normal_synthetic', 'Opacity_synthetic')]\n"
+      "y, s = [int(x['label']) for x in first], [float(x['score']) for x in first]\n"
+      "assert abs(roc_auc_score(y, s) - a['auroc']) < 1e-12, (roc_auc_score(y, s), a['auroc'])\n"
+      "assert a['normal_reference'] == 'Normal_synthetic' and 'auroc' not in "
+      "m['datasets']['Normal_validation']\n"
       "assert '| Opacity_again |' in open(r + '/table.md').read()\n"
       "lp = [float(x['lpips']) for x in rows if x['dataset'] == 'Opacity_synthetic']\n"
       "assert abs(np.mean(lp) - m['datasets']['Opacity_synthetic']['lpips_mean']) < 1e-12 and "
@@ -132,21 +143,47 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
       "assert 'pixel_auroc' in m and 'best_dice' in m and 'threshold' in json.load(open('" +
       report +
       "/metrics.json'))\n"
+      "import torch, numpy as np, glob, os\n"
+      "th = json.load(open('" +
+      report +
+      "/metrics.json'))['threshold']['value']\n"
+      "assert abs(torch.load('" +
+      d +
+      "/t/best_model.pt')['threshold'] - th) < 1e-15\n"
+      // The threshold is on the scale of the evaluation's (and infer's) scores: the 95th
+      // percentile of infer's scores of the validation images, read as the evaluation reads.
+      "val = [float(x.split(',')[1]) for x in open('" +
+      d +
+      "/val_inferred/predictions.csv')"
+      ".read().split('\\n')[1:] if x]\n"
+      "assert len(val) == 4 and abs(np.percentile(val, 95) - th) < 1e-12, (val, th)\n"
       "print('ok')\n";
+  fs::create_directories(d + "/val");
+  for (const auto& e : fs::directory_iterator(d + "/runs/demo-data/images")) {
+    if (e.path().filename().string().rfind("normal_val_", 0) == 0)
+      fs::copy_file(e.path(), d + "/val/" + e.path().filename().string());
+  }
+  CommandResult val = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' infer --weights " + d +
+                                 "/t/best_model.pt --input val --output val_inferred --device cpu");
+  ASSERT_EQ(val.exit_code, 0) << val.err;
   writeText(d + "/check.py", check);
   CommandResult py = runCommand("/usr/bin/python3 " + d + "/check.py");
   ASSERT_EQ(py.exit_code, 0) << py.err;
 
-  // Evaluate the same weights with batch size 1 and 6: identical per-image scores.
+  // Evaluate the same weights with batch size 1 and 6: identical per-image scores
+  // (compute_scores: false, upstream's switch, skips the AUROC family in the second).
   const std::string weights = d + "/t/best_model.pt";
   for (const char* b : {"1", "6"}) {
     CommandResult r = runCommand(
         "cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --weights " + weights + " --output b" +
         b + kTiny + " --set downstream_tasks.opacity.params.figures=false" +
-        " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b);
+        " --set downstream_tasks.opacity.data_loader.params.args.batch_size=" + b +
+        (std::string(b) == "6" ? " --set downstream_tasks.opacity.compute_scores=false" : ""));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   EXPECT_FALSE(fs::exists(d + "/b1/eval/opacity/roc.png"));  // figures: false
+  EXPECT_NE(readText(d + "/b1/eval/opacity/metrics.json").find("\"auroc\""), std::string::npos);
+  EXPECT_EQ(readText(d + "/b6/eval/opacity/metrics.json").find("\"auroc\""), std::string::npos);
   const auto one = scoresByPath(d + "/b1/eval/opacity/scores.csv", 1);
   const auto six = scoresByPath(d + "/b6/eval/opacity/scores.csv", 1);
   ASSERT_EQ(one.size(), 12u);
@@ -175,6 +212,45 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   EXPECT_TRUE(csv.find(",normal\n") != std::string::npos ||
               csv.find(",abnormal\n") != std::string::npos)
       << csv;
+}
+
+// The beta-VAE and the SI-VAE sample z at evaluation, as upstream's models do when its evaluator
+// calls model(x): each image's draw is seeded from the run's seed and its file name, so the scores
+// repeat from run to run, do not depend on the batch size, and `infer` gives the evaluator's;
+// eval_sampling: false scores with z = mu instead.
+TEST(EvaluationCli, SamplingModelsScoreFromSeededDrawsPerImage) {
+  const std::string d = makeTempDir("eval_sampling");
+  const std::string config = " --config " + sourcePath("configs/b-vae.yaml");
+  const std::string tiny = tinyDemoArgs(16, 4, 8);
+  CommandResult train = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "'" + config +
+                                   " --output t --set trainer.params.nr_epochs=1" + tiny);
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  auto evaluate = [&](const std::string& out, const std::string& extra) {
+    CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "'" + config +
+                                 " --task test --weights t/best_model.pt --output " + out + tiny +
+                                 " --set downstream_tasks.opacity.params.figures=false" + extra);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return scoresByPath(d + "/" + out + "/eval/opacity/scores.csv", 1);
+  };
+  const std::string batch = " --set downstream_tasks.opacity.data_loader.params.args.batch_size=";
+  const auto one = evaluate("b1", batch + "1"), three = evaluate("b3", batch + "3");
+  const auto again = evaluate("again", batch + "3");
+  const auto mean = evaluate("mean", " --set model.params.eval_sampling=false");
+  ASSERT_EQ(one.size(), 8u);
+  for (const auto& [path, score] : one) {
+    EXPECT_EQ(three.at(path), score) << path;  // the same draw, whatever the batch
+    EXPECT_EQ(again.at(path), score) << path;
+    EXPECT_GT(std::abs(mean.at(path) - score), 1e-7) << path;  // z = mu is another score
+  }
+  const std::string image = one.begin()->first;
+  fs::create_directories(d + "/new");
+  fs::copy_file(image, d + "/new/" + fs::path(image).filename().string());
+  CommandResult inf = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' infer" + config +
+                                 " --weights t/best_model.pt --input new --output inferred");
+  ASSERT_EQ(inf.exit_code, 0) << inf.err;
+  const auto inferred = scoresByPath(d + "/inferred/predictions.csv", 0);
+  ASSERT_EQ(inferred.size(), 1u);
+  EXPECT_EQ(inferred.begin()->second, one.at(image));
 }
 
 TEST(EvaluationCli, TestTaskNeedsWeights) {

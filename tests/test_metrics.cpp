@@ -123,13 +123,17 @@ TEST(Lpips, MatchesTheReferenceWithTorchvisionAlexNet) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto ref = readTorchFile(d + "/lpips.pt").toGenericDict();
   auto t = [&](const char* k) { return ref.at(c10::IValue(k)).toTensor(); };
-  LpipsMetric lpips(d + "/alexnet.pth", d + "/lpips_alex.pth", torch::kCPU);
-  const auto ours = lpips(t("a"), t("b"));
-  ASSERT_EQ(ours.numel(), 3);
-  for (int i = 0; i < 3; ++i)
-    EXPECT_NEAR(ours[i].item<double>(), t("lpips")[i].item<double>(), 1e-7) << i;
-  EXPECT_EQ(ours[2].item<double>(), 0.0);
-  EXPECT_GT(ours[0].item<double>(), 1e-3);
+  for (const bool normalize : {false, true}) {  // upstream's call (normalize=False); the switch
+    LpipsMetric lpips(d + "/alexnet.pth", d + "/lpips_alex.pth", torch::kCPU, normalize);
+    const auto ours = lpips(t("a"), t("b"));
+    const auto want = t(normalize ? "lpips_normalized" : "lpips");
+    ASSERT_EQ(ours.numel(), 3);
+    for (int i = 0; i < 3; ++i)
+      EXPECT_NEAR(ours[i].item<double>(), want[i].item<double>(), 1e-7) << i;
+    EXPECT_EQ(ours[2].item<double>(), 0.0);
+    EXPECT_GT(ours[0].item<double>(), 1e-3);
+  }
+  EXPECT_GT((t("lpips") - t("lpips_normalized")).abs().max().item<double>(), 1e-3);
   // Missing files, and the two files swapped, name the file.
   EXPECT_THROW(LpipsMetric(d + "/none.pth", d + "/lpips_alex.pth", torch::kCPU), CheckpointError);
   try {

@@ -112,7 +112,7 @@ TEST_F(TrainingReference, OneMorphAEusStepGivesPyTorchsWeights) {
   setup.model = model;
   setup.params = loadYamlString(
       "loss: {module_name: optim.losses.ln_losses, class_name: L2}\n"
-      "alfa: 0.05\nbeta: 3\ndelta: 1\nmax_iter: 200\nnr_epochs: 20\n"
+      "alfa: 0.05\nbeta: 3\ndelta: 1\nmax_iter: 200\nnr_epochs: 20\ntraining_mode: train\n"
       "optimizer_params: {lr: 5.0e-4}\nvgg_weights: " +
           *dir_ + "/vgg19_random.pth\n",
       "params.yaml");

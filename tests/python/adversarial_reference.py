@@ -9,9 +9,11 @@
   different entries); encoder and decoder Adam steps (lr 5e-5) with the Soft-Intro losses.
 
   adversarial_reference.py make OUT_DIR   for aae and si-vae: OUT_DIR/<name>.pt with
-      'model_weights', 'x', 'eval' (eval-mode reconstruction), 'train' (train mode, after
-      torch.manual_seed(11)), 'losses': one {name: value} per training step (two steps after
-      torch.manual_seed(11)), 'eval_after' (eval-mode reconstruction after those steps)
+      'model_weights', 'x', 'eval' (eval-mode reconstruction after torch.manual_seed(5): the
+      SI-VAE samples z in eval mode too, as upstream's forward), 'train' (train mode, after
+      torch.manual_seed(11)), 'losses': one {name: value} per training step in train mode (two
+      steps after torch.manual_seed(11)), 'eval_after' (eval-mode reconstruction after those
+      steps and torch.manual_seed(6))
 """
 import os
 import sys
@@ -95,37 +97,45 @@ class AAE(nn.Module):
         return self.G(self.E(x))
 
 
-def aae_steps(model, x, steps):
-    adam = lambda params: torch.optim.Adam(params, lr=5e-4, betas=(0.5, 0.999))  # noqa: E731
-    opt_g, opt_d = adam(model.G.parameters()), adam(model.D.parameters())
-    opt_ge, opt_zd = adam(list(model.E.parameters()) + list(model.G.parameters())), adam(model.ZD.parameters())
+def aae_optimizers(model, lr=5e-4):
+    """AAETrainer.py's four Adams (betas 0.5, 0.999), under its checkpoint keys."""
+    adam = lambda params: torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))  # noqa: E731
+    return {"optimizer_E_weights": adam(list(model.E.parameters()) + list(model.G.parameters())),
+            "optimizer_G_weights": adam(model.G.parameters()), "optimizer_ZD_weights": adam(model.ZD.parameters()),
+            "optimizer_D_weights": adam(model.D.parameters())}
+
+
+def aae_step(model, x, opts):
+    """One batch of AAETrainer.py: D, G, ZD, then E+G steps, z drawn before each of the first three."""
     b, bce = x.shape[0], nn.BCELoss()
     ones, zeros = torch.ones(b), torch.zeros(b)
-    out = []
-    for _ in range(steps):
-        opt_d.zero_grad()
-        fake = model.G(torch.randn(b, AAE.Z).view(b, AAE.Z, 1, 1)).detach()
-        loss_d = bce(model.D(x).view(b), ones) + bce(model.D(fake).view(b), zeros)
-        loss_d.backward()
-        opt_d.step()
-        opt_g.zero_grad()
-        loss_g = bce(model.D(model.G(torch.randn(b, AAE.Z).view(b, AAE.Z, 1, 1))).view(b), ones)
-        loss_g.backward()
-        opt_g.step()
-        opt_zd.zero_grad()
-        prior = torch.randn(b, AAE.Z)
-        loss_zd = 2.0 * (bce(model.ZD(prior).view(b), ones) + bce(model.ZD(model.E(x).view(b, -1).detach()).view(b), zeros))
-        loss_zd.backward()
-        opt_zd.step()
-        opt_ge.zero_grad()
-        z = model.E(x)
-        loss_e = bce(model.ZD(z.view(b, -1)).view(b), ones)
-        loss_rec = 2.0 * F.binary_cross_entropy(model.G(z), x)
-        (loss_rec + loss_e).backward()
-        opt_ge.step()
-        out.append({"loss_rec": loss_rec.item(), "loss_D": loss_d.item(), "loss_G": loss_g.item(),
-                    "loss_ZD": loss_zd.item(), "loss_E": loss_e.item()})
-    return out
+    opts["optimizer_D_weights"].zero_grad()
+    fake = model.G(torch.randn(b, AAE.Z).view(b, AAE.Z, 1, 1)).detach()
+    loss_d = bce(model.D(x).view(b), ones) + bce(model.D(fake).view(b), zeros)
+    loss_d.backward()
+    opts["optimizer_D_weights"].step()
+    opts["optimizer_G_weights"].zero_grad()
+    loss_g = bce(model.D(model.G(torch.randn(b, AAE.Z).view(b, AAE.Z, 1, 1))).view(b), ones)
+    loss_g.backward()
+    opts["optimizer_G_weights"].step()
+    opts["optimizer_ZD_weights"].zero_grad()
+    prior = torch.randn(b, AAE.Z)
+    loss_zd = 2.0 * (bce(model.ZD(prior).view(b), ones) + bce(model.ZD(model.E(x).view(b, -1).detach()).view(b), zeros))
+    loss_zd.backward()
+    opts["optimizer_ZD_weights"].step()
+    opts["optimizer_E_weights"].zero_grad()
+    z = model.E(x)
+    loss_e = bce(model.ZD(z.view(b, -1)).view(b), ones)
+    loss_rec = 2.0 * F.binary_cross_entropy(model.G(z), x)
+    (loss_rec + loss_e).backward()
+    opts["optimizer_E_weights"].step()
+    return {"loss_rec": loss_rec.item(), "loss_D": loss_d.item(), "loss_G": loss_g.item(),
+            "loss_ZD": loss_zd.item(), "loss_E": loss_e.item()}
+
+
+def aae_steps(model, x, steps):
+    opts = aae_optimizers(model)
+    return [aae_step(model, x, opts) for _ in range(steps)]
 
 
 class ResBlock(nn.Module):
@@ -187,9 +197,9 @@ class SoftIntroVAE(nn.Module):
         std = torch.exp(0.5 * logvar)
         return mu + torch.randn_like(std) * std
 
-    def forward(self, x):
+    def forward(self, x, deterministic=False):  # upstream's: samples unless deterministic
         mu, logvar = self.encode(x)
-        z = self.sample(mu, logvar) if self.training else mu
+        z = mu if deterministic else self.sample(mu, logvar)
         return self.decode(z), mu, logvar
 
 
@@ -201,49 +211,57 @@ def sse(target, rec):
     return ((rec - target) ** 2).flatten(1).sum(1)
 
 
-def soft_intro_steps(model, x, steps, scale=1.0 / 128 ** 2, beta_rec=1.0, beta_kl=1.0, beta_neg=256.0, gamma_r=1e-8):
-    opt_e = torch.optim.Adam(model.encoder.parameters(), lr=5e-5)
-    opt_d = torch.optim.Adam(model.decoder.parameters(), lr=5e-5)
-    out = []
-    for _ in range(steps):
-        noise = torch.randn(x.shape[0], SoftIntroVAE.Z)
-        model.encoder.requires_grad_(True)
-        model.decoder.requires_grad_(False)
-        fake = model.decode(noise)
-        mu, logvar = model.encode(x)
-        z = model.sample(mu, logvar)
-        rec = model.decode(z)
-        loss_rec, kl_real = sse(x, rec).mean(), kl(logvar, mu).mean()
-        rr, rr_mu, rr_lv = model(rec.detach())
-        rf, rf_mu, rf_lv = model(fake.detach())
-        elbo_rec = torch.exp(-2 * scale * (beta_rec * sse(rec, rr) + beta_neg * kl(rr_lv, rr_mu))).mean()
-        elbo_fake = torch.exp(-2 * scale * (beta_rec * sse(fake, rf) + beta_neg * kl(rf_lv, rf_mu))).mean()
-        loss_e = scale * (beta_rec * loss_rec + beta_kl * kl_real) + 0.25 * (elbo_rec + elbo_fake)
-        opt_e.zero_grad()
-        loss_e.backward()
-        opt_e.step()
+def soft_intro_optimizers(model, lr=5e-5):
+    """SIVAETrainer.py's encoder and decoder Adams, under its checkpoint keys."""
+    return {"optimizer_e_weights": torch.optim.Adam(model.encoder.parameters(), lr=lr),
+            "optimizer_d_weights": torch.optim.Adam(model.decoder.parameters(), lr=lr)}
 
-        model.encoder.requires_grad_(False)
-        model.decoder.requires_grad_(True)
-        fake = model.decode(noise)
-        rec = model.decode(z.detach())
-        loss_rec = sse(x, rec).mean()
-        r_mu, r_lv = model.encode(rec)
-        z_rec = model.sample(r_mu, r_lv)
-        f_mu, f_lv = model.encode(fake)
-        z_fake = model.sample(f_mu, f_lv)
-        cyc_rec = sse(rec.detach(), model.decode(z_rec.detach())).mean()
-        cyc_fake = sse(fake.detach(), model.decode(z_fake.detach())).mean()
-        kl_rec, kl_fake = kl(r_lv, r_mu).mean(), kl(f_lv, f_mu).mean()
-        loss_d = scale * (beta_rec * loss_rec + 0.5 * beta_kl * (kl_rec + kl_fake) + 0.5 * gamma_r * beta_rec * (cyc_rec + cyc_fake))
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        model.requires_grad_(True)
-        out.append({"loss_rec": loss_rec.item(), "loss_D": loss_d.item(), "kl_rec": kl_rec.item(),
-                    "kl_fake": kl_fake.item(), "loss_E": loss_e.item(), "kl_real": kl_real.item(),
-                    "expelbo_rec": elbo_rec.item(), "expelbo_fake": elbo_fake.item()})
-    return out
+
+def soft_intro_step(model, x, opts, scale=1.0 / 128 ** 2, beta_rec=1.0, beta_kl=1.0, beta_neg=256.0, gamma_r=1e-8):
+    """One batch of SIVAETrainer.py: the encoder step, then the decoder step."""
+    opt_e, opt_d = opts["optimizer_e_weights"], opts["optimizer_d_weights"]
+    noise = torch.randn(x.shape[0], SoftIntroVAE.Z)
+    model.encoder.requires_grad_(True)
+    model.decoder.requires_grad_(False)
+    fake = model.decode(noise)
+    mu, logvar = model.encode(x)
+    z = model.sample(mu, logvar)
+    rec = model.decode(z)
+    loss_rec, kl_real = sse(x, rec).mean(), kl(logvar, mu).mean()
+    rr, rr_mu, rr_lv = model(rec.detach())
+    rf, rf_mu, rf_lv = model(fake.detach())
+    elbo_rec = torch.exp(-2 * scale * (beta_rec * sse(rec, rr) + beta_neg * kl(rr_lv, rr_mu))).mean()
+    elbo_fake = torch.exp(-2 * scale * (beta_rec * sse(fake, rf) + beta_neg * kl(rf_lv, rf_mu))).mean()
+    loss_e = scale * (beta_rec * loss_rec + beta_kl * kl_real) + 0.25 * (elbo_rec + elbo_fake)
+    opt_e.zero_grad()
+    loss_e.backward()
+    opt_e.step()
+
+    model.encoder.requires_grad_(False)
+    model.decoder.requires_grad_(True)
+    fake = model.decode(noise)
+    rec = model.decode(z.detach())
+    loss_rec = sse(x, rec).mean()
+    r_mu, r_lv = model.encode(rec)
+    z_rec = model.sample(r_mu, r_lv)
+    f_mu, f_lv = model.encode(fake)
+    z_fake = model.sample(f_mu, f_lv)
+    cyc_rec = sse(rec.detach(), model.decode(z_rec.detach())).mean()
+    cyc_fake = sse(fake.detach(), model.decode(z_fake.detach())).mean()
+    kl_rec, kl_fake = kl(r_lv, r_mu).mean(), kl(f_lv, f_mu).mean()
+    loss_d = scale * (beta_rec * loss_rec + 0.5 * beta_kl * (kl_rec + kl_fake) + 0.5 * gamma_r * beta_rec * (cyc_rec + cyc_fake))
+    opt_d.zero_grad()
+    loss_d.backward()
+    opt_d.step()
+    model.requires_grad_(True)
+    return {"loss_rec": loss_rec.item(), "loss_D": loss_d.item(), "kl_rec": kl_rec.item(),
+            "kl_fake": kl_fake.item(), "loss_E": loss_e.item(), "kl_real": kl_real.item(),
+            "expelbo_rec": elbo_rec.item(), "expelbo_fake": elbo_fake.item()}
+
+
+def soft_intro_steps(model, x, steps):
+    opts = soft_intro_optimizers(model)
+    return [soft_intro_step(model, x, opts) for _ in range(steps)]
 
 
 def make(out_dir):
@@ -260,6 +278,7 @@ def make(out_dir):
         x = torch.rand(batch, 1, 128, 128, generator=torch.Generator().manual_seed(2))
         first = (lambda o: o[0]) if cls is SoftIntroVAE else (lambda o: o)  # noqa: E731
         model.eval()
+        torch.manual_seed(5)  # the SI-VAE samples z in eval mode too (upstream's forward)
         with torch.no_grad():
             ev = first(model(x))
         model.train()
@@ -270,6 +289,7 @@ def make(out_dir):
         torch.manual_seed(11)
         losses = steps_fn(model, x, 2)
         model.eval()
+        torch.manual_seed(6)
         with torch.no_grad():
             after = first(model(x))
         torch.save({"model_weights": weights, "x": x, "eval": ev, "train": tr, "losses": losses, "eval_after": after},

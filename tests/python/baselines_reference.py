@@ -8,7 +8,8 @@ noise drawn from torch's generator after torch.manual_seed(11) (normal noise, th
 shifts), L1 against the clean images.
 
   baselines_reference.py make OUT_DIR   for each model OUT_DIR/<name>.pt: {'model_weights':
-                                        state_dict, 'x', 'eval', 'train' (outputs), 'after_step':
+                                        state_dict, 'x', 'eval' (after torch.manual_seed(5)),
+                                        'train' (after torch.manual_seed(11)), 'after_step':
                                         the state_dict after one Adam step (lr 5e-4; DAE: lr 1e-4,
                                         amsgrad, weight decay 1e-5 as its config) on the L1
                                         loss in train mode (VAE: VAELoss, z sampled after
@@ -147,7 +148,7 @@ class BetaVAE(nn.Module):
     def forward(self, x):
         d = self.encoder(x)
         mu, logvar = d[:, :self.Z], d[:, self.Z:]
-        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar) if self.training else mu
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)  # always, as upstream's BetaVAE_H
         return self.decoder(z), mu, logvar
 
 
@@ -233,6 +234,7 @@ def make(out_dir):
         x = torch.rand(4, 1, 128, 128, generator=torch.Generator().manual_seed(2))
         model.eval()
         first = (lambda out: out[0]) if cls in (VAE, BetaVAE) else (lambda out: out)
+        torch.manual_seed(5)  # the beta-VAE samples z in eval mode too
         with torch.no_grad():
             ev = first(model(x))
         model.train()

@@ -4,6 +4,8 @@ definition with torchvision's AlexNet (random weights: no download).
   lpips_reference.py make DIR   writes DIR/alexnet.pth (a torchvision AlexNet state dict, classifier
                                 included), DIR/lpips_alex.pth (lin0..lin4 as the package names
                                 them) and DIR/lpips.pt: image batches a, b in [0, 1] and LPIPS(a, b)
+                                with normalize=False ('lpips', upstream's call) and True
+                                ('lpips_normalized')
 """
 import os
 import sys
@@ -17,9 +19,12 @@ SCALE = torch.tensor([.458, .448, .450]).view(1, 3, 1, 1)
 TAPS = (1, 4, 7, 9, 11)  # relu1 .. relu5
 
 
-def lpips(alex, lins, a, b):
+def lpips(alex, lins, a, b, normalize):
+    """lpips.LPIPS(net='alex').forward(a, b, normalize): normalize=True maps [0, 1] to [-1, 1]
+    first; upstream's evaluator calls it with the default, False."""
     def features(t):
-        h, out = ((2 * t.repeat(1, 3, 1, 1) - 1) - SHIFT) / SCALE, []
+        t = 2 * t - 1 if normalize else t
+        h, out = (t.repeat(1, 3, 1, 1) - SHIFT) / SCALE, []
         for i, layer in enumerate(alex.features):
             h = layer(h)
             if i in TAPS:
@@ -45,8 +50,9 @@ def make(d):
     b = (a + 0.2 * torch.randn_like(a)).clamp(0, 1)
     b[2] = a[2]  # identical images: distance 0
     with torch.no_grad():
-        ref = lpips(alex, lins, a, b).double()
-    torch.save({"a": a, "b": b, "lpips": ref}, os.path.join(d, "lpips.pt"))
+        ref = lpips(alex, lins, a, b, normalize=False).double()
+        normalized = lpips(alex, lins, a, b, normalize=True).double()
+    torch.save({"a": a, "b": b, "lpips": ref, "lpips_normalized": normalized}, os.path.join(d, "lpips.pt"))
 
 
 if __name__ == "__main__":

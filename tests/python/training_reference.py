@@ -81,19 +81,24 @@ def value_and_grads(fn, *inputs):
     return {"value": v.detach(), **{f"grad{i}": g for i, g in enumerate(grads)}}
 
 
-def make(d):
+def make_vgg(d):
+    """DIR/vgg19_random.pth: a VGG19 with random ImageNet-shaped weights (torch.manual_seed(3)) in
+    torchvision's key layout -- the trunk up to relu4_1 plus one classifier entry (the real file
+    holds all of them: the loader must ignore what it does not use), legacy format like
+    vgg19-dcbb9e9d.pth. Returns upstream's perceptual encoder on those weights."""
     import torchvision  # only here: scripts/bench_reference.py imports this file without it
 
     torch.manual_seed(3)
-    g = torch.Generator().manual_seed(4)
-    vgg = torchvision.models.vgg19()  # random ImageNet-shaped weights
-    # torchvision's key layout; the trunk up to relu4_1 plus one classifier entry (the real file
-    # holds all of them: the loader must ignore what it does not use). Legacy format, like
-    # vgg19-dcbb9e9d.pth.
+    vgg = torchvision.models.vgg19()
     sd = {k: v for k, v in vgg.state_dict().items()
           if (k.startswith("features.") and int(k.split(".")[1]) <= 20) or k == "classifier.6.bias"}
     torch.save(sd, os.path.join(d, "vgg19_random.pth"), _use_new_zipfile_serialization=False)
-    enc = VGGEncoder(vgg).eval()
+    return VGGEncoder(vgg).eval()
+
+
+def make(d):
+    enc = make_vgg(d)
+    g = torch.Generator().manual_seed(4)
 
     a = torch.rand(2, 1, 24, 28, generator=g)
     b = (a + 0.3 * torch.rand(2, 1, 24, 28, generator=g)).clamp(0, 1)

@@ -1,0 +1,282 @@
+// `morphaeus` trains like the authors' code as it runs: the nine published configs byte for byte
+// (tests/data/upstream/cxr/, upstream's relative paths found through --data-root), from the same
+// initial checkpoint (upstream's layout, optimiser states as torch.optim.Adam writes them) on the
+// same PNGs, against tests/python/upstream_training_reference.py, which follows their trainers:
+// eval-mode training (train mode for the AAE, and with training_mode: train), their losses,
+// schedules stepped with the validation loss, validation and best-checkpoint rule, early-stopping
+// calls. Per-epoch losses, validation losses and learning rates within 1e-3 relative; the final
+// weights within 1e-3 relative L2; the same best epoch. Then runs resumed from checkpoints that
+// PyTorch wrote after epoch 1 (1.13 and 2.x layouts, int steps) for the trainers with one, two and
+// four optimisers, and checkpoints with bad optimiser values, which must fail with one line that
+// names the file and the key.
+//
+// Why 1e-3: both programs run float32 and sum in different orders (oneDNN vs PyTorch kernels,
+// separable vs 9x9-convolution NCC window sums), so each step's losses agree to about 1e-6
+// relative; Adam normalises gradients by their running RMS, which passes such relative
+// differences on to the weights without shrinking them, and 14 steps compound them to well
+// under 1e-4 (measured: see the closing notes of step 1). The bound leaves room for other CPUs'
+// kernels (AVX2, AVX-512, AMX) while a behavioural difference -- train vs eval mode, a schedule,
+// a sampled or a mean z -- moves these numbers by 1e-2 and more (16% for the model mode).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/checkpoint/checkpoint.h"
+#include "core/checkpoint/torch_file_reader.h"
+#include "data/batch_loader.h"
+#include "tests/test_support.h"
+
+namespace morphaeus::test {
+namespace {
+
+constexpr int kEpochs = 14;  // the reference's longest run (MorphAEus: the morphology stage)
+constexpr double kTolerance = 1e-3;
+// Below 1e-7 a logged term says nothing about training (the losses that drive it are 1e-3 and
+// more); there, e.g. the regulariser of a nearly zero velocity field just after the morphology
+// stage starts (2e-8, a difference of differences of tiny values), float32 carries only a few
+// digits.
+constexpr double kFloor = 1e-7;
+
+class UpstreamTraining : public ::testing::Test {
+ protected:
+  // The reference is computed once per build tree and shared by the test processes (CTest runs
+  // every test in its own): under <build>/test-cache/, keyed by the scripts' and the data
+  // order's contents, made in a temporary folder and renamed into place.
+  static void SetUpTestSuite() {
+    work_ = new std::string(makeTempDir("upstream_training"));
+    std::string orders;  // our data order (4 images, seed 2109): what the reference feeds
+    for (int e = 0; e < kEpochs; ++e) {
+      for (std::size_t i : epochOrder(4, true, 2109, e)) orders += std::to_string(i) + " ";
+      orders += "\n";
+    }
+    std::uint64_t key = 0xcbf29ce484222325ULL;
+    std::string inputs = orders;
+    for (const char* f :
+         {"upstream_training_reference.py", "morphaeus_reference.py", "baselines_reference.py",
+          "adversarial_reference.py", "training_reference.py"})
+      inputs += readText(sourcePath(std::string("tests/python/") + f));
+    for (const unsigned char c : inputs) key = (key ^ c) * 0x100000001b3ULL;
+    const std::filesystem::path cache = std::filesystem::path(MORPHAEUS_TEST_CACHE_DIR) /
+                                        ("upstream_training-" + std::to_string(key));
+    ref_ = new std::string(cache.string());
+    if (std::filesystem::exists(cache / "done")) return;
+    std::filesystem::create_directories(cache.parent_path());
+    const std::string tmp =
+        cache.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
+    std::filesystem::create_directories(tmp);
+    writeText(tmp + "/orders.txt", orders);
+    const CommandResult r =
+        runCommand("/usr/bin/python3 " + sourcePath("tests/python/upstream_training_reference.py") +
+                   " make " + tmp + " " + tmp + "/orders.txt");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    writeText(tmp + "/done", "");
+    std::error_code ec;  // another test process may have put its copy in place first
+    std::filesystem::rename(tmp, cache, ec);
+    if (ec) std::filesystem::remove_all(tmp, ec);
+    ASSERT_TRUE(std::filesystem::exists(cache / "done"));
+  }
+
+  // Trains `config` (a published one) for `epochs` from `weights` (or resumes from it).
+  static CommandResult train(const std::string& config, const std::string& out,
+                             const std::string& weights, bool resume, int epochs,
+                             const std::string& extra = "") {
+    std::string args = "--config '" + sourcePath("tests/data/upstream/cxr/" + config) +
+                       "' --data-root " + *ref_ + " --output " + out + " --device cpu --threads 2" +
+                       (resume ? " --resume " : " --task train --weights ") + weights +
+                       " --set trainer.params.nr_epochs=" + std::to_string(epochs) +
+                       " --set trainer.data_loader.params.args.batch_size=4" + extra;
+    if (config == "morphaeus.yaml")
+      args += " --set trainer.params.vgg_weights=" + *ref_ + "/vgg19_random.pth";
+    return runMorphaeus(args);
+  }
+
+  static std::vector<nlohmann::json> metrics(const std::string& run) {
+    std::vector<nlohmann::json> rows;
+    std::ifstream in(run + "/metrics.jsonl");
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+    return rows;
+  }
+
+  // Every metric of the reference, epoch by epoch; the final weights; the best epoch.
+  static void expectMatches(const std::string& run, const std::string& reference) {
+    const auto ref = readTorchFile(reference).toGenericDict();
+    const std::vector<nlohmann::json> rows = metrics(run);
+    for (const auto& entry : ref.at(c10::IValue("epochs")).toGenericDict()) {
+      const std::string key = entry.key().toStringRef();
+      const torch::Tensor want = entry.value().toTensor();
+      ASSERT_EQ(rows.size(), static_cast<std::size_t>(want.size(0))) << key;
+      for (std::size_t e = 0; e < rows.size(); ++e) {
+        ASSERT_TRUE(rows[e].contains(key)) << key << " missing in " << rows[e].dump();
+        const double w = want[static_cast<int64_t>(e)].item<double>();
+        EXPECT_NEAR(rows[e][key].get<double>(), w, kTolerance * std::abs(w) + kFloor)
+            << key << " at epoch " << rows[e]["epoch"];
+      }
+    }
+    const Checkpoint latest = readCheckpoint(run + "/latest_model.pt");
+    std::map<std::string, torch::Tensor> theirs;
+    for (const auto& e : ref.at(c10::IValue("weights")).toGenericDict())
+      theirs[e.key().toStringRef()] = e.value().toTensor();
+    ASSERT_EQ(latest.model_weights.size(), theirs.size());
+    double diff = 0, norm = 0;
+    for (const auto& [name, ours] : latest.model_weights) {
+      ASSERT_TRUE(theirs.count(name)) << name;
+      const torch::Tensor& t = theirs[name];
+      if (!t.is_floating_point()) {  // num_batches_tracked: 0 in eval-mode training
+        EXPECT_TRUE(ours.equal(t)) << name;
+        continue;
+      }
+      diff += (ours.to(torch::kDouble) - t.to(torch::kDouble)).pow(2).sum().item<double>();
+      norm += t.to(torch::kDouble).pow(2).sum().item<double>();
+    }
+    EXPECT_LE(std::sqrt(diff / norm), kTolerance) << "relative L2 of the final weights";
+    const int64_t best = ref.at(c10::IValue("best_epoch")).toInt();
+    EXPECT_EQ(readCheckpoint(run + "/best_model.pt").epoch, best);
+  }
+
+  static std::string* ref_;   // the reference (shared, read only)
+  static std::string* work_;  // this process's runs
+};
+std::string* UpstreamTraining::ref_ = nullptr;
+std::string* UpstreamTraining::work_ = nullptr;
+
+struct Case {
+  const char* name;    // reference folder
+  const char* config;  // published config
+  int epochs;
+  const char* extra;  // switches
+};
+
+class UpstreamTrainingCase : public UpstreamTraining, public ::testing::WithParamInterface<Case> {};
+
+TEST_P(UpstreamTrainingCase, EpochsAndFinalWeightsMatchTheAuthorsTrainer) {
+  const Case& c = GetParam();
+  const std::string run = *work_ + "/ours_" + c.name;
+  const CommandResult r =
+      train(c.config, run, *ref_ + "/" + c.name + "/init.pt", false, c.epochs, c.extra);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expectMatches(run, *ref_ + "/" + c.name + "/reference.pt");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    PublishedConfigs, UpstreamTrainingCase,
+    ::testing::Values(Case{"morphaeus", "morphaeus.yaml", 14, ""},
+                      Case{"morphaeus_train", "morphaeus.yaml", 14,
+                           " --set trainer.params.training_mode=train"},
+                      Case{"ae-s", "ae-s.yaml", 4, ""}, Case{"ae-d", "ae-d.yaml", 4, ""},
+                      Case{"vae", "vae.yaml", 4, ""},
+                      Case{"vae_train", "vae.yaml", 4, " --set trainer.params.training_mode=train"},
+                      Case{"b-vae", "b-vae.yaml", 4, ""}, Case{"dae", "dae.yaml", 4, ""},
+                      Case{"baseline", "baseline.yaml", 4, ""}, Case{"aae", "aae.yaml", 4, ""},
+                      Case{"si-vae", "si-vae.yaml", 3, ""}),
+    [](const auto& info) {
+      std::string n = info.param.name;
+      for (char& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+      return n;
+    });
+
+// The comparison can fail: the model mode alone moves the reference's own losses far beyond the
+// tolerance (the issue that made this test: 16% before the first update upstream).
+TEST_F(UpstreamTraining, TheModelModeMovesTheReferenceFarBeyondTheTolerance) {
+  auto losses = [&](const std::string& name) {
+    return readTorchFile(*ref_ + "/" + name + "/reference.pt")
+        .toGenericDict()
+        .at(c10::IValue("epochs"))
+        .toGenericDict()
+        .at(c10::IValue("train_loss"))
+        .toTensor();
+  };
+  const torch::Tensor eval = losses("morphaeus"), train = losses("morphaeus_train");
+  EXPECT_GT(((eval - train).abs() / eval.abs()).max().item<double>(), 50 * kTolerance);
+  EXPECT_GT(((eval[0] - train[0]).abs() / eval[0].abs()).item<double>(), 10 * kTolerance);
+}
+
+TEST_F(UpstreamTraining, RunsResumeFromCheckpointsPyTorchWrote) {
+  struct Resume {
+    const char* name;
+    const char* config;
+    int epochs;
+    const char* variant;
+  };
+  for (const Resume& c :
+       {Resume{"morphaeus", "morphaeus.yaml", 14, "torch113"},
+        Resume{"morphaeus", "morphaeus.yaml", 14, "torch2"},
+        Resume{"morphaeus", "morphaeus.yaml", 14, "int_steps"},
+        Resume{"aae", "aae.yaml", 4, "torch2"}, Resume{"si-vae", "si-vae.yaml", 3, "torch113"}}) {
+    SCOPED_TRACE(std::string(c.name) + " " + c.variant);
+    const std::string run = *work_ + "/resumed_" + c.name + "_" + c.variant;
+    const CommandResult r =
+        train(c.config, run, *ref_ + "/" + c.name + "/resume_" + c.variant + ".pt", true, c.epochs);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expectMatches(run, *ref_ + "/" + c.name + "/resumed.pt");
+  }
+}
+
+// The published files as they are: each passes --dry-run from upstream's working directory (their
+// relative split paths resolve there, as upstream's do); the weights that morphaeus.yaml and
+// baseline.yaml name are not in the authors' repository: reported, training starts afresh;
+// compute_fid: True is refused with the reason.
+TEST_F(UpstreamTraining, PublishedConfigsRunAsTheyAre) {
+  for (const char* name :
+       {"aae", "ae-d", "ae-s", "b-vae", "baseline", "dae", "morphaeus", "si-vae", "vae"}) {
+    const std::string config = sourcePath(std::string("tests/data/upstream/cxr/") + name + ".yaml");
+    const CommandResult r = runCommand("cd " + *ref_ + " && '" + MORPHAEUS_EXE + "' --config '" +
+                                       config + "' --dry-run");
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_NE(r.out.find(*ref_ + "/data/CXR/splits/cxr_normal_train.csv"), std::string::npos)
+        << name << ": " << r.out;
+  }
+  const std::string config = sourcePath("tests/data/upstream/cxr/baseline.yaml");
+  const CommandResult run =
+      runMorphaeus("--config '" + config + "' --data-root " + *ref_ + " --output " + *work_ +
+                   "/from_scratch --device cpu --set trainer.params.nr_epochs=1"
+                   " --set trainer.data_loader.params.args.batch_size=4");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE((run.err + run.out).find("baseline.yaml:11:12: experiment.weights: "),
+            std::string::npos)
+      << run.err << run.out;
+  EXPECT_NE((run.err + run.out).find("does not exist; training starts from scratch"),
+            std::string::npos);
+  const CommandResult fid =
+      runMorphaeus("--config '" + config + "' --data-root " + *ref_ +
+                   " --dry-run --set downstream_tasks.pneumonia.compute_fid=True");
+  EXPECT_EQ(fid.exit_code, 2);
+  EXPECT_NE(fid.err.find("downstream_tasks.pneumonia.compute_fid: FID is not available"),
+            std::string::npos)
+      << fid.err;
+}
+
+TEST_F(UpstreamTraining, BadOptimiserValuesAreNamedNeverAsserted) {
+  const std::string bad = *ref_ + "/bad";
+  const std::map<std::string, std::string> expected = {
+      {"weight_decay_str",
+       "optimizer_weights.param_groups[0].weight_decay: expected a number, got str"},
+      {"betas_short", "optimizer_weights.param_groups[0].betas: expected two betas, got 1"},
+      {"lr_none", "optimizer_weights.param_groups[0].lr: expected a number, got None"},
+      {"step_none", "optimizer_weights.state.0.step: expected an integer, got None"},
+      {"moment_shape",
+       "optimizer_weights.state.0.exp_avg: shape [3], the parameter has [16, 1, 3, 3]"},
+      {"state_key_str", "optimizer_weights.state.x: state keys must be parameter indices"},
+      {"groups_dict", "optimizer_weights.param_groups: expected a list, got dict"},
+      {"no_state", "optimizer_weights: missing key 'state'"},
+      {"amsgrad_int", "optimizer_weights.param_groups[0].amsgrad: expected True or False, got int"},
+      {"epoch_str", "epoch: expected an integer"}};
+  for (const auto& [name, message] : expected) {
+    SCOPED_TRACE(name);
+    const std::string file = bad + "/" + name + ".pt";
+    const std::string run = *work_ + "/bad_run_" + name;
+    const CommandResult r = train("morphaeus.yaml", run, file, true, 14);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find(file + ": " + message), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("INTERNAL ASSERT"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(run + "/latest_model.pt"));
+  }
+}
+
+}  // namespace
+}  // namespace morphaeus::test
