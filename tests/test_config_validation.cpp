@@ -1,7 +1,10 @@
 // Schema validation: every error class with its exact one-line message shape.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "core/config/validator.h"
 #include "core/config/yaml_loader.h"
@@ -143,6 +146,38 @@ TEST(ConfigValidation, AllProblemsAreReportedOneLineEach) {
     const std::string all = e.what();
     EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 2);
   }
+}
+
+// Inputs named relative to upstream's base (the working directory) or a data root are found
+// there when the config's folder does not hold them; outputs, and paths that climb out ("../"),
+// stay relative to the config's folder.
+TEST(ConfigValidation, InputPathsFallBackToTheSearchFoldersWhereTheFileExists) {
+  namespace fs = std::filesystem;
+  const fs::path base = fs::temp_directory_path() / ("inputs-" + std::to_string(::getpid()));
+  fs::create_directories(base / "cfg");
+  fs::create_directories(base / "root" / "data");
+  std::ofstream(base / "root" / "data" / "a.csv") << "filename\n";
+  std::ofstream(base / "cfg" / "b.csv") << "filename\n";
+  std::ofstream(base / "root" / "b.csv") << "filename\n";
+  fs::create_directories(base / "s1" / "s2");
+  std::ofstream(base / "s1" / "t.csv") << "filename\n";  // ../t.csv from s1/s2, not from cfg
+  Schema s;
+  s.inputPath("a").require();
+  s.inputPath("b").require();
+  s.inputPath("missing").require();
+  s.inputPath("climbs").require();
+  s.path("out").require();
+  ConfigNode root = loadYamlString(
+      "a: ./data/a.csv\nb: b.csv\nmissing: none.csv\nclimbs: ../t.csv\nout: ./data/a.csv\n",
+      "cfg.yaml");
+  validateConfig(root, s, Registry(), (base / "cfg").string(),
+                 {"", (base / "root").string(), (base / "s1" / "s2").string()});
+  EXPECT_EQ(root.at("a").asString(), (base / "root" / "data" / "a.csv").string());
+  EXPECT_EQ(root.at("b").asString(), (base / "cfg" / "b.csv").string());  // the config's first
+  EXPECT_EQ(root.at("missing").asString(), (base / "cfg" / "none.csv").string());
+  EXPECT_EQ(root.at("climbs").asString(), (base / "t.csv").string());
+  EXPECT_EQ(root.at("out").asString(), (base / "cfg" / "data" / "a.csv").string());
+  fs::remove_all(base);
 }
 
 }  // namespace

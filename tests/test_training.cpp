@@ -7,11 +7,13 @@
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/checkpoint/torch_file_reader.h"
 #include "core/config/yaml_loader.h"
+#include "core/data_factory.h"
 #include "core/losses/displacement_regularizer.h"
 #include "core/losses/ncc_loss.h"
 #include "core/losses/perceptual_loss.h"
 #include "core/losses/reconstruction_loss.h"
 #include "core/trainer/adam.h"
+#include "data/synthetic/synthetic_cxr.h"
 #include "models/morphaeus.h"
 #include "projects/morphaeus/morph_trainer.h"
 #include "tests/step_parity.h"
@@ -152,6 +154,71 @@ TEST(AdamOptimizer, StateRoundTripsThroughPyTorchLayout) {
   EXPECT_TRUE(w.equal(w2));
   Adam c({torch::zeros({5}, torch::requires_grad())}, AdamOptions{});
   EXPECT_THROW(c.loadStateDict(state, "state"), CheckpointError);
+}
+
+// Trainer::train's early-stopping calls with scripted validation losses: after every validation
+// (upstream's core/Trainer.py rule), or only after an improvement (upstream's AAETrainer.py:
+// it never stops early), as the trainer's upstream default or the early_stopping switch says.
+class ScriptedTrainer : public Trainer {
+ public:
+  ScriptedTrainer(TrainerSetup setup, std::vector<double> val, bool aae)
+      : Trainer(std::move(setup)), val_(std::move(val)), aae_(aae) {}
+  int optimised = 0;
+
+ protected:
+  NamedLosses optimize(const torch::Tensor&, int64_t) override {
+    ++optimised;
+    return {{"loss", torch::zeros({})}};
+  }
+  NamedLosses validationLosses(const torch::Tensor&) override {
+    return {{"loss", torch::full({}, val_.at(calls_++), torch::kDouble)}};  // one batch each
+  }
+  bool upstreamChecksPatienceOnlyOnImprovement() const override { return aae_; }
+
+ private:
+  std::vector<double> val_;
+  bool aae_;
+  std::size_t calls_ = 0;
+};
+
+TEST(TrainerRules, EarlyStoppingIsCheckedAfterEveryValidationOrOnlyAfterImprovements) {
+  const std::string dir = test::makeTempDir("scripted");
+  SyntheticOptions data;
+  data.out = dir + "/data";
+  data.n_train = data.n_val = data.n_test = data.n_abnormal = 2;
+  data.size = 32;
+  const SyntheticSplits splits = generateSyntheticCxr(data);
+  const ConfigNode loader = loadYamlString(
+      "params: {args: {data_dir: {train: [" + splits.train + "], val: [" + splits.val +
+          "], test: [" + splits.test + "]}, target_size: [32, 32], batch_size: 2}}\n",
+      "loader.yaml");
+  // Improves once (epoch 1), then never: patience 2 counts epochs 2 and 3 and stops after epoch
+  // 3 -- unless the rule checks patience only after an improvement (then all 8 epochs run).
+  const std::vector<double> val = {1.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1};
+  struct Case {
+    bool aae;
+    const char* rule;
+    int64_t last_epoch;
+  };
+  for (const Case& c : {Case{false, "", 3}, Case{true, "", 7}, Case{true, "every_validation", 3},
+                        Case{false, "on_improvement", 7}}) {
+    SCOPED_TRACE(std::string(c.aae ? "AAE" : "plain") + " " + c.rule);
+    TrainerSetup setup;
+    setup.run_dir = test::makeTempDir("scripted_run");
+    setup.model = torch::nn::Linear(1, 1).ptr();
+    setup.data = buildTrainingData(loader, DataContext{});
+    setup.params = loadYamlString(
+        "loss: {module_name: optim.losses.ln_losses, class_name: L2}\nnr_epochs: 8\n"
+        "patience: 2\noptimizer_params: {lr: 1.0e-3}\n" +
+            (std::string(c.rule).empty() ? "" : "early_stopping: " + std::string(c.rule) + "\n"),
+        "params.yaml");
+    ScriptedTrainer trainer(std::move(setup), val, c.aae);
+    const TrainResult r = trainer.train();
+    EXPECT_EQ(r.last_epoch, c.last_epoch);
+    EXPECT_EQ(r.early_stopped, c.last_epoch < 7);
+    EXPECT_DOUBLE_EQ(r.best_val, 0.5);
+    EXPECT_EQ(readCheckpoint(r.best_checkpoint).epoch, 1);
+  }
 }
 
 }  // namespace

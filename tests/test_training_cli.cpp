@@ -92,6 +92,28 @@ TEST(TrainingCli, DeterministicResumeAfterSigtermReproducesTheUninterruptedRun) 
   expectSameWeights(d + "/a/latest_model.pt", d + "/b2/latest_model.pt");
 }
 
+// A resumed learning-rate schedule continues where it stopped (its base lr and state come from
+// the checkpoint): cosine stepped per epoch, 1 epoch + resume to 3 == 3 epochs straight.
+TEST(TrainingCli, ResumedScheduleContinuesWhereItStopped) {
+  const std::string d = makeTempDir("schedule");
+  const std::string cosine =
+      " --deterministic --set trainer.params.lr_scheduler=cosine"
+      " --set trainer.params.lr_scheduler_step=epoch";
+  ASSERT_EQ(runIn(d, "--output straight" + tiny(3) + cosine).exit_code, 0);
+  ASSERT_EQ(runIn(d, "--output first" + tiny(1) + cosine).exit_code, 0);
+  CommandResult resumed =
+      runIn(d, "--output rest --resume first/latest_model.pt" + tiny(3) + cosine);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const auto straight = column(d + "/straight/metrics.jsonl", "lr");
+  const auto rest = column(d + "/rest/metrics.jsonl", "lr");
+  ASSERT_EQ(straight.size(), 3u);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_DOUBLE_EQ(rest[0], straight[1]);  // 5e-4 (1 + cos(pi / 100)) / 2 (epoch 1)
+  EXPECT_DOUBLE_EQ(rest[1], straight[2]);
+  EXPECT_LT(straight[2], straight[1]);
+  expectSameWeights(d + "/straight/latest_model.pt", d + "/rest/latest_model.pt");
+}
+
 TEST(TrainingCli, KillDashNineNeverLeavesABrokenCheckpoint) {
   const std::string d = makeTempDir("kill9");
   ASSERT_EQ(runIn(d, "--dry-run").exit_code, 0);

@@ -10,17 +10,24 @@
 // four optimisers, and checkpoints with bad optimiser values, which must fail with one line that
 // names the file and the key.
 //
-// Why 1e-3: both programs run float32 and sum in different orders (oneDNN vs PyTorch kernels,
-// separable vs 9x9-convolution NCC window sums), so each step's losses agree to about 1e-6
-// relative; Adam normalises gradients by their running RMS, which passes such relative
-// differences on to the weights without shrinking them, and 14 steps compound them to well
-// under 1e-4 (measured: see the closing notes of step 1). The bound leaves room for other CPUs'
-// kernels (AVX2, AVX-512, AMX) while a behavioural difference -- train vs eval mode, a schedule,
-// a sampled or a mean z -- moves these numbers by 1e-2 and more (16% for the model mode).
+// Why 1e-3: both programs run float32 and, for MorphAEus, sum in different orders (our NCC window
+// sums, warp and transposed convolutions are not PyTorch's), so each step's losses agree to about
+// 1e-6 relative; Adam normalises gradients by their running RMS, which passes such relative
+// differences on to the weights without shrinking them, and the morphology stage (from epoch 11)
+// amplifies them: measured at most 3.3e-4 on a loss by epoch 13 in eval mode, also with the
+// reference on other kernels (ATEN_CPU_CAPABILITY=default, ONEDNN_MAX_CPU_ISA=AVX2). Train mode
+// amplifies more (4.5e-4, and 1.3e-3 on other kernels), so that run is compared in float64. The
+// baselines run the same LibTorch kernels as PyTorch and agree to the bit on the same machine --
+// which the AAE needs: its adversarial steps amplify a one-ulp change to 30% by epoch 3, so its
+// reference must run with our kernels (the cached reference is keyed by the variables that choose
+// them). A behavioural difference -- train vs eval mode, a schedule, a sampled or a mean z --
+// moves these numbers by 1e-2 and more (16% for the model mode).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -56,6 +63,9 @@ class UpstreamTraining : public ::testing::Test {
     }
     std::uint64_t key = 0xcbf29ce484222325ULL;
     std::string inputs = orders;
+    // The kernels the reference runs with are ours too: the same environment (see the AAE).
+    for (const char* var : {"ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
+      inputs += std::string(var) + "=" + (std::getenv(var) ? std::getenv(var) : "") + ";";
     for (const char* f :
          {"upstream_training_reference.py", "morphaeus_reference.py", "baselines_reference.py",
           "adversarial_reference.py", "training_reference.py"})
@@ -103,21 +113,38 @@ class UpstreamTraining : public ::testing::Test {
     return rows;
   }
 
-  // Every metric of the reference, epoch by epoch; the final weights; the best epoch.
-  static void expectMatches(const std::string& run, const std::string& reference) {
+  // Every metric of the reference, epoch by epoch; the final weights; the best epoch. A `partial`
+  // run trained only its first epochs: those are compared.
+  static void expectMatches(const std::string& run, const std::string& reference,
+                            bool partial = false) {
     const auto ref = readTorchFile(reference).toGenericDict();
     const std::vector<nlohmann::json> rows = metrics(run);
+    ASSERT_FALSE(rows.empty()) << run;
+    double worst = 0;  // the largest relative difference of a loss above the floor
+    std::string worst_at;
     for (const auto& entry : ref.at(c10::IValue("epochs")).toGenericDict()) {
       const std::string key = entry.key().toStringRef();
       const torch::Tensor want = entry.value().toTensor();
-      ASSERT_EQ(rows.size(), static_cast<std::size_t>(want.size(0))) << key;
+      if (partial) {
+        ASSERT_LT(rows.size(), static_cast<std::size_t>(want.size(0))) << key;
+      } else {
+        ASSERT_EQ(rows.size(), static_cast<std::size_t>(want.size(0))) << key;
+      }
       for (std::size_t e = 0; e < rows.size(); ++e) {
         ASSERT_TRUE(rows[e].contains(key)) << key << " missing in " << rows[e].dump();
         const double w = want[static_cast<int64_t>(e)].item<double>();
-        EXPECT_NEAR(rows[e][key].get<double>(), w, kTolerance * std::abs(w) + kFloor)
+        const double ours = rows[e][key].get<double>();
+        EXPECT_NEAR(ours, w, kTolerance * std::abs(w) + kFloor)
             << key << " at epoch " << rows[e]["epoch"];
+        if (std::abs(w) > kFloor && std::abs(ours - w) / std::abs(w) > worst) {
+          worst = std::abs(ours - w) / std::abs(w);
+          worst_at = key + " epoch " + rows[e]["epoch"].dump();
+        }
       }
     }
+    std::printf("%s: %zu epochs, largest relative difference %.3g (%s)\n", run.c_str(), rows.size(),
+                worst, worst_at.c_str());
+    if (partial) return;
     const Checkpoint latest = readCheckpoint(run + "/latest_model.pt");
     std::map<std::string, torch::Tensor> theirs;
     for (const auto& e : ref.at(c10::IValue("weights")).toGenericDict())
@@ -135,6 +162,8 @@ class UpstreamTraining : public ::testing::Test {
       norm += t.to(torch::kDouble).pow(2).sum().item<double>();
     }
     EXPECT_LE(std::sqrt(diff / norm), kTolerance) << "relative L2 of the final weights";
+    std::printf("%s: final weights, relative L2 difference %.3g\n", run.c_str(),
+                std::sqrt(diff / norm));
     const int64_t best = ref.at(c10::IValue("best_epoch")).toInt();
     EXPECT_EQ(readCheckpoint(run + "/best_model.pt").epoch, best);
   }
@@ -152,6 +181,10 @@ struct Case {
   const char* extra;  // switches
 };
 
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << c.name << c.extra;
+}
+
 class UpstreamTrainingCase : public UpstreamTraining, public ::testing::WithParamInterface<Case> {};
 
 TEST_P(UpstreamTrainingCase, EpochsAndFinalWeightsMatchTheAuthorsTrainer) {
@@ -167,7 +200,8 @@ INSTANTIATE_TEST_SUITE_P(
     PublishedConfigs, UpstreamTrainingCase,
     ::testing::Values(Case{"morphaeus", "morphaeus.yaml", 14, ""},
                       Case{"morphaeus_train", "morphaeus.yaml", 14,
-                           " --set trainer.params.training_mode=train"},
+                           " --set trainer.params.training_mode=train"
+                           " --set trainer.params.performance.precision=fp64"},
                       Case{"ae-s", "ae-s.yaml", 4, ""}, Case{"ae-d", "ae-d.yaml", 4, ""},
                       Case{"vae", "vae.yaml", 4, ""},
                       Case{"vae_train", "vae.yaml", 4, " --set trainer.params.training_mode=train"},
@@ -200,20 +234,22 @@ TEST_F(UpstreamTraining, RunsResumeFromCheckpointsPyTorchWrote) {
   struct Resume {
     const char* name;
     const char* config;
-    int epochs;
+    int epochs;  // the epoch to train up to (the reference's run goes to its end)
     const char* variant;
+    bool partial;
   };
-  for (const Resume& c :
-       {Resume{"morphaeus", "morphaeus.yaml", 14, "torch113"},
-        Resume{"morphaeus", "morphaeus.yaml", 14, "torch2"},
-        Resume{"morphaeus", "morphaeus.yaml", 14, "int_steps"},
-        Resume{"aae", "aae.yaml", 4, "torch2"}, Resume{"si-vae", "si-vae.yaml", 3, "torch113"}}) {
+  // The other layouts of the same state: the first resumed epoch proves it was read alike.
+  for (const Resume& c : {Resume{"morphaeus", "morphaeus.yaml", 14, "torch113", false},
+                          Resume{"morphaeus", "morphaeus.yaml", 3, "torch2", true},
+                          Resume{"morphaeus", "morphaeus.yaml", 3, "int_steps", true},
+                          Resume{"aae", "aae.yaml", 4, "torch2", false},
+                          Resume{"si-vae", "si-vae.yaml", 3, "torch113", false}}) {
     SCOPED_TRACE(std::string(c.name) + " " + c.variant);
     const std::string run = *work_ + "/resumed_" + c.name + "_" + c.variant;
     const CommandResult r =
         train(c.config, run, *ref_ + "/" + c.name + "/resume_" + c.variant + ".pt", true, c.epochs);
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    expectMatches(run, *ref_ + "/" + c.name + "/resumed.pt");
+    expectMatches(run, *ref_ + "/" + c.name + "/resumed.pt", c.partial);
   }
 }
 

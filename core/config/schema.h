@@ -20,7 +20,8 @@ enum class ValueType {
   Path,       // a string; relative paths resolve against the config file's directory
   InputPath,  // a path to an existing input (split CSV, folder, weights): a relative one resolves
               // against the config file's directory, else the data root, else the working
-              // directory (upstream's base): the first where it exists (the first when none does)
+              // directory (upstream's base): the first where it exists (the first when none does;
+              // always the first for a path with ".." components)
   Enum,       // a string from `choices`
   List,       // a list whose items match `element`
   Map,        // a map with the keys of `schema`

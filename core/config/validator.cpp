@@ -96,7 +96,9 @@ void Validator::resolvePath(ConfigNode& node, bool search) {
   fs::path p(text);
   if (p.is_absolute()) return;
   const fs::path first = (fs::path(config_dir_) / p).lexically_normal();
-  if (search) {
+  // A path that climbs out of its base ("../runs/...") is meant relative to the config's folder.
+  const bool climbs = std::any_of(p.begin(), p.end(), [](const fs::path& c) { return c == ".."; });
+  if (search && !climbs) {
     std::error_code ec;
     for (const fs::path base : search_dirs_) {
       if (fs::exists(first, ec)) break;
