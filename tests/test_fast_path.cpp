@@ -1,6 +1,7 @@
 // The training fast path (trainer.params.performance, docs/PERFORMANCE.md): the capturable Adam
 // equals Adam, channels_last equals the contiguous step, the bf16-autocast loss curve follows the
-// float32 one within the stated tolerance with float32 master weights, and bad options are
+// float32 one within the stated tolerance with float32 master weights -- in both model modes
+// (eval, upstream's default, and train) --, and bad options are
 // refused. On a CUDA machine (scripts/gpu_check.sh) the same curve check runs with the whole step
 // captured as a CUDA graph.
 #include <gtest/gtest.h>
@@ -48,7 +49,8 @@ class FastPath : public ::testing::Test {
   }
   static std::unique_ptr<MorphTrainer> makeTrainer(std::shared_ptr<MorphAEusImpl> model,
                                                    const std::string& performance,
-                                                   const torch::Device& device) {
+                                                   const torch::Device& device,
+                                                   const std::string& mode = "eval") {
     TrainerSetup setup;
     setup.run_dir = test::makeTempDir("fastrun");
     setup.device = device;
@@ -57,7 +59,8 @@ class FastPath : public ::testing::Test {
         "loss: {module_name: optim.losses.ln_losses, class_name: L2}\n"
         "alfa: 0.05\nbeta: 3\ndelta: 1\nmax_iter: 200\nnr_epochs: 20\n"
         "optimizer_params: {lr: 5.0e-4}\nvgg_weights: " +
-            *dir_ + "/vgg19_random.pth\nperformance: " + performance + "\n",
+            *dir_ + "/vgg19_random.pth\nperformance: " + performance + "\ntraining_mode: " + mode +
+            "\n",
         "params.yaml");
     return std::make_unique<MorphTrainer>(std::move(setup));
   }
@@ -74,11 +77,13 @@ class FastPath : public ::testing::Test {
     return out;
   }
   // Total loss of each step from the morphology stage on (epoch 12), read back every step.
+  // In the model mode `mode` (eval: upstream's default; train: batch statistics).
   static std::vector<double> curve(const std::string& performance, const torch::Device& device,
                                    int steps, std::shared_ptr<MorphAEusImpl>* out = nullptr,
-                                   torch::ScalarType dtype = torch::kFloat) {
+                                   torch::ScalarType dtype = torch::kFloat,
+                                   const std::string& mode = "eval") {
     auto model = makeModel(device, dtype);
-    auto trainer = makeTrainer(model, performance, device);
+    auto trainer = makeTrainer(model, performance, device, mode);
     trainer->beginEpoch(12);
     std::vector<double> losses;
     for (const auto& x : batches(steps, device, dtype))
@@ -150,37 +155,47 @@ TEST(CapturableAdam, MatchesAdamAndItsStateDict) {
 // Same math in another memory layout: compared in float64, where three Adam steps do not amplify
 // float32 summation-order noise (Adam moves weights with near-zero gradients by up to lr).
 TEST_F(FastPath, ChannelsLastStepsEqualContiguousSteps) {
-  std::shared_ptr<MorphAEusImpl> contiguous, nhwc;
-  const auto ref = curve("{}", torch::kCPU, 3, &contiguous, torch::kDouble);
-  const auto fast = curve("{channels_last: true}", torch::kCPU, 3, &nhwc, torch::kDouble);
-  for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-9 * ref[i]);
-  const auto a = contiguous->named_parameters(), b = nhwc->named_parameters();
-  bool some_nhwc = false;
-  for (const auto& item : a) {
-    const auto& w = b[item.key()];
-    some_nhwc |=
-        w.dim() == 4 && w.is_contiguous(at::MemoryFormat::ChannelsLast) && !w.is_contiguous();
-    EXPECT_LE((w - item.value()).abs().max().item<double>(), 1e-9) << item.key();
+  for (const char* mode : {"eval", "train"}) {
+    SCOPED_TRACE(mode);
+    std::shared_ptr<MorphAEusImpl> contiguous, nhwc;
+    const auto ref = curve("{}", torch::kCPU, 3, &contiguous, torch::kDouble, mode);
+    const auto fast = curve("{channels_last: true}", torch::kCPU, 3, &nhwc, torch::kDouble, mode);
+    for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(fast[i], ref[i], 1e-9 * ref[i]);
+    const auto a = contiguous->named_parameters(), b = nhwc->named_parameters();
+    bool some_nhwc = false;
+    for (const auto& item : a) {
+      const auto& w = b[item.key()];
+      some_nhwc |=
+          w.dim() == 4 && w.is_contiguous(at::MemoryFormat::ChannelsLast) && !w.is_contiguous();
+      EXPECT_LE((w - item.value()).abs().max().item<double>(), 1e-9) << item.key();
+    }
+    EXPECT_TRUE(some_nhwc);
   }
-  EXPECT_TRUE(some_nhwc);
 }
 
 TEST_F(FastPath, Bf16AutocastLossCurveFollowsFloat32WithFloat32MasterWeights) {
-  std::shared_ptr<MorphAEusImpl> model;
-  const auto ref = curve("{}", torch::kCPU, 4);
-  const auto fast = curve("{precision: bf16}", torch::kCPU, 4, &model);
-  expectCurvesAgree(fast, ref);
-  EXPECT_NE(fast, ref);  // autocast really ran in bf16
-  for (const auto& p : model->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat);
-  EXPECT_FALSE(compat::autocastEnabled(c10::DeviceType::CPU));  // left as found
+  for (const char* mode : {"eval", "train"}) {
+    SCOPED_TRACE(mode);
+    std::shared_ptr<MorphAEusImpl> model;
+    const auto ref = curve("{}", torch::kCPU, 4, nullptr, torch::kFloat, mode);
+    const auto fast = curve("{precision: bf16}", torch::kCPU, 4, &model, torch::kFloat, mode);
+    expectCurvesAgree(fast, ref);
+    EXPECT_NE(fast, ref);  // autocast really ran in bf16
+    for (const auto& p : model->parameters()) EXPECT_EQ(p.scalar_type(), torch::kFloat);
+    EXPECT_FALSE(compat::autocastEnabled(c10::DeviceType::CPU));  // left as found
+  }
 }
 
 TEST_F(FastPath, CudaGraphBf16ChannelsLastCurveFollowsFloat32) {
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  for (const char* mode : {"eval", "train"}) {
+    SCOPED_TRACE(mode);
+    const auto ref = curve("{}", torch::kCUDA, 8, nullptr, torch::kFloat, mode);
+    const auto fast = curve("{precision: bf16, channels_last: true, cuda_graph: true}",
+                            torch::kCUDA, 8, nullptr, torch::kFloat, mode);
+    expectCurvesAgree(fast, ref);
+  }
   const auto ref = curve("{}", torch::kCUDA, 8);
-  const auto fast =
-      curve("{precision: bf16, channels_last: true, cuda_graph: true}", torch::kCUDA, 8);
-  expectCurvesAgree(fast, ref);
   // float32 graphs replay the eager float32 step (same kernels, same order).
   const auto graphed = curve("{cuda_graph: true}", torch::kCUDA, 8);
   for (std::size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(graphed[i], ref[i], 1e-4 * ref[i]);
