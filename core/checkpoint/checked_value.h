@@ -18,8 +18,6 @@ class CheckedValue {
  public:
   CheckedValue(c10::IValue value, std::string file, std::string path);
 
-  const c10::IValue& raw() const { return value_; }
-  const std::string& path() const { return path_; }
   bool isNone() const { return value_.isNone(); }
 
   double number() const;         // int or float (not bool)

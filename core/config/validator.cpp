@@ -98,10 +98,9 @@ void Validator::resolvePath(ConfigNode& node, bool search) {
   const fs::path first = (fs::path(config_dir_) / p).lexically_normal();
   // A path that climbs out of its base ("../runs/...") is meant relative to the config's folder.
   const bool climbs = std::any_of(p.begin(), p.end(), [](const fs::path& c) { return c == ".."; });
-  if (search && !climbs) {
-    std::error_code ec;
+  std::error_code ec;
+  if (search && !climbs && !fs::exists(first, ec)) {
     for (const fs::path base : search_dirs_) {
-      if (fs::exists(first, ec)) break;
       const fs::path candidate = (base / p).lexically_normal();
       if (!base.empty() && fs::exists(candidate, ec)) {
         node.replaceText(candidate.string());

@@ -197,7 +197,7 @@ void Adam::loadStateDict(const c10::IValue& value, const std::string& file,
   }
   // Nothing changes unless the whole state fits.
   options_ = o;
-  if (lr_t_.defined()) lr_t_.fill_(o.lr);
+  setLr(o.lr);  // the device copy of a capturable optimiser too
   state_ = std::move(states);
 }
 

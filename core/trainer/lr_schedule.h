@@ -44,7 +44,6 @@ class LrSchedule {
   // rate for the next epoch, or nullopt when this schedule leaves `current` as it is.
   std::optional<double> next(int64_t epoch, std::optional<double> val_loss, double current);
 
-  const LrScheduleOptions& options() const { return o_; }
   // {'kind', 'step', 'base_lr', 'best', 'num_bad_epochs'} for a checkpoint.
   c10::IValue state() const;
   // From a checkpoint's state; a state of another kind or step rule is ignored (returns false).

@@ -96,7 +96,6 @@ class Trainer {
   virtual bool upstreamTrainsInTrainMode() const { return false; }
   virtual bool upstreamChecksPatienceOnlyOnImprovement() const { return false; }
   virtual LrScheduleOptions upstreamSchedule() const;
-  bool trainMode() const { return train_mode_; }
   // Applies the fast path's memory format to a module the trainer owns besides the model (VGG).
   void prepareModule(torch::nn::Module& module) const;
 
