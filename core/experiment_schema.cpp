@@ -16,7 +16,10 @@ Schema dataLoaderArgsSchema() {
   args.map("data_dir", dataDirSchema());
   args.map("label_dir", dataDirSchema()).describe("mask files matching data_dir row by row");
   args.string("file_type").describe("glob for image folders, e.g. *.png");
-  args.list("target_size", ValueType::Int).ofLength(2).describe("(rows, cols), default 64x64");
+  args.list("target_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("(rows, cols), default 64x64");
   args.integer("batch_size").atLeast(1);
   args.integer("num_workers").atLeast(0).describe("decode threads (0 = in the training thread)");
   args.component("dataset_module", ComponentKind::Dataset);
@@ -60,7 +63,10 @@ Schema downstreamTaskSiblings() {
 Schema experimentSchema() {
   Schema s;
   s.string("name").require().describe("method name, used for the run directory");
-  s.list("target_size", ValueType::Int).ofLength(2).describe("YAML anchor holder (rows, cols)");
+  s.list("target_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("YAML anchor holder (rows, cols)");
   s.integer("downstream_batch").atLeast(1).describe("YAML anchor holder for evaluator batch size");
   s.integer("dbatch_size")
       .atLeast(1)

@@ -10,6 +10,7 @@
 #include "core/config/config_error.h"
 #include "core/distributed/launch_command.h"
 #include "core/distributed/process_group.h"
+#include "core/error_context.h"
 #include "core/infer_command.h"
 #include "core/logging.h"
 #include "core/prepare_command.h"
@@ -55,21 +56,30 @@ int main(int argc, char** argv) {
 
   try {
     setupConsoleLogging(options.log_level);
-    if (bench_cmd->parsed()) return runBench(bench);
-    if (synth_cmd->parsed()) return runSynth(synth);
-    if (prepare_cmds.covid->parsed()) return runPrepareCovid(prepare);
-    if (prepare_cmds.rsna->parsed()) return runPrepareRsna(prepare);
-    if (infer_cmd->parsed()) return runInfer(infer);
-    if (reproduce_cmd->parsed()) return runReproduce(reproduce);
-    if (launch_cmd->parsed()) return runLaunch(launch);
-    return runExperiment(options);
+    // Each command names itself in front of an error that does not say what it was doing.
+    const auto command = [](const char* name, auto run) { return inContext(name, run); };
+    if (bench_cmd->parsed()) return command("morphaeus bench", [&] { return runBench(bench); });
+    if (synth_cmd->parsed()) return command("morphaeus synth", [&] { return runSynth(synth); });
+    if (prepare_cmds.covid->parsed()) {
+      return command("morphaeus prepare covid", [&] { return runPrepareCovid(prepare); });
+    }
+    if (prepare_cmds.rsna->parsed()) {
+      return command("morphaeus prepare rsna", [&] { return runPrepareRsna(prepare); });
+    }
+    if (infer_cmd->parsed()) return command("morphaeus infer", [&] { return runInfer(infer); });
+    if (reproduce_cmd->parsed()) {
+      return command("morphaeus reproduce", [&] { return runReproduce(reproduce); });
+    }
+    if (launch_cmd->parsed()) return command("morphaeus launch", [&] { return runLaunch(launch); });
+    const std::string source = options.config.empty() ? "the embedded demo" : options.config;
+    return command(("running " + source).c_str(), [&] { return runExperiment(options); });
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";
     return 2;
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
     return 2;
-  } catch (const c10::Error& e) {
+  } catch (const c10::Error& e) {  // none should get here unwrapped; never with a backtrace
     std::cerr << rankPrefix() << "error: " << e.what_without_backtrace() << "\n";
     return 1;
   } catch (const std::exception& e) {

@@ -28,6 +28,7 @@ struct ComponentSpec {
   Schema params;                       // what `params` may hold
   std::string summary;                 // one line, shown by --dry-run and `morphaeus list`
   bool ignored = false;                // accepted for upstream compatibility; builds nothing
+  bool trains_in_train_mode = false;   // trainers: the model mode of their steps by default
   std::any factory;                    // a std::function set by the layer able to build it
 };
 

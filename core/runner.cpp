@@ -16,8 +16,10 @@
 #include "core/config/config_error.h"
 #include "core/data_factory.h"
 #include "core/distributed/process_group.h"
+#include "core/error_context.h"
 #include "core/evaluator/evaluator.h"
 #include "core/experiment.h"
+#include "core/experiment_check.h"
 #include "core/logging.h"
 #include "core/model_factory.h"
 #include "core/plan.h"
@@ -76,19 +78,24 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
   setup.params = trainer.at("params");
   const std::string weights = resumeWeightsOf(ex);
   if (!weights.empty()) {
-    setup.resume = readCheckpoint(weights);
-    loadStateDict(*model, setup.resume->model_weights, weights);
+    inContext("resuming from the checkpoint " + weights, [&] {
+      setup.resume = readCheckpoint(weights);
+      loadStateDict(*model, setup.resume->model_weights, weights);
+    });
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
     if (ProcessGroup::isMainProcess()) carryBestCheckpoint(weights, run_dir);
   }
   const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
-  setup.data = buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
-  std::unique_ptr<Trainer> t = factory(std::move(setup));
+  setup.data = inContext(doingWith("reading the training data", trainer.at("data_loader")), [&] {
+    return buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
+  });
+  std::unique_ptr<Trainer> t = inContext(doingWith("setting up the trainer", trainer),
+                                         [&] { return factory(std::move(setup)); });
   // The trainers' random draws (VAE sampling, the AAE's and SI-VAE's noise, the DAE's input
   // noise) start from the run's seed, whatever building the model drew; a resumed run continues
   // the checkpoint's generator state instead (when it holds one).
   torch::manual_seed(static_cast<std::uint64_t>(ex.seed()));
-  const TrainResult r = t->train();
+  const TrainResult r = inContext(doingWith("training", trainer), [&] { return t->train(); });
   // Rank 0's last checkpoints are on disk before any rank reads them for evaluation.
   if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
   spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}",
@@ -140,16 +147,19 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
     setup.out_dir = (std::filesystem::path(run_dir) / "eval" / name).string();
     setup.device = device;
     setup.model = model;
-    setup.datasets = buildTaskData(task, ctx);
     setup.normal_validation = validation;
     setup.seed = static_cast<std::uint64_t>(ex.seed());
-    const std::string table = factory(std::move(setup))->run();
+    const std::string table = inContext(doingWith("evaluating task " + name, task), [&] {
+      setup.datasets = buildTaskData(task, ctx);
+      return factory(std::move(setup))->run();
+    });
     if (!ProcessGroup::isMainProcess()) continue;  // rank 0 gathered and reported
     std::cout << "\n" << table << std::flush;
     const auto report = std::filesystem::path(run_dir) / "eval" / name;
     spdlog::info("task {}: report in {}", name, report.string());
     if (!trained_checkpoint.empty() && &task == &tasks->entries().front().second) {
-      storeThreshold((report / "metrics.json").string(), trained_checkpoint);
+      inContext("storing the threshold in " + trained_checkpoint,
+                [&] { storeThreshold((report / "metrics.json").string(), trained_checkpoint); });
     }
   }
 }
@@ -166,7 +176,10 @@ void checkTaskData(const Experiment& ex) {
   };
   if (const ConfigNode* tasks = ex.config.find("downstream_tasks"); tasks && tasks->isMap()) {
     for (const auto& [name, task] : tasks->entries()) {
-      for (auto& [dataset, loader] : buildTaskData(task, ctx)) first(name + "/" + dataset, *loader);
+      inContext(doingWith("reading the first batches of task " + name, task), [&] {
+        for (auto& [dataset, loader] : buildTaskData(task, ctx))
+          first(name + "/" + dataset, *loader);
+      });
     }
   }
 }
@@ -175,6 +188,7 @@ void checkTaskData(const Experiment& ex) {
 
 int runExperiment(const RunOptions& options) {
   Experiment ex = loadExperiment(options);
+  crossCheckExperiment(ex);  // before the run directory, the data or a dry run's plan
   if (options.dry_run) {
     std::cout << "# Resolved configuration\n" << ex.config.toYaml() << "\n" << describePlan(ex);
     return 0;
@@ -197,7 +211,11 @@ int runExperiment(const RunOptions& options) {
   // Rank 0 creates the run directory (and alone writes the log file, config, checkpoints,
   // metrics and reports); the others learn its path.
   std::string run_dir;
-  if (main_rank) run_dir = createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
+  if (main_rank) {
+    run_dir = inContext("creating the run directory", [&] {
+      return createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
+    });
+  }
   if (ProcessGroup* g = ProcessGroup::current()) run_dir = g->shareFromMain("run_dir", run_dir);
   if (main_rank) {
     addLogFile((std::filesystem::path(run_dir) / "run.log").string());
@@ -213,12 +231,22 @@ int runExperiment(const RunOptions& options) {
   std::istringstream plan(describePlan(ex));
   for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
 
-  if (main_rank) ensureSyntheticData(ex.config);  // the others read what rank 0 wrote
+  const auto synthesize = [&] {
+    const ConfigNode* block = ex.config.find("synthetic_data");
+    if (block == nullptr) return;
+    inContext(doingWith("generating the synthetic data", *block),
+              [&] { ensureSyntheticData(ex.config); });
+  };
+  if (main_rank) synthesize();  // the others read what rank 0 wrote
   if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
-  if (!main_rank) ensureSyntheticData(ex.config);
+  if (!main_rank) synthesize();
   checkTaskData(ex);
-  auto model = buildModel(ex.config.at("model"));
-  model->to(device);
+  const ConfigNode& model_node = ex.config.at("model");
+  auto model = inContext(doingWith("building the model", model_node), [&] {
+    auto built = buildModel(model_node);
+    built->to(device);
+    return built;
+  });
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
@@ -228,7 +256,8 @@ int runExperiment(const RunOptions& options) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
   model->to(torch::kFloat);  // after training in float64 (precision: fp64)
-  loadStateDict(*model, readCheckpoint(weights).model_weights, weights);
+  inContext("loading the weights to evaluate from " + weights,
+            [&] { loadStateDict(*model, readCheckpoint(weights).model_weights, weights); });
   spdlog::info("evaluating {}", weights);
   evaluate(ex, run_dir, device, model, trained);
   return 0;

@@ -9,9 +9,11 @@ BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config
   libcli11-dev nlohmann-json3-dev libgtest-dev libdcmtk-dev libgloo-dev"
 # Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3).
 TEST_PKGS="python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml dcmtk"
+# Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes, lld.
+FUZZ_PKGS="clang lld libclang-rt-14-dev"
 
 missing=()
-for p in $BUILD_PKGS $TEST_PKGS; do
+for p in $BUILD_PKGS $TEST_PKGS $FUZZ_PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds the release preset and runs every test (CTest).
+# Installs what is missing, builds the release preset and runs every test (CTest), then the
+# fuzzers for a bounded time each (scripts/fuzz.sh; MORPHAEUS_FUZZ_SECONDS, default 15).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 cmake --preset release
 cmake --build --preset release
 ctest --preset release "$@"
+scripts/fuzz.sh "${MORPHAEUS_FUZZ_SECONDS:-15}"

@@ -112,7 +112,13 @@ TEST(Cli, RunCreatesRunDirectoryWithResolvedConfigAndLog) {
   CommandResult r = runMorphaeus("--config '" + kPaperConfig + "' --output " + dir +
                                  "/out --threads 1 --device cpu");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("error: " + sourcePath("data/splits/cxr_normal_test.csv") +
+  // What the run was doing (with the config key), then the CSV row and the file.
+  EXPECT_NE(r.err.find("error: reading the first batches of task pneumonia "
+                       "(downstream_tasks.pneumonia at " +
+                       kPaperConfig + ":"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(": " + sourcePath("data/splits/cxr_normal_test.csv") +
                        ":2: data/CXR/Normal/images/Normal-3771.png: image file not found"),
             std::string::npos)
       << r.err;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <sstream>
 
 #include "core/config/yaml_loader.h"
 
@@ -103,6 +104,71 @@ TEST(ConfigLoading, UpstreamMorphaeusConfigLoadsUnchanged) {
   const ConfigNode& task = root.at("downstream_tasks").at("pneumonia");
   EXPECT_EQ(task.at("data_loader").at("params").at("args").at("batch_size").asInt(), 1);
   EXPECT_EQ(task.at("checkpoint_path").asString(), "./weights/23_morphaeus/cxr/");
+}
+
+// Nine levels of nine aliases each: 9^9 (387 million) scalars once expanded, from 600 bytes.
+std::string aliasBomb() {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level < 9; ++level) {
+    const std::string prev = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int k = 0; k < 9; ++k) text += (k ? ", " : "") + prev;
+    text += "]\n";
+  }
+  return text + "name: x\n";
+}
+
+TEST(ConfigLoading, AliasBombIsRefusedWithItsLocation) {
+  try {
+    loadYamlString(aliasBomb(), "bomb.yaml");
+    FAIL() << "the alias bomb loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().file, "bomb.yaml");
+    EXPECT_GT(e.where().line, 0);
+    EXPECT_NE(std::string(e.what()).find("more than 100000 values"), std::string::npos) << e.what();
+  }
+  // The same limit for a command-line value: the bomb as one flow map.
+  std::string flow = "{";
+  std::istringstream lines(aliasBomb());
+  for (std::string line; std::getline(lines, line);) flow += (flow.size() > 1 ? ", " : "") + line;
+  flow += "}";
+  try {
+    parseYamlValue(flow, Location{"--set a", 0, 0}, "a");
+    FAIL() << "the flow alias bomb loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 100000 values"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ConfigLoading, SharedAliasesWithinTheLimitLoad) {
+  // Three levels of nine: 729 values, far under the limit, each with its own path.
+  std::string text =
+      "a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9]\na1: &a1 [*a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0, *a0]\n"
+      "a2: [*a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1, *a1]\n";
+  ConfigNode root = loadYamlString(text, "ok.yaml");
+  EXPECT_EQ(root.at("a2").items().size(), 9u);
+  EXPECT_EQ(root.at("a2").items()[8].items()[8].items()[8].asInt(), 9);
+  EXPECT_EQ(root.at("a2").items()[8].items()[8].items()[8].path(), "a2[8][8][8]");
+}
+
+TEST(ConfigLoading, DeepNestingAndHugeFilesAreRefused) {
+  const std::string deep = "a: " + std::string(100, '[') + std::string(100, ']') + "\n";
+  try {
+    loadYamlString(deep, "deep.yaml");
+    FAIL() << "100 nested lists loaded";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.where().file, "deep.yaml");
+  }
+  const std::string huge = "a: '" + std::string(kMaxConfigBytes, 'x') + "'\n";
+  EXPECT_THROW(loadYamlString(huge, "huge.yaml"), ConfigError);
+  EXPECT_THROW(
+      parseYamlValue(std::string(kMaxConfigBytes + 1, '1'), Location{"--set a", 0, 0}, "a"),
+      ConfigError);
+  // Many keys (each checked for duplicates) load quickly: no quadratic search.
+  std::string many;
+  for (int i = 0; i < 20000; ++i) many += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+  EXPECT_EQ(loadYamlString(many, "many.yaml").entries().size(), 20000u);
+  EXPECT_THROW(loadYamlString(many + "k7: 1\n", "dup.yaml"), ConfigError);
 }
 
 TEST(ConfigLoading, ToYamlRoundTrips) {

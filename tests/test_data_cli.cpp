@@ -46,7 +46,7 @@ TEST(DataCli, UnreadableImageFailsWithCsvRowAndPath) {
   writeText(image, "not a png");
   CommandResult r = runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --output o2" + kSmallDemo);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("error: " + d + "/runs/demo-data/splits/normal_val.csv:2: " + image +
+  EXPECT_NE(r.err.find(": " + d + "/runs/demo-data/splits/normal_val.csv:2: " + image +
                        ": cannot decode the image"),
             std::string::npos)
       << r.err;

@@ -165,16 +165,31 @@ c10::IValue Unpickler::rebuildTensor(const std::vector<c10::IValue>& a) {
     strides.push_back(v.toInt());
   }
   if (sizes.size() != strides.size()) fail("tensor size and stride ranks differ");
-  // The largest element index must lie inside the storage.
-  int64_t last = offset;
-  bool empty = false;
+  if (sizes.size() > 64) fail("tensor with " + std::to_string(sizes.size()) + " dimensions");
+  // The element count is bounded like a storage's (a zero stride repeats one element without
+  // limit), and the largest element index must lie inside the storage; every sum and product is
+  // checked against those bounds before it is formed, so none can overflow.
+  constexpr int64_t kMaxElements = int64_t(1) << 36;
+  const int64_t available = storage.numel();
+  if (offset < 0 || offset > available) {
+    fail("tensor storage offset " + std::to_string(offset) + " outside its storage (" +
+         std::to_string(available) + " elements)");
+  }
+  int64_t numel = 1, last = offset;
   for (std::size_t i = 0; i < sizes.size(); ++i) {
-    if (sizes[i] == 0) empty = true;
-    if (sizes[i] > 0 && strides[i] > (int64_t(1) << 40) / sizes[i]) fail("tensor stride too large");
+    if (sizes[i] == 0) {
+      numel = 0;
+      break;
+    }
+    if (sizes[i] > kMaxElements / numel) fail("implausible tensor size");
+    numel *= sizes[i];
+    if (strides[i] > 0 && sizes[i] - 1 > (available - last) / strides[i]) {
+      fail("tensor view exceeds its storage (" + std::to_string(available) + " elements)");
+    }
     last += (sizes[i] - 1) * strides[i];
   }
-  if (offset < 0 || (!empty && last >= storage.numel())) {
-    fail("tensor view exceeds its storage (" + std::to_string(storage.numel()) + " elements)");
+  if (numel > 0 && last >= available) {
+    fail("tensor view exceeds its storage (" + std::to_string(available) + " elements)");
   }
   return storage.as_strided(sizes, strides, offset);
 }

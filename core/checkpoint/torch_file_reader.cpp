@@ -99,6 +99,15 @@ c10::IValue readLegacy(const std::string& path) {
   opts.load_storage = [&](const StorageRef& ref) {
     auto it = storages.find(ref.key);
     if (it == storages.end()) {
+      // The data follows the pickles in this file: a storage larger than the file is refused
+      // before it is allocated.
+      const auto need = static_cast<std::size_t>(ref.numel) * c10::elementSize(ref.dtype);
+      if (need > bytes.size()) {
+        throw CheckpointError(path, "storage " + ref.key + " declares " +
+                                        std::to_string(ref.numel) +
+                                        " elements, more than the file's " +
+                                        std::to_string(bytes.size()) + " bytes hold");
+      }
       it = storages.emplace(ref.key, at::empty({ref.numel}, at::TensorOptions().dtype(ref.dtype))).first;
     } else if (it->second.scalar_type() != ref.dtype) {
       throw CheckpointError(path, "storage " + ref.key + " used with two dtypes");

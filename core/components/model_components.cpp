@@ -16,8 +16,11 @@ namespace {
 // Parameters shared by the encoder/decoder family (upstream convolutional_autoencoders.py).
 void addAutoencoderParams(Schema& p) {
   p.integer("in_channels").atLeast(1).require();
-  p.list("channels", ValueType::Int).require().describe("encoder channels per block");
-  p.list("strides", ValueType::Int).require().describe("one stride per block");
+  p.list("channels", ValueType::Int)
+      .eachAtLeast(1)
+      .require()
+      .describe("encoder channels per block");
+  p.list("strides", ValueType::Int).eachAtLeast(1).require().describe("one stride per block");
   p.integer("out_ch").atLeast(1).require();
   p.integer("kernel_size").atLeast(1).describe("default 3");
   p.enumeration("norm", {"batch", "none"}).describe("default batch");
@@ -81,7 +84,11 @@ void registerModels(Registry& registry) {
   morph.name = {"model_zoo.morphaeus", "MorphAEus"};
   morph.summary = "deformable autoencoder: global prior + local deformation (Bercea et al. 2023)";
   addAutoencoderParams(morph.params);
-  morph.params.list("inshape", ValueType::Int).ofLength(2).require().describe("(rows, cols)");
+  morph.params.list("inshape", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .require()
+      .describe("(rows, cols)");
   morph.params.integer("nr_ref_channels").atLeast(1).describe("refinement levels, default 2");
   morph.params.boolean("bidir").describe("bidirectional morphology loss, default true");
   morph.params.enumeration("warp", {"native", "grid_sample"})
@@ -116,9 +123,13 @@ void registerModels(Registry& registry) {
       "decoder";
   vae.params.list("input_size", ValueType::Int)
       .ofLength(3)
+      .eachAtLeast(1)
       .require()
       .describe("(channels, rows, cols)");
-  vae.params.list("h_size", ValueType::Int).require().describe("channels per stride-2 block");
+  vae.params.list("h_size", ValueType::Int)
+      .eachAtLeast(1)
+      .require()
+      .describe("channels per stride-2 block");
   vae.params.integer("z_dim").atLeast(1).require();
   vae.factory = modelFactory([](const ConfigNode& p) {
     VaeOptions o;

@@ -16,11 +16,16 @@ std::string formatError(const Location& where, const std::string& key_path,
   return out + message;
 }
 
+// At most kShown lines (a config with thousands of bad keys would otherwise print them all).
 std::string joinLines(const std::vector<ConfigError>& errors) {
+  constexpr std::size_t kShown = 50;
   std::string out;
-  for (const auto& e : errors) {
+  for (std::size_t i = 0; i < errors.size() && i < kShown; ++i) {
     if (!out.empty()) out += '\n';
-    out += e.what();
+    out += errors[i].what();
+  }
+  if (errors.size() > kShown) {
+    out += "\n... and " + std::to_string(errors.size() - kShown) + " more problems";
   }
   return out;
 }

@@ -42,6 +42,7 @@ struct Field {
   std::shared_ptr<Schema> schema;          // Map; extra sibling keys for Component
   ComponentKind kind = ComponentKind::Model;  // Component
   std::optional<double> min, max;          // Int, Number
+  bool min_exclusive = false;              // `min` itself refused (a learning rate > 0)
   std::optional<std::size_t> length;       // List: exact length
 
   Field& require() { required = true; return *this; }
@@ -49,6 +50,16 @@ struct Field {
   Field& describe(std::string text) { doc = std::move(text); return *this; }
   Field& atLeast(double v) { min = v; return *this; }
   Field& between(double lo, double hi) { min = lo; max = hi; return *this; }
+  Field& above(double v) {
+    min = v;
+    min_exclusive = true;
+    return *this;
+  }
+  // List: every item at least v (sizes, channels, strides).
+  Field& eachAtLeast(double v) {
+    element->atLeast(v);
+    return *this;
+  }
   Field& ofLength(std::size_t n) { length = n; return *this; }
 };
 

@@ -75,8 +75,15 @@ void Validator::checkNumber(ConfigNode& node, const Field& field, bool integer) 
     return;
   }
   const double v = node.asDouble();
-  if ((field.min && !(v >= *field.min)) || (field.max && !(v <= *field.max))) {
-    std::string range = field.max ? "between " : "at least ";
+  if (!std::isfinite(v)) {
+    fail(node, "expected a finite number, got " + node.text());
+    return;
+  }
+  const bool below = field.min && (field.min_exclusive ? !(v > *field.min) : !(v >= *field.min));
+  if (below || (field.max && !(v <= *field.max))) {
+    std::string range = field.max             ? "between "
+                        : field.min_exclusive ? "greater than "
+                                              : "at least ";
     auto fmt = [](double x) {
       std::string s = std::to_string(x);
       s.erase(s.find_last_not_of('0') + 1);

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace morphaeus {
 namespace {
@@ -38,9 +39,24 @@ bool isKnownTag(const std::string& tag) {
   return false;
 }
 
+// Counts the nodes one conversion produces: aliases are expanded, so a few hundred bytes of nested
+// anchors ("a1: &a1 [*a, *a, ...]") could otherwise make billions of nodes.
+struct Budget {
+  std::size_t nodes = 0;
+};
+
 ConfigNode convert(const YAML::Node& node, const std::string& file, const std::string& path,
-                   bool positions) {
+                   bool positions, Budget& budget, std::size_t depth) {
   Location where = at(file, node.Mark(), positions);
+  if (++budget.nodes > kMaxConfigNodes) {
+    throw ConfigError(where, path,
+                      "the configuration expands to more than " + std::to_string(kMaxConfigNodes) +
+                          " values (nested aliases?); refused");
+  }
+  if (depth > kMaxConfigDepth) {
+    throw ConfigError(where, path,
+                      "nested deeper than " + std::to_string(kMaxConfigDepth) + " levels; refused");
+  }
   const std::string& tag = node.Tag();
   if (!isKnownTag(tag)) {
     throw ConfigError(where, path, "unsupported YAML tag \"" + tag +
@@ -56,21 +72,28 @@ ConfigNode convert(const YAML::Node& node, const std::string& file, const std::s
     case YAML::NodeType::Sequence: {
       out = ConfigNode::sequence(where, path);
       std::size_t i = 0;
-      for (const auto& item : node) out.append(convert(item, file, indexPath(path, i++), positions));
+      for (const auto& item : node) {
+        out.append(convert(item, file, indexPath(path, i++), positions, budget, depth + 1));
+      }
       break;
     }
     case YAML::NodeType::Map: {
       out = ConfigNode::map(where, path);
+      std::unordered_map<std::string, Location> seen;  // a linear find per key is quadratic
       for (const auto& kv : node) {
         if (!kv.first.IsScalar()) {
           throw ConfigError(at(file, kv.first.Mark(), positions), path, "map keys must be plain names");
         }
         const std::string key = kv.first.Scalar();
-        if (out.find(key) != nullptr) {
-          throw ConfigError(at(file, kv.first.Mark(), positions), childPath(path, key),
-                            "duplicate key (first given at " + out.find(key)->where().str() + ")");
+        const Location key_at = at(file, kv.first.Mark(), positions);
+        if (const auto first = seen.find(key); first != seen.end()) {
+          throw ConfigError(key_at, childPath(path, key),
+                            "duplicate key (first given at " + first->second.str() + ")");
         }
-        out.set(key, convert(kv.second, file, childPath(path, key), positions));
+        seen.emplace(key, at(file, kv.second.Mark(), positions));  // where its value starts
+        ConfigNode value =
+            convert(kv.second, file, childPath(path, key), positions, budget, depth + 1);
+        out.entries().emplace_back(key, std::move(value));
       }
       break;
     }
@@ -80,6 +103,12 @@ ConfigNode convert(const YAML::Node& node, const std::string& file, const std::s
 }
 
 ConfigNode parse(const std::string& text, const std::string& file) {
+  if (text.size() > kMaxConfigBytes) {
+    throw ConfigError(Location{file, 0, 0}, "",
+                      "the configuration file has " + std::to_string(text.size()) +
+                          " bytes, more than the " + std::to_string(kMaxConfigBytes) +
+                          " a configuration may have; refused");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -90,7 +119,8 @@ ConfigNode parse(const std::string& text, const std::string& file) {
   if (!root.IsMap()) {
     throw ConfigError(at(file, root.Mark()), "", "the configuration must be a map of keys");
   }
-  return convert(root, file, "", true);
+  Budget budget;
+  return convert(root, file, "", true, budget, 0);
 }
 
 }  // namespace
@@ -108,13 +138,19 @@ ConfigNode loadYamlString(const std::string& text, const std::string& name) {
 }
 
 ConfigNode parseYamlValue(const std::string& text, const Location& where, const std::string& path) {
+  if (text.size() > kMaxConfigBytes) {
+    throw ConfigError(where, path,
+                      "the value has " + std::to_string(text.size()) + " bytes, more than " +
+                          std::to_string(kMaxConfigBytes));
+  }
   YAML::Node node;
   try {
     node = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw ConfigError(where, path, "cannot parse the value \"" + text + "\": " + e.msg);
   }
-  return convert(node, where.file, path, false);
+  Budget budget;
+  return convert(node, where.file, path, false, budget, 0);
 }
 
 }  // namespace morphaeus

@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "core/distributed/distributed_options.h"
+#include "core/error_context.h"
 
 namespace morphaeus {
 
-class DistributedError : public std::runtime_error {
+// Says which rank and what failed ("rank 0/2: ..."): passes inContext() unchanged.
+class DistributedError : public ContextError {
  public:
-  using std::runtime_error::runtime_error;
+  using ContextError::ContextError;
 };
 
 class ProcessGroup {

@@ -163,7 +163,9 @@ void Adam::loadStateDict(const c10::IValue& value, const std::string& file,
   }
 
   std::vector<State> states(params_.size());
-  for (const auto& [index, entry] : root.at("state").entries()) {
+  for (const auto& indexed : root.at("state").entries()) {
+    const auto& index = indexed.first;
+    const auto& entry = indexed.second;  // a plain reference: lambdas below capture it
     if (!index.isInt()) entry.fail("state keys must be parameter indices");
     const int64_t i = index.toInt();
     if (i < 0 || i >= static_cast<int64_t>(params_.size()))

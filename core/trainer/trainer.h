@@ -20,6 +20,7 @@
 #include "core/checkpoint/checkpoint.h"
 #include "core/config/config_node.h"
 #include "core/data_factory.h"
+#include "core/error_context.h"
 #include "core/losses/reconstruction_loss.h"
 #include "core/trainer/adam.h"
 #include "core/trainer/fast_path.h"
@@ -28,9 +29,10 @@
 namespace morphaeus {
 
 // Training stopped early on purpose (signal) or because it cannot go on (non-finite loss).
-class TrainingStopped : public std::runtime_error {
+// Its message says where (epoch, step, checkpoint): it passes inContext() unchanged.
+class TrainingStopped : public ContextError {
  public:
-  using std::runtime_error::runtime_error;
+  using ContextError::ContextError;
 };
 
 struct TrainerSetup {
@@ -55,6 +57,9 @@ class CudaGraphStep;
 
 class Trainer {
  public:
+  // The model mode of upstream's steps (the registry's copy checks configs before a trainer
+  // exists); a subclass that trains in train mode redeclares it and upstreamTrainsInTrainMode().
+  static constexpr bool kUpstreamTrainMode = false;
   explicit Trainer(TrainerSetup setup);
   virtual ~Trainer();
   TrainResult train();
@@ -93,7 +98,7 @@ class Trainer {
   // trainer does), when it calls early stopping (the AAE trainer only after an improvement,
   // so it never stops early) and its learning-rate schedule (the configured lr_scheduler).
   // The switches training_mode, early_stopping and lr_scheduler_step override them.
-  virtual bool upstreamTrainsInTrainMode() const { return false; }
+  virtual bool upstreamTrainsInTrainMode() const { return kUpstreamTrainMode; }
   virtual bool upstreamChecksPatienceOnlyOnImprovement() const { return false; }
   virtual LrScheduleOptions upstreamSchedule() const;
   // Applies the fast path's memory format to a module the trainer owns besides the model (VGG).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/data_error.h"
+#include "data/io/image_limits.h"
 #include "data/io/image_reader.h"
 
 #ifdef MORPHAEUS_HAVE_DCMTK
@@ -70,6 +71,7 @@ LoadedImage readDicom(const std::string& path) {
   }
   if (stored == 0 || stored > allocated) stored = allocated;
   if (samples == 0) samples = 1;
+  checkImageSize(path, "DICOM", rows, cols, samples);  // before decompressing anything
 
   if (ds->chooseRepresentation(EXS_LittleEndianExplicit, nullptr).bad() ||
       !ds->canWriteXfer(EXS_LittleEndianExplicit)) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "data/data_error.h"
+#include "data/io/image_limits.h"
 #include "data/io/image_reader.h"
 
 namespace morphaeus {
@@ -70,6 +71,15 @@ LoadedImage readNpy(const std::string& path) {
   }
   const bool u16 = descr == "<u2";
   const torch::ScalarType type = dtypeOf(descr, path);
+  // (rows, cols) of the image the array holds: the channel rule below, checked before reading.
+  const bool hwc = shape.size() == 3 && shape[0] == shape[1] && shape[0] != shape[2];
+  const int64_t planes = shape.size() == 3 ? (hwc ? shape[2] : shape[0]) : 1;
+  if (planes < 1 || planes > 4) {
+    throw DataError(path + ": the .npy shape has " + std::to_string(planes) +
+                    " channels (at most 4)");
+  }
+  checkImageSize(path, ".npy", shape.size() == 3 && !hwc ? shape[1] : shape[0],
+                 shape.size() == 3 && !hwc ? shape[2] : shape[1], planes);
   int64_t numel = 1;
   for (auto s : shape) numel *= s;
   const std::size_t item = u16 ? 2 : torch::elementSize(type);

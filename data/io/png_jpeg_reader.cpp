@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "data/data_error.h"
+#include "data/io/image_limits.h"
 #include "data/io/image_reader.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
@@ -45,6 +46,9 @@ LoadedImage readPngJpeg(const std::string& path) {
   const std::vector<unsigned char> bytes = readBytes(path);
   if (bytes.empty()) throw DataError(path + ": empty image file");
   if (isJpeg(bytes) && !jpegComplete(bytes)) throw DataError(path + ": truncated JPEG (no end marker)");
+  if (const auto size = pngJpegHeaderSize(bytes.data(), bytes.size())) {
+    checkImageSize(path, isJpeg(bytes) ? "JPEG" : "PNG", size->rows, size->cols);
+  }
   cv::Mat img;
   try {
     img = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);

@@ -22,13 +22,14 @@ namespace morphaeus {
 class AaeTrainer : public Trainer {
  public:
   explicit AaeTrainer(TrainerSetup setup);
+  static constexpr bool kUpstreamTrainMode = true;  // AAETrainer.py calls .train() every epoch
 
  protected:
   NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;
   bool supportsFastPath() const override { return false; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
   void startEpoch(int64_t epoch) override;
-  bool upstreamTrainsInTrainMode() const override { return true; }
+  bool upstreamTrainsInTrainMode() const override { return kUpstreamTrainMode; }
   bool upstreamChecksPatienceOnlyOnImprovement() const override { return true; }
   LrScheduleOptions upstreamSchedule() const override { return {}; }
 

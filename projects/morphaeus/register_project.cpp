@@ -12,7 +12,10 @@ namespace {
 
 Schema trainerParams() {
   Schema p;
-  p.list("input_size", ValueType::Int).ofLength(2).describe("(rows, cols) of the training images");
+  p.list("input_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("(rows, cols) of the training images");
   p.path("checkpoint_path").ignore("upstream output folder; checkpoints go to the run directory");
   p.integer("nr_epochs").atLeast(1).require();
   p.integer("val_interval").atLeast(1).describe("validate every N epochs (default 1)");
@@ -25,8 +28,8 @@ Schema trainerParams() {
   p.integer("patience").atLeast(1).describe("early-stopping patience in epochs (default 25)");
   p.number("min_delta").atLeast(0).describe("early-stopping minimum improvement (default 1e-8)");
   Schema optimizer;
-  optimizer.number("lr").atLeast(0).require();
-  optimizer.list("betas", ValueType::Number).ofLength(2);
+  optimizer.number("lr").above(0).require();
+  optimizer.list("betas", ValueType::Number).ofLength(2).element->between(0, 1);
   optimizer.number("eps").atLeast(0);
   optimizer.number("weight_decay").atLeast(0);
   optimizer.boolean("amsgrad");
@@ -83,6 +86,7 @@ Schema softIntroParams() {
 template <class T>
 ComponentSpec trainerSpec(std::string module, std::string summary, Schema params) {
   ComponentSpec spec;
+  spec.trains_in_train_mode = T::kUpstreamTrainMode;
   spec.kind = ComponentKind::Trainer;
   spec.name = {"projects.23_morphaeus." + module, "PTrainer"};
   spec.aliases = {{"projects.morphaeus." + module, "PTrainer"}};
