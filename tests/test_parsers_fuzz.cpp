@@ -13,6 +13,7 @@
 #include "core/checkpoint/pickle_reader.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
+#include "data/io/image_limits.h"
 
 namespace morphaeus {
 namespace {
@@ -96,6 +97,70 @@ TEST(SplitCsvParser, RandomBytesGiveEntriesOrDataErrors) {
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+// The sample's tensor rebuilt with another (offset, size, stride).
+std::string withView(const std::string& view) {
+  std::string p = samplePickle();
+  const std::string old = "K\x00K\x02K\x02\x86K\x02K\x01\x86"s;
+  p.replace(p.find(old), old.size(), view);
+  return p;
+}
+
+std::string i64(int64_t v) {  // pickle LONG1 with 8 bytes
+  return "\x8a\x08"s + std::string(reinterpret_cast<const char*>(&v), 8);
+}
+
+TEST(PickleParser, AbsurdTensorViewsAreRefusedBeforeUse) {
+  const int64_t huge = int64_t(1) << 40;
+  // A zero stride repeats one element 2^80 times; an offset far outside the 4-element storage;
+  // an offset plus extent that would overflow int64.
+  for (const std::string& view :
+       {"K\x00" + i64(huge) + i64(huge) + "\x86K\x00K\x00\x86"s, i64(huge) + "K\x01\x85K\x01\x85"s,
+        "K\x03" + i64(int64_t(1) << 62) + "\x85" + i64(int64_t(1) << 62) + "\x85"s}) {
+    try {
+      parse(withView(view));
+      FAIL() << "an absurd view was rebuilt";
+    } catch (const CheckpointError& e) {
+      EXPECT_NE(std::string(e.what()).find("sample.pkl"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(parse(withView("K\x00K\x04\x85K\x01\x85"s)));  // all four elements, flat
+}
+
+TEST(ImageLimits, HeadersAnnouncingHugeImagesAreRefused) {
+  // A PNG signature and an IHDR of 100000 x 70000 pixels, nothing after it.
+  std::string png = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"s;
+  for (uint32_t v : {100000u, 70000u}) {
+    for (int s = 24; s >= 0; s -= 8) png.push_back(static_cast<char>((v >> s) & 0xFF));
+  }
+  const auto* b = reinterpret_cast<const unsigned char*>(png.data());
+  const auto size = pngJpegHeaderSize(b, png.size());
+  ASSERT_TRUE(size.has_value());
+  EXPECT_EQ(size->cols, 100000);
+  EXPECT_EQ(size->rows, 70000);
+  // A JPEG: SOI, an APP0 segment, then SOF0 with 65535 x 65535.
+  const std::string jpeg =
+      "\xff\xd8\xff\xe0\x00\x04"
+      "ab"
+      "\xff\xc0\x00\x11\x08\xff\xff\xff\xff\x01"s;
+  const auto jsize =
+      pngJpegHeaderSize(reinterpret_cast<const unsigned char*>(jpeg.data()), jpeg.size());
+  ASSERT_TRUE(jsize.has_value());
+  EXPECT_EQ(jsize->rows, 65535);
+  EXPECT_EQ(jsize->cols, 65535);
+  EXPECT_FALSE(pngJpegHeaderSize(b, 20).has_value());  // cut short: left to the decoder
+  try {
+    checkImageSize("big.png", "PNG", size->rows, size->cols);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("big.png: the PNG header announces 70000x100000"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(checkImageSize("a.dcm", "DICOM", 8192, 8192, 3), DataError);
+  EXPECT_THROW(checkImageSize("a.npy", ".npy", 0, 5), DataError);
+  EXPECT_NO_THROW(checkImageSize("cxr.png", "PNG", 4300, 4300));
 }
 
 }  // namespace
