@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <set>
@@ -71,7 +72,8 @@ ImageInput inputOf(const ConfigNode& block, const ConfigNode* args, const Config
 
 class Checker {
  public:
-  explicit Checker(const Experiment& ex) : ex_(ex), root_(ex.config) {}
+  Checker(const Experiment& ex, const CrossCheckOptions& options)
+      : ex_(ex), root_(ex.config), options_(options) {}
 
   void run() {
     collectInputs();
@@ -82,8 +84,8 @@ class Checker {
     checkChannels(cls, params ? *params : model);
     checkModelSize(cls, params ? *params : model);
     if (!errors.empty()) return;
-    checkSplitSizes();
-    if (!errors.empty()) return;
+    if (options_.read_splits) checkSplitSizes();
+    if (!errors.empty() || !options_.probe) return;
     probe(model);
   }
 
@@ -111,6 +113,7 @@ class Checker {
 
   const Experiment& ex_;
   const ConfigNode& root_;
+  const CrossCheckOptions options_;
   std::vector<ImageInput> inputs_;  // the training loader first, when the task trains
 };
 
@@ -207,7 +210,9 @@ void Checker::checkModelSize(const std::string& cls, const ConfigNode& params) {
   }
   std::int64_t reduction = 1;
   for (std::size_t i = 0; i < stride_list.size() && i < channels->items().size(); ++i) {
-    reduction *= stride_list[i];
+    // Saturated far above any image side (strides have no upper bound in the schema).
+    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(stride_list[i], 1 << 20),
+                                       std::int64_t(1) << 40);
   }
   if (const ConfigNode* ref = child(&params, {"nr_ref_channels"}); ref && cls == "MorphAEus") {
     if (ref->asInt() >= static_cast<std::int64_t>(channels->items().size())) {
@@ -329,9 +334,9 @@ void Checker::probe(const ConfigNode& model) {
 
 }  // namespace
 
-void crossCheckExperiment(const Experiment& ex) {
+void crossCheckExperiment(const Experiment& ex, const CrossCheckOptions& options) {
   if (ex.config.find("model") == nullptr) return;
-  Checker checker(ex);
+  Checker checker(ex, options);
   checker.run();
   if (!checker.errors.empty()) throw ConfigErrors(std::move(checker.errors));
 }

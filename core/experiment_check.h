@@ -9,8 +9,13 @@
 
 namespace morphaeus {
 
+struct CrossCheckOptions {
+  bool read_splits = true;  // count the train split's rows (files that exist now)
+  bool probe = true;        // build the model and run it on zeros
+};
+
 // Throws ConfigErrors ("file:line:col: key.path: message", naming both keys where two disagree).
 // Builds nothing that lasts and writes nothing: called before the run directory or any data.
-void crossCheckExperiment(const Experiment& ex);
+void crossCheckExperiment(const Experiment& ex, const CrossCheckOptions& options = {});
 
 }  // namespace morphaeus

@@ -170,6 +170,38 @@ TEST_F(ImageFiles, TruncatedAndCorruptFilesNameTheFile) {
             std::string::npos);
 }
 
+// Headers that announce huge images are refused before anything is decoded or allocated: a
+// Pillow PNG with its IHDR patched, an .npy header written by hand, and a pydicom-written DICOM
+// whose Rows/Columns DCMTK's dcmodify set to 65535.
+TEST_F(ImageFiles, HugeHeadersAreRefusedBeforeDecoding) {
+  const std::string d = makeTempDir("huge");
+  std::string png = readText(file("pil_grey.png"));
+  for (int offset : {16, 20}) png.replace(offset, 4, "\x00\x00\xea\x60", 4);  // 60000
+  writeText(d + "/huge.png", png);
+  EXPECT_EQ(expectDataError([&] {
+              readImage(d + "/huge.png");
+            }).rfind(d + "/huge.png: the PNG header announces 60000x60000", 0),
+            0u);
+
+  std::string header = "{'descr': '|u1', 'fortran_order': False, 'shape': (100000, 100000), }";
+  header += std::string(117 - header.size(), ' ') + "\n";  // 118 bytes: header_len 0x76
+  writeText(d + "/huge.npy", std::string("\x93NUMPY\x01\x00", 8) + std::string("\x76\x00", 2) +
+                                 header + std::string(16, '\0'));
+  EXPECT_EQ(expectDataError([&] {
+              readImage(d + "/huge.npy");
+            }).rfind(d + "/huge.npy: the .npy header announces 100000x100000", 0),
+            0u);
+
+  std::filesystem::copy_file(file("mono2_8bit.dcm"), d + "/huge.dcm");
+  const auto r =
+      runCommand("dcmodify -nb -m '(0028,0010)=65535' -m '(0028,0011)=65535' " + d + "/huge.dcm");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(expectDataError([&] {
+              readImage(d + "/huge.dcm");
+            }).rfind(d + "/huge.dcm: the DICOM header announces 65535x65535", 0),
+            0u);
+}
+
 // ---- preprocessing parity with torchvision 0.14 ------------------------------------------
 
 TEST_F(ImageFiles, BothResizePathsMatchTorchvision) {

@@ -25,6 +25,8 @@
 #include "core/config/overrides.h"
 #include "core/config/validator.h"
 #include "core/config/yaml_loader.h"
+#include "core/experiment.h"
+#include "core/experiment_check.h"
 #include "core/experiment_schema.h"
 #include "core/registry.h"
 #include "core/trainer/adam.h"
@@ -50,6 +52,11 @@ void fuzzConfig(const std::uint8_t* data, std::size_t size) {
       loadYamlString(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
   validateConfig(root, experimentSchema(), Registry::global(), "", {});
   (void)root.toYaml();
+  // The cross-checks' rules on what validated (not the probe, which builds the model: a fuzzed
+  // config may ask for gigabytes of weights; not the split files, which a fuzzed path may name).
+  Experiment ex;
+  ex.config = std::move(root);
+  crossCheckExperiment(ex, CrossCheckOptions{false, false});
 }
 
 void fuzzSet(const std::uint8_t* data, std::size_t size) {
