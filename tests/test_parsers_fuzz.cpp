@@ -128,6 +128,19 @@ TEST(PickleParser, AbsurdTensorViewsAreRefusedBeforeUse) {
   EXPECT_NO_THROW(parse(withView("K\x00K\x04\x85K\x01\x85"s)));  // all four elements, flat
 }
 
+// Found by the checkpoint fuzzer (tests/fuzz/regressions/checkpoint/): a dict keyed by a tuple
+// made LibTorch 1.13 throw a bare runtime_error ("Can't hash IValues with tag 'Tuple'").
+TEST(PickleParser, UnhashableDictKeysAreACheckpointError) {
+  try {
+    parse("\x80\x02}q\x00(K\x01K\x02\x86K\x03u."s);
+    FAIL() << "a tuple key was accepted";
+  } catch (const CheckpointError& e) {
+    EXPECT_NE(std::string(e.what()).find("sample.pkl"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unsupported dict key type Tuple"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(ImageLimits, HeadersAnnouncingHugeImagesAreRefused) {
   // A PNG signature and an IHDR of 100000 x 70000 pixels, nothing after it.
   std::string png = "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"s;
