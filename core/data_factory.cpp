@@ -32,8 +32,8 @@ ResizePath resizePathOf(const ConfigNode* dataset_module) {
 struct LoaderSpec {
   std::vector<std::string> images, masks;
   std::string file_type;
-  std::vector<int64_t> size{64, 64};
-  std::size_t batch_size = 8;
+  std::vector<int64_t> size{kDefaultImageSide, kDefaultImageSide};
+  std::size_t batch_size = kDefaultBatchSize;
   int workers = 2;
   bool skip_bad = false, cache = false;
   ResizePath path = ResizePath::Tensor;

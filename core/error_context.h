@@ -20,6 +20,15 @@ class ContextError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An error's message: what() as it is, but a LibTorch error's first line only, without its C++
+// backtrace.
+inline std::string errorMessage(const std::exception& e) {
+  const auto* torch_error = dynamic_cast<const c10::Error*>(&e);
+  if (torch_error == nullptr) return e.what();
+  const std::string message = torch_error->what_without_backtrace();
+  return message.substr(0, message.find('\n'));
+}
+
 // "what (key.path at file:line:col)": a step of the run named with the config key it concerns.
 inline std::string doingWith(const std::string& what, const ConfigNode& node) {
   return what + " (" + (node.path().empty() ? std::string("the configuration") : node.path()) +
@@ -39,11 +48,8 @@ decltype(auto) inContext(const std::string& doing, F&& f) {
     throw;
   } catch (const ContextError&) {
     throw;
-  } catch (const c10::Error& e) {
-    const std::string message = e.what_without_backtrace();
-    throw ContextError(doing + ": " + message.substr(0, message.find('\n')));
   } catch (const std::exception& e) {
-    throw ContextError(doing + ": " + e.what());
+    throw ContextError(doing + ": " + errorMessage(e));
   }
 }
 

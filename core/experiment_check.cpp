@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "core/data_factory.h"
+#include "core/error_context.h"
 #include "core/model_factory.h"
 #include "core/registry.h"
 #include "data/csv_split.h"
@@ -17,10 +18,6 @@
 
 namespace morphaeus {
 namespace {
-
-// Defaults of a DefaultDataLoader's args (core/data_factory.cpp).
-constexpr std::int64_t kDefaultSide = 64;
-constexpr std::int64_t kDefaultBatch = 8;
 
 const ConfigNode* child(const ConfigNode* node, std::initializer_list<const char*> keys) {
   for (const char* key : keys) {
@@ -39,14 +36,11 @@ std::string sizeText(std::int64_t rows, std::int64_t cols) {
   return std::to_string(rows) + "x" + std::to_string(cols);
 }
 
-std::string firstLine(const std::string& text) {
-  return text.substr(0, text.find('\n'));
-}
-
 // Images a loader feeds the model: their size, the batch, and the nodes that set them (the
 // target_size or batch_size key, else the block whose default applies).
 struct ImageInput {
-  std::int64_t rows = kDefaultSide, cols = kDefaultSide, batch = kDefaultBatch;
+  std::int64_t rows = kDefaultImageSide, cols = kDefaultImageSide, batch = kDefaultBatchSize;
+  bool default_size = true;  // no target_size key: size_node is the loader block
   const ConfigNode* size_node = nullptr;
   const ConfigNode* batch_node = nullptr;
   bool training = false;
@@ -61,6 +55,7 @@ ImageInput inputOf(const ConfigNode& block, const ConfigNode* args, const Config
       in.rows = v.at(0);
       in.cols = v.at(1);
       in.size_node = size;
+      in.default_size = false;
     }
     if (const ConfigNode* batch = child(source, {"batch_size"})) {
       in.batch = batch->asInt();
@@ -106,7 +101,7 @@ class Checker {
       if (in.rows == rows && in.cols == cols) continue;
       errors.push_back(in.size_node->error(
           "the images are " + sizeText(in.rows, in.cols) +
-          (in.size_node->path().find("target_size") == std::string::npos ? " (the default)" : "") +
+          (in.default_size ? " (the default)" : "") +
           ", but the model is built for " + sizeText(rows, cols) + ": " + named(key)));
     }
   }
@@ -160,7 +155,7 @@ void Checker::checkChannels(const std::string& cls, const ConfigNode& params) {
     for (const char* key : {"in_channels", "nc", "cdim"}) {
       if (const ConfigNode* n = child(&params, {key})) channels = n;
     }
-    if (cls == "AAE" || cls == "Generator") {
+    if (cls == "AAE") {
       if (const ConfigNode* n = child(&params, {"channels"}); n && n->isScalar()) channels = n;
     }
   }
@@ -179,7 +174,8 @@ void Checker::checkChannels(const std::string& cls, const ConfigNode& params) {
 }
 
 void Checker::checkModelSize(const std::string& cls, const ConfigNode& params) {
-  if (const ConfigNode* inshape = child(&params, {"inshape"}); inshape && cls == "MorphAEus") {
+  const ConfigNode* inshape = cls == "MorphAEus" ? child(&params, {"inshape"}) : nullptr;
+  if (inshape != nullptr) {
     const auto v = inshape->asIntList();
     expectSize(v.at(0), v.at(1), *inshape);
   }
@@ -222,7 +218,7 @@ void Checker::checkModelSize(const std::string& cls, const ConfigNode& params) {
                                   named(*channels)));
     }
   }
-  if (const ConfigNode* inshape = child(&params, {"inshape"}); inshape && cls == "MorphAEus") {
+  if (inshape != nullptr) {
     const auto v = inshape->asIntList();
     if (v.at(0) != reduction || v.at(1) != reduction) {
       errors.push_back(inshape->error(
@@ -296,10 +292,9 @@ std::optional<std::string> Checker::forward(const ConfigNode& model, const Image
     return std::nullopt;
   } catch (const ConfigError&) {
     throw;
-  } catch (const c10::Error& e) {
-    return firstLine(e.what_without_backtrace());
   } catch (const std::exception& e) {
-    return firstLine(e.what());
+    const std::string message = errorMessage(e);
+    return message.substr(0, message.find('\n'));
   }
 }
 

@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   try {
     setupConsoleLogging(options.log_level);
     // Each command names itself in front of an error that does not say what it was doing.
-    const auto command = [](const char* name, auto run) { return inContext(name, run); };
+    const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
     if (bench_cmd->parsed()) return command("morphaeus bench", [&] { return runBench(bench); });
     if (synth_cmd->parsed()) return command("morphaeus synth", [&] { return runSynth(synth); });
     if (prepare_cmds.covid->parsed()) {
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
     }
     if (launch_cmd->parsed()) return command("morphaeus launch", [&] { return runLaunch(launch); });
     const std::string source = options.config.empty() ? "the embedded demo" : options.config;
-    return command(("running " + source).c_str(), [&] { return runExperiment(options); });
+    return command("running " + source, [&] { return runExperiment(options); });
   } catch (const ConfigErrors& e) {
     std::cerr << e.what() << "\n";
     return 2;
