@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/atomic_file.h"
 #include "data/data_error.h"
 
 namespace morphaeus {
@@ -105,16 +106,10 @@ std::vector<SplitEntry> listFolder(const std::string& folder, const std::string&
 }
 
 void writeSplitCsv(const std::string& csv_path, const std::vector<std::string>& files) {
-  const std::string tmp = csv_path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
+  writeFileAtomic(csv_path, [&](std::ostream& out) {
     out << "filename\r\n";
     for (const auto& f : files) out << f << "\r\n";
-    if (!out) throw DataError(csv_path + ": cannot write the split CSV");
-  }
-  std::error_code ec;
-  fs::rename(tmp, csv_path, ec);
-  if (ec) throw DataError(csv_path + ": cannot write the split CSV (" + ec.message() + ")");
+  });
 }
 
 std::vector<SplitEntry> readSplit(const std::vector<std::string>& sources, const std::string& pattern,

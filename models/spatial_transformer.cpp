@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "models/reduced_precision.h"
+#include "core/base/reduced_precision.h"
 
 namespace morphaeus {
 

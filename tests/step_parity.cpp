@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "core/registry.h"
+#include "core/registry/registry.h"
 #include "tests/test_support.h"
 
 namespace morphaeus::test {

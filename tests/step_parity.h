@@ -15,7 +15,7 @@
 
 #include "core/checkpoint/state_dict.h"
 #include "core/config/config_node.h"
-#include "core/trainer/trainer.h"
+#include "core/train/trainer.h"
 
 namespace morphaeus::test {
 

@@ -16,15 +16,38 @@
 #include "core/checkpoint/state_dict.h"
 #include "core/checkpoint/torch_file_reader.h"
 #include "core/config/yaml_loader.h"
-#include "core/model_factory.h"
-#include "core/registry.h"
-#include "core/trainer/trainer.h"
+#include "core/registry/model_factory.h"
+#include "core/registry/registry.h"
+#include "core/train/trainer.h"
 #include "models/reconstruction.h"
 #include "tests/step_parity.h"
 #include "tests/test_support.h"
 
 namespace morphaeus {
 namespace {
+
+// A model block without params is built from an empty map at its own place: each call names its
+// own file and key (an earlier version kept the first call's place for every later call).
+TEST(ModelFactory, MissingParamsAreReportedAtEachCallsOwnPlace) {
+  const ConfigNode a = loadYamlString(
+      "model:\n  module_name: model_zoo.dae_kascenas\n"
+      "  class_name: UNet\n",
+      "a.yaml");
+  EXPECT_NE(buildModel(a.at("model")), nullptr);  // every UNet parameter has a default
+  const ConfigNode b = loadYamlString(
+      "experiment: {}\nmorph:\n  module_name: model_zoo.morphaeus\n"
+      "  class_name: MorphAEus\n",
+      "b.yaml");
+  try {
+    buildModel(b.at("morph"));
+    FAIL() << "MorphAEus without params was built";
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("b.yaml:3"), std::string::npos) << message;
+    EXPECT_NE(message.find("morph.params"), std::string::npos) << message;
+    EXPECT_EQ(message.find("a.yaml"), std::string::npos) << message;
+  }
+}
 
 class BaselineParity : public ::testing::TestWithParam<const char*> {
  protected:

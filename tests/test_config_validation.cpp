@@ -8,7 +8,7 @@
 
 #include "core/config/validator.h"
 #include "core/config/yaml_loader.h"
-#include "core/registry.h"
+#include "core/registry/registry.h"
 
 namespace morphaeus {
 namespace {

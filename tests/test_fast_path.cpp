@@ -9,11 +9,11 @@
 
 #include <cmath>
 
+#include "core/base/mixed_precision.h"
+#include "core/base/torch_compat.h"
 #include "core/config/config_error.h"
 #include "core/config/yaml_loader.h"
-#include "core/mixed_precision.h"
-#include "core/torch_compat.h"
-#include "core/trainer/adam.h"
+#include "core/train/adam.h"
 #include "models/morphaeus.h"
 #include "projects/morphaeus/morph_trainer.h"
 #include "tests/step_parity.h"

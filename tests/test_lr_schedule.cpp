@@ -7,8 +7,8 @@
 #include "core/checkpoint/checked_value.h"
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/checkpoint/torch_file_reader.h"
-#include "core/trainer/early_stopping.h"
-#include "core/trainer/lr_schedule.h"
+#include "core/train/early_stopping.h"
+#include "core/train/lr_schedule.h"
 #include "tests/step_parity.h"
 
 namespace morphaeus {

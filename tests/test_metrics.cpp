@@ -10,7 +10,7 @@
 
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/checkpoint/torch_file_reader.h"
-#include "core/evaluator/anomaly_score.h"
+#include "core/eval/anomaly_score.h"
 #include "core/metrics/dice.h"
 #include "core/metrics/lpips_metric.h"
 #include "core/metrics/roc.h"

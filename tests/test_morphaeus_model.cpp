@@ -7,7 +7,7 @@
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/torch_file_reader.h"
 #include "core/config/yaml_loader.h"
-#include "core/model_factory.h"
+#include "core/registry/model_factory.h"
 #include "models/morphaeus.h"
 #include "tests/test_support.h"
 

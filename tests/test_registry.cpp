@@ -4,7 +4,7 @@
 #include <functional>
 
 #include "core/config/yaml_loader.h"
-#include "core/registry.h"
+#include "core/registry/registry.h"
 
 namespace morphaeus {
 namespace {

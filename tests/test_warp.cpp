@@ -134,6 +134,17 @@ TEST(Warp, Gradcheck) {
   }
 }
 
+// The CPU kernel the build and the CPU choose: the AVX2 one only in x86 builds without
+// MORPHAEUS_PORTABLE_WARP, on CPUs with AVX2 and FMA.
+TEST(Warp, CpuKernelChoice) {
+#if defined(MORPHAEUS_PORTABLE_WARP) || !(defined(__x86_64__) || defined(__i386__))
+  EXPECT_STREQ(warpCpuKernel(), "portable");
+#else
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  EXPECT_STREQ(warpCpuKernel(), avx2 ? "avx2" : "portable");
+#endif
+}
+
 TEST(Warp, RejectsMismatchedShapes) {
   EXPECT_THROW(warpNative(torch::rand({1, 1, 8, 8}), torch::rand({1, 3, 8, 8})), c10::Error);
   EXPECT_THROW(warpNative(torch::rand({1, 1, 8, 8}), torch::rand({2, 2, 8, 8})), c10::Error);

@@ -2,7 +2,7 @@
 
 #include <torch/serialize.h>
 
-#include "core/atomic_file.h"
+#include "core/base/atomic_file.h"
 #include "core/checkpoint/checkpoint_error.h"
 #include "core/checkpoint/torch_file_reader.h"
 

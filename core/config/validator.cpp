@@ -5,14 +5,14 @@
 #include <filesystem>
 
 #include "core/config/suggest.h"
-#include "core/registry.h"
 
 namespace morphaeus {
 namespace {
 
 class Validator {
  public:
-  Validator(const Registry& registry, std::string config_dir, std::vector<std::string> search_dirs)
+  Validator(const ComponentCatalog& registry, std::string config_dir,
+            std::vector<std::string> search_dirs)
       : registry_(registry),
         config_dir_(std::move(config_dir)),
         search_dirs_(std::move(search_dirs)) {}
@@ -31,7 +31,7 @@ class Validator {
   void checkComponent(ConfigNode& node, const Field& field);
   void resolvePath(ConfigNode& node, bool search);
 
-  const Registry& registry_;
+  const ComponentCatalog& registry_;
   std::string config_dir_;
   std::vector<std::string> search_dirs_;
 };
@@ -229,8 +229,8 @@ void Validator::check(ConfigNode& node, const Field& field) {
 
 }  // namespace
 
-ValidationReport validateConfig(ConfigNode& root, const Schema& schema, const Registry& registry,
-                                const std::string& config_dir,
+ValidationReport validateConfig(ConfigNode& root, const Schema& schema,
+                                const ComponentCatalog& registry, const std::string& config_dir,
                                 const std::vector<std::string>& search_dirs) {
   Validator v(registry, config_dir, search_dirs);
   v.checkMap(root, schema, {});

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/config/error_context.h"
 #include "core/distributed/distributed_options.h"
-#include "core/error_context.h"
 
 namespace morphaeus {
 

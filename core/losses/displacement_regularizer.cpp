@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "core/mixed_precision.h"
+#include "core/base/mixed_precision.h"
 
 namespace morphaeus {
 namespace {

@@ -1,7 +1,7 @@
 #include "core/losses/perceptual_loss.h"
 
+#include "core/base/mixed_precision.h"
 #include "core/checkpoint/pretrained.h"
-#include "core/mixed_precision.h"
 
 namespace morphaeus {
 

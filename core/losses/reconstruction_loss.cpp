@@ -1,6 +1,6 @@
 #include "core/losses/reconstruction_loss.h"
 
-#include "core/mixed_precision.h"
+#include "core/base/mixed_precision.h"
 
 namespace morphaeus {
 

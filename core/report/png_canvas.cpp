@@ -4,12 +4,11 @@
 #include "data/io/image_writer.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
-
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <stdexcept>
+
+#include "data/io/atomic_image.h"
 #endif
 
 namespace morphaeus {
@@ -31,9 +30,7 @@ cv::Scalar seriesColour(std::size_t index) {
 }
 
 void writePngAtomic(const std::string& path, const cv::Mat& img) {
-  const std::string tmp = path + ".tmp.png";
-  if (!cv::imwrite(tmp, img)) throw std::runtime_error(path + ": cannot write the PNG");
-  std::filesystem::rename(tmp, path);
+  writeImageAtomic(path, img);
 }
 
 cv::Mat tile(const torch::Tensor& map, double vmax, bool heat) {

@@ -7,8 +7,9 @@
 #include "data/data_error.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+
+#include "data/io/atomic_image.h"
 #endif
 
 namespace morphaeus {
@@ -36,9 +37,7 @@ void writeHeatmapPng(const std::string& path, const torch::Tensor& map, double v
   const auto bgr = renderMap(map, vmax, true);
   const cv::Mat img(static_cast<int>(bgr.size(0)), static_cast<int>(bgr.size(1)), CV_8UC3,
                     bgr.data_ptr<uint8_t>());
-  const std::string tmp = path + ".tmp.png";
-  if (!cv::imwrite(tmp, img)) throw DataError(path + ": cannot write the PNG");
-  std::filesystem::rename(tmp, path);
+  writeImageAtomic(path, img);
 }
 #else
 torch::Tensor renderMap(const torch::Tensor&, double, bool) {

@@ -1,9 +1,6 @@
 #include "data/io/npy_writer.h"
 
-#include <filesystem>
-#include <fstream>
-
-#include "data/data_error.h"
+#include "core/base/atomic_file.h"
 
 namespace morphaeus {
 
@@ -19,10 +16,7 @@ void writeNpy(const std::string& path, const torch::Tensor& array) {
   const std::size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');
   header += '\n';
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw DataError(path + ": cannot write");
+  writeFileAtomic(path, [&](std::ostream& out) {
     out.write("\x93NUMPY\x01\x00", 8);
     const auto len = static_cast<uint16_t>(header.size());
     const char len_bytes[2] = {static_cast<char>(len & 0xff), static_cast<char>(len >> 8)};
@@ -30,9 +24,7 @@ void writeNpy(const std::string& path, const torch::Tensor& array) {
     out.write(header.data(), static_cast<std::streamsize>(header.size()));
     out.write(reinterpret_cast<const char*>(a.data_ptr<float>()),
               static_cast<std::streamsize>(a.numel() * 4));
-    if (!out.flush()) throw DataError(path + ": write failed");
-  }
-  std::filesystem::rename(tmp, path);
+  });
 }
 
 }  // namespace morphaeus

@@ -12,8 +12,8 @@
 #include "data/io/image_reader.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include "data/io/atomic_image.h"
 #endif
 
 namespace morphaeus {
@@ -119,9 +119,8 @@ RsnaSummary convertRsna(const RsnaOptions& o) {
     }
     const std::string image_path = (root / "images" / (id + ".png")).string();
     const std::string mask_path = (root / "masks" / (id + ".png")).string();
-    if (!cv::imwrite(image_path, img) || !cv::imwrite(mask_path, mask)) {
-      throw DataError(image_path + ": cannot write");
-    }
+    writeImageAtomic(image_path, img);
+    writeImageAtomic(mask_path, mask);
     (patient.pneumonia ? pneumonia : normal).push_back(image_path);
     (patient.pneumonia ? pneumonia_masks : normal_masks).push_back(mask_path);
     ++(patient.pneumonia ? s.pneumonia : s.normal);

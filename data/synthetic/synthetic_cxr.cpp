@@ -11,7 +11,7 @@
 #include "data/data_error.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
-#include <opencv2/imgcodecs.hpp>
+#include "data/io/atomic_image.h"
 #endif
 
 namespace morphaeus {
@@ -175,9 +175,7 @@ void writePng(const std::string& path, const std::vector<float>& pixels, int siz
   for (int i = 0; i < size * size; ++i) {
     m.data[i] = static_cast<unsigned char>(std::lround(std::clamp(pixels[i], 0.0f, 1.0f) * 255.0f));
   }
-  const std::string tmp = path + ".tmp.png";
-  if (!cv::imwrite(tmp, m)) throw DataError(path + ": cannot write the image");
-  fs::rename(tmp, path);
+  writeImageAtomic(path, m);
 }
 
 }  // namespace

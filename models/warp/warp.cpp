@@ -4,7 +4,7 @@
 
 #include <mutex>
 
-#include "models/reduced_precision.h"
+#include "core/base/reduced_precision.h"
 #include "models/warp/warp_kernels.h"
 
 namespace morphaeus {

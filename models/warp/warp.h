@@ -19,6 +19,10 @@ torch::Tensor warp(const torch::Tensor& src, const torch::Tensor& flow,
 torch::Tensor warpNative(const torch::Tensor& src, const torch::Tensor& flow);
 torch::Tensor warpGridSample(const torch::Tensor& src, const torch::Tensor& flow);
 
+// The CPU kernel warpNative runs: "avx2" (x86 builds on CPUs with AVX2 + FMA) or "portable"
+// (other CPUs, non-x86 builds, or the CMake option MORPHAEUS_PORTABLE_WARP).
+const char* warpCpuKernel();
+
 // True when this build has the CUDA kernel (a CUDA-enabled LibTorch and nvcc).
 bool warpHasCuda();
 

@@ -13,14 +13,22 @@
 
 namespace morphaeus::warp_math {
 
-// Source coordinate along one axis for output index `i` displaced by `d` pixels, rounded like
-// upstream's normalise + grid_sample(align_corners=True) path.
+// The one coordinate formula of every warp kernel (CPU scalar, CPU AVX2, CUDA): position `loc`
+// (pixels) normalised to [-1, 1] and back, n = 2 * (loc / extent - 0.5), pos = (n + 1) *
+// (extent / 2) with extent = size - 1, as upstream's normalise + grid_sample(align_corners=True)
+// path rounds it. Exact in real arithmetic (pos == loc). V is S or a vector of S (GCC/Clang
+// vector types such as __m256 take the same operators); the kernels build with
+// -ffp-contract=off, so every operation rounds as written.
+template <typename V, typename S>
+MORPHAEUS_HD V alignedCornersRoundTrip(V loc, S extent) {
+  return (S(2) * (loc / extent - S(0.5)) + S(1)) * (extent / S(2));
+}
+
+// Source coordinate along one axis for output index `i` displaced by `d` pixels.
 template <typename T>
 MORPHAEUS_HD T sourceCoord(int64_t i, T d, int64_t size) {
   if (size <= 1) return static_cast<T>(i) + d;  // grid_sample: 0/0 normalisation, avoid it
-  const T loc = static_cast<T>(i) + d;
-  const T n = T(2) * (loc / static_cast<T>(size - 1) - T(0.5));
-  return (n + T(1)) * (static_cast<T>(size - 1) / T(2));
+  return alignedCornersRoundTrip(static_cast<T>(i) + d, static_cast<T>(size - 1));
 }
 
 // The four neighbours of (y, x) with their weights; a neighbour outside the image has

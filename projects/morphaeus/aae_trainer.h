@@ -14,7 +14,7 @@
 // optimizer_G_weights, optimizer_ZD_weights, optimizer_D_weights).
 #pragma once
 
-#include "core/trainer/trainer.h"
+#include "core/train/trainer.h"
 #include "models/aae.h"
 
 namespace morphaeus {

@@ -10,9 +10,9 @@
 #include <optional>
 #include <sstream>
 
-#include "core/atomic_file.h"
+#include "core/base/atomic_file.h"
 #include "core/distributed/process_group.h"
-#include "core/evaluator/anomaly_score.h"
+#include "core/eval/anomaly_score.h"
 #include "core/metrics/dice.h"
 #include "core/metrics/lpips_metric.h"
 #include "core/metrics/roc.h"

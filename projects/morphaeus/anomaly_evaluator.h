@@ -6,7 +6,7 @@
 // Writes metrics.json, scores.csv and table.md under <output>/eval/<task>/.
 #pragma once
 
-#include "core/evaluator/evaluator.h"
+#include "core/eval/evaluator.h"
 
 namespace morphaeus {
 

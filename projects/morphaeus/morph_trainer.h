@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "core/losses/perceptual_loss.h"
-#include "core/trainer/trainer.h"
+#include "core/train/trainer.h"
 #include "models/morphaeus.h"
 
 namespace morphaeus {

@@ -13,7 +13,7 @@
 #include "core/losses/beta_vae_loss.h"
 #include "core/losses/perceptual_loss.h"
 #include "core/losses/vae_loss.h"
-#include "core/trainer/trainer.h"
+#include "core/train/trainer.h"
 #include "data/coarse_noise.h"
 
 namespace morphaeus {

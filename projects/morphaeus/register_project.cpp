@@ -1,6 +1,6 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
-#include "core/registry.h"
+#include "core/registry/registry.h"
 #include "projects/morphaeus/aae_trainer.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"

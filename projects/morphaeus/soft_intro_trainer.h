@@ -18,7 +18,7 @@
 // crashes, METHOD.md section 7). Checkpoint keys optimizer_e_weights, optimizer_d_weights.
 #pragma once
 
-#include "core/trainer/trainer.h"
+#include "core/train/trainer.h"
 #include "models/soft_intro_vae.h"
 
 namespace morphaeus {

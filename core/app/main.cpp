@@ -1,0 +1,89 @@
+// The morphaeus executable: one entry point for training, evaluation and the tools.
+// Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+#include <c10/util/Exception.h>
+
+#include <iostream>
+#include <string>
+
+#include "core/app/cli.h"
+#include "core/app/runner.h"
+#include "core/base/logging.h"
+#include "core/base/runtime.h"
+#include "core/commands/bench/bench_command.h"
+#include "core/commands/infer_command.h"
+#include "core/commands/launch_command.h"
+#include "core/commands/prepare_command.h"
+#include "core/commands/reproduce/reproduce_command.h"
+#include "core/commands/synth_command.h"
+#include "core/config/config_error.h"
+#include "core/config/error_context.h"
+#include "core/distributed/process_group.h"
+
+namespace {
+
+// "[rank N] " in multi-process runs, so that each process's last words say whose they are.
+std::string rankPrefix() {
+  const auto* g = morphaeus::ProcessGroup::current();
+  return g ? "[rank " + std::to_string(g->rank()) + "] " : std::string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace morphaeus;
+  RunOptions options;
+  CLI::App app{"MorphAEus-cpp: deformable autoencoders for unsupervised anomaly detection"};
+  app.set_version_flag("--version", [] { return versionString(); });
+  addRunOptions(app, options);
+  BenchOptions bench;
+  CLI::App* bench_cmd = addBenchCommand(app, bench);
+  SyntheticOptions synth;
+  CLI::App* synth_cmd = addSynthCommand(app, synth);
+  PrepareOptions prepare;
+  PrepareCommands prepare_cmds = addPrepareCommand(app, prepare);
+  InferOptions infer;
+  CLI::App* infer_cmd = addInferCommand(app, infer);
+  ReproduceOptions reproduce;
+  CLI::App* reproduce_cmd = addReproduceCommand(app, reproduce);
+  LaunchOptions launch;
+  CLI::App* launch_cmd = addLaunchCommand(app, launch);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  try {
+    setupConsoleLogging(options.log_level);
+    // Each command names itself in front of an error that does not say what it was doing.
+    const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
+    if (bench_cmd->parsed()) return command("morphaeus bench", [&] { return runBench(bench); });
+    if (synth_cmd->parsed()) return command("morphaeus synth", [&] { return runSynth(synth); });
+    if (prepare_cmds.covid->parsed()) {
+      return command("morphaeus prepare covid", [&] { return runPrepareCovid(prepare); });
+    }
+    if (prepare_cmds.rsna->parsed()) {
+      return command("morphaeus prepare rsna", [&] { return runPrepareRsna(prepare); });
+    }
+    if (infer_cmd->parsed()) return command("morphaeus infer", [&] { return runInfer(infer); });
+    if (reproduce_cmd->parsed()) {
+      return command("morphaeus reproduce", [&] { return runReproduce(reproduce); });
+    }
+    if (launch_cmd->parsed()) return command("morphaeus launch", [&] { return runLaunch(launch); });
+    const std::string source = options.config.empty() ? "the embedded demo" : options.config;
+    return command("running " + source, [&] { return runExperiment(options); });
+  } catch (const ConfigErrors& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const c10::Error& e) {  // none should get here unwrapped; never with a backtrace
+    std::cerr << rankPrefix() << "error: " << e.what_without_backtrace() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << rankPrefix() << "error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,45 @@
+#include <torch/torch.h>
+
+#include "core/commands/bench/bench_rows.h"
+#include "core/eval/anomaly_score.h"
+#include "core/metrics/ssim.h"
+#include "core/registry/model_factory.h"
+#include "models/morphaeus.h"
+
+namespace morphaeus {
+
+std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& device) {
+  const Experiment ex = loadBenchExperiment(o);
+  auto model = buildModel(ex.config.at("model"));
+  model->to(device);
+  model->eval();
+  auto* morph = dynamic_cast<MorphAEusImpl*>(model.get());
+  const auto size = benchImageSize(ex.config);
+  // The scoring of the config's first downstream task (defaults without one).
+  const AnomalyScoreOptions scoring =
+      AnomalyScoreOptions::fromParams(firstDownstreamParams(ex.config));
+  std::vector<BenchRow> rows;
+  std::string profile = o.profile;
+  for (int b : o.batches) {
+    const auto x = torch::rand({b, 1, size[0], size[1]}, torch::TensorOptions().device(device));
+    std::vector<WarpMode> modes = benchWarpModes(o);
+    if (!morph) modes.resize(1);
+    for (WarpMode mode : modes) {
+      if (morph) morph->setWarpMode(mode);
+      BenchRow r{"eval", morph ? warpModeName(mode) : "-", b, {}, {}};
+      const auto step = [&] {
+        const ScoredBatch s = scoreBatch(*model, x, scoring);
+        const auto rec = s.reconstruction.to(torch::kCPU), xc = x.to(torch::kCPU);
+        double sum = s.score.sum().item<double>();
+        for (int64_t i = 0; i < b; ++i) sum += ssim(rec[i][0], xc[i][0], 1.0);
+        if (!(sum == sum)) throw std::runtime_error("bench --what eval: NaN scores");
+      };
+      r.forward = timeSteps(step, o.warmup, o.steps, deviceSync(device));
+      profileStep(profile, step);
+      rows.push_back(r);
+    }
+  }
+  return rows;
+}
+
+}  // namespace morphaeus

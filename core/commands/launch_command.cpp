@@ -1,0 +1,136 @@
+#include "core/commands/launch_command.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+
+namespace morphaeus {
+namespace {
+
+volatile sig_atomic_t g_signal = 0;
+void onSignal(int s) {
+  g_signal = s;
+}
+
+int freePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) throw std::runtime_error("launch: cannot open a socket to find a free port");
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof(a);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    ::close(fd);
+    throw std::runtime_error("launch: cannot find a free port (give --master-port)");
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// The exit code a shell would report for a wait() status.
+int exitCode(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 1;
+}
+
+pid_t start(const LaunchOptions& o, int rank, int port) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("launch: fork failed");
+  if (pid > 0) return pid;
+  ::setenv("RANK", std::to_string(rank).c_str(), 1);
+  ::setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
+  ::setenv("WORLD_SIZE", std::to_string(o.nproc).c_str(), 1);
+  ::setenv("LOCAL_WORLD_SIZE", std::to_string(o.nproc).c_str(), 1);
+  ::setenv("MASTER_ADDR", o.master_addr.c_str(), 1);
+  ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+  ::setenv("MORPHAEUS_DISTRIBUTED", "1", 1);  // a process group also for --nproc 1
+  std::vector<std::string> args = o.command;
+  // `morphaeus` not on PATH: this very executable.
+  if (args[0] == "morphaeus" && std::system("command -v morphaeus >/dev/null 2>&1") != 0) {
+    args[0] = "/proc/self/exe";
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  std::fprintf(stderr, "launch: cannot run %s\n", o.command[0].c_str());
+  std::_Exit(127);
+}
+
+}  // namespace
+
+CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "launch", "run a command as N ranks of a data-parallel run on this machine (torchrun-like)");
+  cmd->add_option("--nproc", o.nproc, "number of processes (ranks)")->check(CLI::Range(1, 1024));
+  cmd->add_option("--master-addr", o.master_addr, "rendezvous host (default 127.0.0.1)");
+  cmd->add_option("--master-port", o.master_port, "rendezvous port (default: a free one)");
+  cmd->add_option("--grace", o.grace_s,
+                  "seconds the other ranks get to stop after one fails (then SIGKILL)");
+  cmd->add_option("command", o.command, "the command after --, e.g. morphaeus --config C.yaml")
+      ->required()
+      ->expected(-1);
+  return cmd;
+}
+
+int runLaunch(const LaunchOptions& o) {
+  const int port = o.master_port > 0 ? o.master_port : freePort();
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  spdlog::info("launch: {} ranks of '{}', rendezvous {}:{}", o.nproc, o.command[0], o.master_addr,
+               port);
+  std::vector<pid_t> pids;
+  for (int r = 0; r < o.nproc; ++r) pids.push_back(start(o, r, port));
+  std::vector<bool> done(pids.size(), false);
+  int first_failure = 0, running = o.nproc, forwarded = 0;
+  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  auto signalAll = [&](int s) {
+    for (std::size_t i = 0; i < pids.size(); ++i)
+      if (!done[i]) ::kill(pids[i], s);
+  };
+  while (running > 0) {
+    if (g_signal != 0 && forwarded != g_signal) {
+      forwarded = g_signal;
+      signalAll(g_signal);
+    }
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid > 0) {
+      for (std::size_t i = 0; i < pids.size(); ++i) {
+        if (pids[i] != pid) continue;
+        done[i] = true;
+        --running;
+        const int code = exitCode(status);
+        if (code != 0 && first_failure == 0) {
+          first_failure = code;
+          spdlog::error("launch: rank {} exited with code {}; stopping the other ranks", i, code);
+          signalAll(SIGTERM);
+          kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(o.grace_s);
+        }
+      }
+      continue;
+    }
+    if (kill_at && std::chrono::steady_clock::now() > *kill_at) {
+      signalAll(SIGKILL);
+      kill_at.reset();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return first_failure;
+}
+
+}  // namespace morphaeus

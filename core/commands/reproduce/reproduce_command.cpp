@@ -1,0 +1,165 @@
+#include "core/commands/reproduce/reproduce_command.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/base/atomic_file.h"
+#include "core/commands/reproduce/results_table.h"
+#include "core/config/yaml_loader.h"
+#include "core/train/stop_signal.h"
+
+namespace morphaeus {
+namespace {
+namespace fs = std::filesystem;
+
+struct Method {
+  std::string file, label;
+  int64_t base_seed = 2109;
+};
+
+std::vector<Method> discoverMethods(const std::string& dir) {
+  if (!fs::is_directory(dir)) throw std::runtime_error(dir + ": no such folder of method configs");
+  std::vector<Method> methods;
+  for (const auto& stem : paperMethodFiles()) {
+    const fs::path file = fs::path(dir) / (stem + ".yaml");
+    if (!fs::exists(file)) continue;
+    const ConfigNode config = loadYamlFile(file.string());
+    Method m{file.string(), config.getString("name", stem), config.getInt("seed", 2109)};
+    const std::string suffix = "-synthetic";
+    if (m.label.size() > suffix.size() &&
+        m.label.compare(m.label.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      m.label.resize(m.label.size() - suffix.size());
+    }
+    methods.push_back(m);
+  }
+  if (methods.empty())
+    throw std::runtime_error(dir + ": none of the method configs (ae-s.yaml ... morphaeus.yaml)");
+  return methods;
+}
+
+// Runs this executable with `args`; forwards a stop signal to the child. Returns its exit code
+// (128 + signal when it was killed).
+int runChild(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  std::cout.flush();
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("cannot start a run (fork failed)");
+  if (pid == 0) {
+    execv("/proc/self/exe", argv.data());
+    _exit(127);
+  }
+  bool forwarded = false;
+  int status = 0;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (stopRequested() && !forwarded) {
+      kill(pid, stopSignal());
+      forwarded = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+const std::vector<std::string>& paperMethodFiles() {
+  static const std::vector<std::string> kFiles = {"ae-s",   "ae-d", "vae",      "b-vae",    "aae",
+                                                  "si-vae", "dae",  "baseline", "morphaeus"};
+  return kFiles;
+}
+
+CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
+  CLI::App* cmd = app.add_subcommand(
+      "reproduce", "train and evaluate every method for N seeds; the paper's table");
+  cmd->add_option("--configs", o.configs,
+                  "folder of method configs (default projects/morphaeus/configs/cxr, or configs "
+                  "with --synthetic)");
+  cmd->add_flag("--synthetic", o.synthetic,
+                "the synthetic-data twins (configs/): short schedules, no downloads");
+  cmd->add_option("--seeds", o.seeds, "runs per method (seeds: the config's seed + 0, 1, ...)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--output", o.output, "sweep folder (default runs/reproduce)");
+  cmd->add_option("--epochs", o.epochs, "override every method's nr_epochs")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--set", o.sets, "override a config value in every run (key.path=value)")
+      ->take_all();
+  cmd->add_option("--device", o.device, "cpu | cuda | auto")
+      ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
+  cmd->add_option("--threads", o.threads, "intra-op threads per run (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--data-root", o.data_root, "base folder for image paths inside split CSVs");
+  return cmd;
+}
+
+int runReproduce(const ReproduceOptions& o) {
+  const std::string dir = !o.configs.empty() ? o.configs
+                          : o.synthetic      ? "configs"
+                                             : "projects/morphaeus/configs/cxr";
+  const std::vector<Method> methods = discoverMethods(dir);
+  installStopHandlers();
+  fs::create_directories(o.output);
+  ResultsTable table;
+  int failed = 0, skipped = 0, ran = 0;
+  for (const Method& m : methods) {
+    for (int k = 0; k < o.seeds; ++k) {
+      const int64_t seed = m.base_seed + k;
+      const fs::path run = fs::absolute(fs::path(o.output) / fs::path(m.file).stem() /
+                                        ("seed-" + std::to_string(seed)));
+      const fs::path marker = run / "reproduce.json";
+      if (fs::exists(marker)) {
+        spdlog::info("{} seed {}: finished before, skipped ({})", m.label, seed, run.string());
+        table.addRun(m.label, run.string());
+        ++skipped;
+        continue;
+      }
+      if (stopRequested()) continue;  // stopped: no new runs, but the table has every finished one
+      std::vector<std::string> args = {"morphaeus",          "--config", m.file,      "--seed",
+                                       std::to_string(seed), "--output", run.string()};
+      if (fs::exists(run / "latest_model.pt")) {
+        spdlog::info("{} seed {}: resuming from {}", m.label, seed,
+                     (run / "latest_model.pt").string());
+        args.insert(args.end(), {"--resume", (run / "latest_model.pt").string()});
+      }
+      if (o.device) args.insert(args.end(), {"--device", *o.device});
+      if (o.threads) args.insert(args.end(), {"--threads", std::to_string(*o.threads)});
+      if (o.data_root) args.insert(args.end(), {"--data-root", *o.data_root});
+      if (o.epochs)
+        args.insert(args.end(), {"--set", "trainer.params.nr_epochs=" + std::to_string(*o.epochs)});
+      for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
+      spdlog::info("{} seed {}: run {}", m.label, seed, run.string());
+      const auto start = std::chrono::steady_clock::now();
+      const int rc = runChild(args);
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (rc != 0) {
+        spdlog::error("{} seed {}: the run failed (exit code {}); see {}", m.label, seed, rc,
+                      (run / "run.log").string());
+        ++failed;
+        continue;
+      }
+      const nlohmann::json done = {
+          {"method", m.label}, {"config", m.file}, {"seed", seed}, {"seconds", seconds}};
+      writeFileAtomic(marker.string(), done.dump(2) + "\n");
+      table.addRun(m.label, run.string());
+      ++ran;
+    }
+  }
+  table.write(o.output);
+  std::cout << "\n" << table.markdown() << std::endl;
+  spdlog::info("reproduce: {} run(s) done, {} skipped (finished before), {} failed; tables in {}",
+               ran, skipped, failed, fs::absolute(o.output).string());
+  if (stopRequested()) return 128 + stopSignal();
+  return failed > 0 ? 1 : 0;
+}
+
+}  // namespace morphaeus

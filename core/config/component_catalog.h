@@ -1,0 +1,41 @@
+// What the configuration's validator needs of the registered components: each one's names and
+// parameter schema, found by the module_name/class_name pair a config node names. The registry
+// (core/registry/) implements it; the config layer never sees factories or LibTorch.
+#pragma once
+
+#include <any>
+#include <string>
+#include <vector>
+
+#include "core/config/component_kind.h"
+#include "core/config/config_node.h"
+#include "core/config/schema.h"
+
+namespace morphaeus {
+
+struct ComponentName {
+  std::string module_name;
+  std::string class_name;
+  std::string str() const { return module_name + "/" + class_name; }
+};
+
+struct ComponentSpec {
+  ComponentKind kind = ComponentKind::Model;
+  ComponentName name;                  // canonical name
+  std::vector<ComponentName> aliases;  // other accepted spellings (e.g. upstream module paths)
+  Schema params;                       // what `params` may hold
+  std::string summary;                 // one line, shown by --dry-run and `morphaeus list`
+  bool ignored = false;                // accepted for upstream compatibility; builds nothing
+  bool trains_in_train_mode = false;   // trainers: the model mode of their steps by default
+  std::any factory;                    // a std::function set by the layer able to build it
+};
+
+class ComponentCatalog {
+ public:
+  virtual ~ComponentCatalog() = default;
+  // The spec chosen by a {module_name, class_name, ...} node; ConfigError listing the
+  // registered names of that kind when the pair is unknown.
+  virtual const ComponentSpec& resolve(ComponentKind kind, const ConfigNode& node) const = 0;
+};
+
+}  // namespace morphaeus

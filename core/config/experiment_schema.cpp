@@ -1,0 +1,121 @@
+#include "core/config/experiment_schema.h"
+
+namespace morphaeus {
+
+Schema dataDirSchema() {
+  Schema splits;
+  for (const char* split : {"train", "val", "test"}) {
+    splits.list(split, ValueType::InputPath)
+        .describe("CSV files (column `filename`) or image folders");
+  }
+  return splits;
+}
+
+Schema dataLoaderArgsSchema() {
+  Schema args;
+  args.map("data_dir", dataDirSchema());
+  args.map("label_dir", dataDirSchema()).describe("mask files matching data_dir row by row");
+  args.string("file_type").describe("glob for image folders, e.g. *.png");
+  args.list("target_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("(rows, cols), default 64x64");
+  args.integer("batch_size").atLeast(1);
+  args.integer("num_workers").atLeast(0).describe("decode threads (0 = in the training thread)");
+  args.component("dataset_module", ComponentKind::Dataset);
+  args.enumeration("on_bad_image", {"fail", "skip"})
+      .describe("fail (default): stop at the first unreadable image; skip: log it and go on");
+  args.boolean("cache").describe("keep preprocessed images in memory after the first epoch");
+  return args;
+}
+
+namespace {
+
+Field componentElement(ComponentKind kind, Schema siblings) {
+  Field f = element(ValueType::Component);
+  f.kind = kind;
+  f.schema = std::make_shared<Schema>(std::move(siblings));
+  return f;
+}
+
+Schema downstreamTaskSiblings() {
+  Schema dataset = dataLoaderArgsSchema();
+  dataset.map("data_dir", dataDirSchema()).require();
+
+  Schema loader_siblings;
+  loader_siblings.dict("datasets", mapElement(dataset))
+      .require()
+      .describe("datasets of this task; names containing \"Normal\" are label 0");
+
+  Schema task;
+  task.path("checkpoint_path").ignore("upstream output folder; results go to <output>/eval/<task>");
+  task.boolean("compute_fid")
+      .describe(
+          "only false: FID needs upstream's MedNIST reference folders and an Inception network");
+  task.boolean("compute_scores")
+      .describe("AUROC, AUPRC and FPR of the pathology datasets (default true); false skips them");
+  task.component("data_loader", ComponentKind::DataLoader, loader_siblings).require();
+  return task;
+}
+
+}  // namespace
+
+Schema experimentSchema() {
+  Schema s;
+  s.string("name").require().describe("method name, used for the run directory");
+  s.list("target_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("YAML anchor holder (rows, cols)");
+  s.integer("downstream_batch").atLeast(1).describe("YAML anchor holder for evaluator batch size");
+  s.integer("dbatch_size")
+      .atLeast(1)
+      .describe("YAML anchor holder for the evaluator batch size (upstream's baseline configs)");
+  s.path("checkpoint_path")
+      .ignore("upstream output folder; checkpoints go to the run directory (--output)");
+
+  Schema experiment;
+  experiment.string("name").describe("experiment name (logged)");
+  experiment.enumeration("task", {"train", "test"})
+      .describe("train then evaluate, or evaluate only");
+  experiment.inputPath("weights").describe(
+      "checkpoint to resume from (train; a missing file: a warning, training starts afresh) or to "
+      "evaluate (test)");
+  s.map("experiment", experiment).require();
+
+  s.enumeration("device", {"gpu", "cuda", "cpu", "auto"})
+      .describe("gpu/cuda fall back to cpu with a warning when CUDA is unavailable");
+  s.component("configurator", ComponentKind::Configurator);
+  Schema model_siblings;
+  model_siblings.boolean("additional_layer")
+      .ignore(
+          "upstream's b-vae.yaml puts it beside params, where it has no effect (BetaVAE_H's "
+          "default applies)");
+  s.component("model", ComponentKind::Model, model_siblings).require();
+
+  Schema trainer_siblings;
+  trainer_siblings.component("data_loader", ComponentKind::DataLoader).require();
+  s.component("trainer", ComponentKind::Trainer, trainer_siblings);
+
+  s.dict("downstream_tasks", componentElement(ComponentKind::Evaluator, downstreamTaskSiblings()));
+
+  Schema synthetic;
+  synthetic.path("out").require().describe("folder for images/, masks/ and splits/");
+  for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"})
+    synthetic.integer(n).atLeast(1);
+  synthetic.integer("size").atLeast(16).describe("image side in pixels (default 160)");
+  synthetic.integer("seed").atLeast(0);
+  s.map("synthetic_data", synthetic)
+      .describe("generate synthetic chest X-rays into `out` before the run when absent");
+
+  // Our runtime keys (all optional; the command line overrides them).
+  s.integer("seed").atLeast(0).describe(
+      "seed for torch, data order and augmentation (default 2109)");
+  s.integer("threads").atLeast(0).describe("intra-op threads; 0 = all cores");
+  s.path("data_root").describe("base folder for the image paths inside split CSVs");
+  s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");
+  s.boolean("deterministic").describe("bit-reproducible CPU runs (slower on GPU)");
+  return s;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,144 @@
+#include "core/experiment/experiment.h"
+
+#include <filesystem>
+
+#include "core/config/experiment_schema.h"
+#include "core/config/overrides.h"
+#include "core/config/validator.h"
+#include "core/config/yaml_loader.h"
+#include "core/registry/registry.h"
+
+namespace morphaeus {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A value from a dedicated flag (e.g. --task), placed at `key` and located at the flag.
+void setFromFlag(ConfigNode& root, const std::string& flag, const std::string& key,
+                 const std::string& value) {
+  try {
+    applyOverride(root, key + "=" + value);
+  } catch (const ConfigError& e) {
+    throw ConfigError(Location{flag + " " + value, 0, 0}, e.keyPath(), e.message());
+  }
+}
+
+// A text flag (path, name): stored verbatim as a string, whatever characters it holds.
+void setTextFromFlag(ConfigNode& root, const std::string& flag, const std::string& key,
+                     const std::string& value) {
+  const Location where{flag + " " + value, 0, 0};
+  ConfigNode* node = &root;
+  std::string path;
+  std::size_t start = 0;
+  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    const std::string part = key.substr(start, dot - start);
+    path = childPath(path, part);
+    ConfigNode* child = node->find(part);
+    if (child == nullptr || child->isNull()) child = &node->set(part, ConfigNode::map(where, path));
+    if (!child->isMap())
+      throw ConfigError(where, path, "expected a map, got " + child->describeKind());
+    node = child;
+    start = dot + 1;
+  }
+  const std::string last = key.substr(start);
+  node->set(last, ConfigNode::scalar(value, true, where, childPath(path, last)));
+}
+
+// What the schema cannot say: values that are valid alone but not available here.
+void checkExperiment(const ConfigNode& root) {
+  std::vector<ConfigError> errors;
+  if (const ConfigNode* tasks = root.find("downstream_tasks"); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries()) {
+      if (task.getBool("compute_fid", false)) {
+        const std::string why =
+            "FID is not available: upstream computes it against its MedNIST reference folders "
+            "(./data/MedNIST_FID/, not published) with an Inception network and runs a MedNIST "
+            "classifier; set compute_fid: False (the paper's configs do)";
+        errors.push_back(task.at("compute_fid").error(why));
+      }
+    }
+  }
+  if (!errors.empty()) throw ConfigErrors(std::move(errors));
+}
+
+// Command-line paths are relative to the working directory, not to the config file.
+std::string absoluteFromCwd(const std::string& path) {
+  return fs::absolute(fs::path(path)).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string Experiment::name() const {
+  return config.getString("name", "experiment");
+}
+
+std::string Experiment::task() const {
+  const ConfigNode* e = config.find("experiment");
+  return e ? e->getString("task", "train") : "train";
+}
+
+std::int64_t Experiment::seed() const {
+  return config.getInt("seed", 2109);
+}
+int Experiment::threads() const {
+  return static_cast<int>(config.getInt("threads", 0));
+}
+std::string Experiment::device() const {
+  return config.getString("device", "gpu");
+}
+bool Experiment::deterministic() const {
+  return config.getBool("deterministic", false);
+}
+
+Experiment loadExperiment(const RunOptions& options) {
+  Experiment ex;
+  if (options.config.empty()) {
+    // The embedded demo behaves as if it were ./configs/demo.yaml.
+    ex.source = "<embedded demo>";
+    ex.config_dir = (fs::current_path() / "configs").string();
+    ex.config = loadYamlString(embeddedDemoConfig(), ex.source);
+  } else {
+    ex.source = options.config;
+    ex.config_dir =
+        fs::absolute(fs::path(options.config)).parent_path().lexically_normal().string();
+    ex.config = loadYamlFile(options.config);
+  }
+
+  for (const auto& assignment : options.sets) applyOverride(ex.config, assignment);
+  if (options.task) setTextFromFlag(ex.config, "--task", "experiment.task", *options.task);
+  if (options.weights) {
+    setTextFromFlag(ex.config, "--weights", "experiment.weights",
+                    absoluteFromCwd(*options.weights));
+  }
+  if (options.resume) {
+    setTextFromFlag(ex.config, "--resume", "experiment.weights", absoluteFromCwd(*options.resume));
+    setTextFromFlag(ex.config, "--resume", "experiment.task", "train");
+  }
+  if (options.device) setTextFromFlag(ex.config, "--device", "device", *options.device);
+  if (options.seed) setFromFlag(ex.config, "--seed", "seed", std::to_string(*options.seed));
+  if (options.threads)
+    setFromFlag(ex.config, "--threads", "threads", std::to_string(*options.threads));
+  if (options.data_root) {
+    setTextFromFlag(ex.config, "--data-root", "data_root", absoluteFromCwd(*options.data_root));
+  }
+  if (options.output)
+    setTextFromFlag(ex.config, "--output", "output_dir", absoluteFromCwd(*options.output));
+  if (options.deterministic) setFromFlag(ex.config, "--deterministic", "deterministic", "true");
+
+  // Inputs (split CSVs, weights) named relative to upstream's base, the working directory, or to
+  // a data root that holds upstream's data/ tree, are found there too.
+  std::vector<std::string> search_dirs;
+  if (const ConfigNode* root = ex.config.find("data_root"); root && root->isScalar()) {
+    const fs::path p(root->text());
+    search_dirs.push_back(
+        (p.is_absolute() ? p : fs::path(ex.config_dir) / p).lexically_normal().string());
+  }
+  search_dirs.push_back(fs::current_path().string());
+  ValidationReport report =
+      validateConfig(ex.config, experimentSchema(), Registry::global(), ex.config_dir, search_dirs);
+  ex.ignored = std::move(report.ignored);
+  checkExperiment(ex.config);
+  return ex;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,33 @@
+// An experiment file loaded, overridden from the command line, validated and path-resolved.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/config/config_node.h"
+#include "core/experiment/run_options.h"
+
+namespace morphaeus {
+
+struct Experiment {
+  ConfigNode config;                 // resolved tree (what --dry-run prints and runs save)
+  std::string source;                // config file path, or "<embedded demo>"
+  std::string config_dir;            // base for relative paths in the file
+  std::vector<std::string> ignored;  // keys accepted but without effect, with reasons
+
+  std::string name() const;
+  std::string task() const;    // train | test
+  std::int64_t seed() const;   // default 2109, as upstream
+  int threads() const;         // 0 = all cores
+  std::string device() const;  // gpu | cuda | cpu | auto (default gpu, as upstream)
+  bool deterministic() const;
+};
+
+// The text of configs/demo.yaml, compiled into the executable.
+const std::string& embeddedDemoConfig();
+
+// Loads options.config (or the embedded demo), applies --set and the dedicated flags, validates
+// against experimentSchema() and the global registry. Throws ConfigError/ConfigErrors.
+Experiment loadExperiment(const RunOptions& options);
+
+}  // namespace morphaeus

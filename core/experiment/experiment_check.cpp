@@ -1,0 +1,339 @@
+#include "core/experiment/experiment_check.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "core/config/error_context.h"
+#include "core/registry/data_factory.h"
+#include "core/registry/model_factory.h"
+#include "core/registry/registry.h"
+#include "data/csv_split.h"
+#include "models/reconstruction.h"
+
+namespace morphaeus {
+namespace {
+
+const ConfigNode* child(const ConfigNode* node, std::initializer_list<const char*> keys) {
+  for (const char* key : keys) {
+    if (node == nullptr || !node->isMap()) return nullptr;
+    node = node->find(key);
+  }
+  return node != nullptr && !node->isNull() ? node : nullptr;
+}
+
+// "trainer.params.batch_size (morphaeus.yaml:52:7)": another key, named in a message.
+std::string named(const ConfigNode& node) {
+  return node.path() + " (" + node.where().str() + ")";
+}
+
+std::string sizeText(std::int64_t rows, std::int64_t cols) {
+  return std::to_string(rows) + "x" + std::to_string(cols);
+}
+
+// Images a loader feeds the model: their size, the batch, and the nodes that set them (the
+// target_size or batch_size key, else the block whose default applies).
+struct ImageInput {
+  std::int64_t rows = kDefaultImageSide, cols = kDefaultImageSide, batch = kDefaultBatchSize;
+  bool default_size = true;  // no target_size key: size_node is the loader block
+  const ConfigNode* size_node = nullptr;
+  const ConfigNode* batch_node = nullptr;
+  bool training = false;
+};
+
+ImageInput inputOf(const ConfigNode& block, const ConfigNode* args, const ConfigNode* overlay) {
+  ImageInput in;
+  in.size_node = in.batch_node = &block;
+  for (const ConfigNode* source : {args, overlay}) {
+    if (const ConfigNode* size = child(source, {"target_size"}); size && size->isSequence()) {
+      const auto v = size->asIntList();
+      in.rows = v.at(0);
+      in.cols = v.at(1);
+      in.size_node = size;
+      in.default_size = false;
+    }
+    if (const ConfigNode* batch = child(source, {"batch_size"})) {
+      in.batch = batch->asInt();
+      in.batch_node = batch;
+    }
+  }
+  return in;
+}
+
+class Checker {
+ public:
+  Checker(const Experiment& ex, const CrossCheckOptions& options)
+      : ex_(ex), root_(ex.config), options_(options) {}
+
+  void run() {
+    collectInputs();
+    const ConfigNode& model = root_.at("model");
+    const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Model, model);
+    const ConfigNode* params = child(&model, {"params"});
+    const std::string& cls = spec.name.class_name;
+    checkChannels(cls, params ? *params : model);
+    checkModelSize(cls, params ? *params : model);
+    if (!errors.empty()) return;
+    if (options_.read_splits) checkSplitSizes();
+    if (!errors.empty() || !options_.probe) return;
+    probe(model);
+  }
+
+  std::vector<ConfigError> errors;
+
+ private:
+  void collectInputs();
+  void checkChannels(const std::string& cls, const ConfigNode& params);
+  void checkModelSize(const std::string& cls, const ConfigNode& params);
+  void checkSplitSizes();
+  void probe(const ConfigNode& model);
+  bool trainMode() const;
+  std::optional<std::string> forward(const ConfigNode& model, const ImageInput& in, bool train);
+
+  // Every image input against a size the model is built for (`key` names it).
+  void expectSize(std::int64_t rows, std::int64_t cols, const ConfigNode& key) {
+    for (const auto& in : inputs_) {
+      if (in.rows == rows && in.cols == cols) continue;
+      errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
+                                           (in.default_size ? " (the default)" : "") +
+                                           ", but the model is built for " + sizeText(rows, cols) +
+                                           ": " + named(key)));
+    }
+  }
+
+  const Experiment& ex_;
+  const ConfigNode& root_;
+  const CrossCheckOptions options_;
+  std::vector<ImageInput> inputs_;  // the training loader first, when the task trains
+};
+
+void Checker::collectInputs() {
+  const ConfigNode* trainer = child(&root_, {"trainer"});
+  if (ex_.task() == "train" && trainer != nullptr) {
+    if (const ConfigNode* loader = child(trainer, {"data_loader"})) {
+      ImageInput in = inputOf(*loader, child(loader, {"params", "args"}), nullptr);
+      if (const ConfigNode* batch = child(trainer, {"params", "batch_size"})) {
+        in.batch = batch->asInt();
+        in.batch_node = batch;
+      }
+      in.training = true;
+      inputs_.push_back(in);
+      if (const ConfigNode* input_size = child(trainer, {"params", "input_size"})) {
+        const auto v = input_size->asIntList();
+        if (v.at(0) != in.rows || v.at(1) != in.cols) {
+          errors.push_back(
+              input_size->error(sizeText(v[0], v[1]) + " disagrees with the training images' " +
+                                sizeText(in.rows, in.cols) + ": " + named(*in.size_node)));
+        }
+      }
+    }
+  }
+  if (const ConfigNode* tasks = child(&root_, {"downstream_tasks"}); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries()) {
+      const ConfigNode* loader = child(&task, {"data_loader"});
+      const ConfigNode* datasets = child(loader, {"datasets"});
+      if (loader == nullptr || datasets == nullptr || !datasets->isMap()) continue;
+      for (const auto& [dataset, overlay] : datasets->entries()) {
+        inputs_.push_back(inputOf(overlay, child(loader, {"params", "args"}), &overlay));
+      }
+    }
+  }
+}
+
+void Checker::checkChannels(const std::string& cls, const ConfigNode& params) {
+  const ConfigNode* channels = nullptr;
+  if (cls == "VAE") {
+    if (const ConfigNode* size = child(&params, {"input_size"}); size && size->isSequence()) {
+      channels = &size->items().at(0);
+    }
+  } else {
+    for (const char* key : {"in_channels", "nc", "cdim"}) {
+      if (const ConfigNode* n = child(&params, {key})) channels = n;
+    }
+    if (cls == "AAE") {
+      if (const ConfigNode* n = child(&params, {"channels"}); n && n->isScalar()) channels = n;
+    }
+  }
+  if (channels != nullptr && channels->isScalar() && channels->asInt() != 1) {
+    errors.push_back(channels->error(
+        "the model takes " + channels->text() +
+        " channels, but the images are read as one (grey; the first channel of RGB), as "
+        "upstream's loaders read them"));
+  }
+  for (const char* key : {"out_ch", "n_classes"}) {
+    if (const ConfigNode* n = child(&params, {key}); n && n->asInt() != 1) {
+      errors.push_back(n->error("the reconstruction is compared with one-channel images: " +
+                                std::string(key) + " must be 1, got " + n->text()));
+    }
+  }
+}
+
+void Checker::checkModelSize(const std::string& cls, const ConfigNode& params) {
+  const ConfigNode* inshape = cls == "MorphAEus" ? child(&params, {"inshape"}) : nullptr;
+  if (inshape != nullptr) {
+    const auto v = inshape->asIntList();
+    expectSize(v.at(0), v.at(1), *inshape);
+  }
+  if (const ConfigNode* size = child(&params, {"input_size"}); size && cls == "VAE") {
+    const auto v = size->asIntList();
+    expectSize(v.at(1), v.at(2), *size);
+  }
+  if (cls == "SoftIntroVAE") {
+    const ConfigNode* size = child(&params, {"image_size"});
+    const std::int64_t side = size ? size->asInt() : 128;
+    expectSize(side, side, size ? *size : params);
+  }
+  if (cls == "BetaVAE_H") expectSize(128, 128, params);  // the 128x128 architecture only
+  const ConfigNode* channels = child(&params, {"channels"});
+  const ConfigNode* strides = child(&params, {"strides"});
+  if (channels == nullptr || strides == nullptr || !channels->isSequence() ||
+      !strides->isSequence()) {
+    return;
+  }
+  // Upstream zips channels with strides (its AE-S and AE-D configs give 4 strides for 3 blocks);
+  // MorphAEus needs one stride per block.
+  const auto stride_list = strides->asIntList();
+  if (cls == "MorphAEus" && channels->items().size() != stride_list.size()) {
+    errors.push_back(strides->error(std::to_string(stride_list.size()) + " strides for " +
+                                    std::to_string(channels->items().size()) +
+                                    " blocks: one stride per entry of " + named(*channels)));
+    return;
+  }
+  std::int64_t reduction = 1;
+  for (std::size_t i = 0; i < stride_list.size() && i < channels->items().size(); ++i) {
+    // Saturated far above any image side (strides have no upper bound in the schema).
+    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(stride_list[i], 1 << 20),
+                                       std::int64_t(1) << 40);
+  }
+  if (const ConfigNode* ref = child(&params, {"nr_ref_channels"}); ref && cls == "MorphAEus") {
+    if (ref->asInt() >= static_cast<std::int64_t>(channels->items().size())) {
+      errors.push_back(ref->error("at most " + std::to_string(channels->items().size() - 1) +
+                                  " refinement levels for the " +
+                                  std::to_string(channels->items().size()) + " blocks of " +
+                                  named(*channels)));
+    }
+  }
+  if (inshape != nullptr) {
+    const auto v = inshape->asIntList();
+    if (v.at(0) != reduction || v.at(1) != reduction) {
+      errors.push_back(inshape->error(
+          "the encoder reduces its input by " + std::to_string(reduction) + " (the product of " +
+          named(*strides) + ") and must reach one pixel: inshape must be " +
+          sizeText(reduction, reduction)));
+    }
+    return;
+  }
+  for (const auto& in : inputs_) {
+    if (in.rows % reduction == 0 && in.cols % reduction == 0) continue;
+    errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
+                                         ", not a multiple of " + std::to_string(reduction) +
+                                         " (the product of " + named(*strides) +
+                                         "): the decoder would not return the input's size"));
+  }
+}
+
+// A train split smaller than one batch trains nothing (incomplete batches are dropped). Only
+// splits that exist now: synthetic data and prepared splits are checked when they are read.
+void Checker::checkSplitSizes() {
+  if (inputs_.empty() || !inputs_.front().training) return;
+  const ImageInput& in = inputs_.front();
+  const ConfigNode* dirs = child(&root_, {"trainer", "data_loader", "params", "args", "data_dir"});
+  const ConfigNode* train = child(dirs, {"train"});
+  if (train == nullptr || !train->isSequence()) return;
+  std::vector<std::string> sources;
+  for (const auto& item : train->items()) {
+    std::error_code ec;
+    if (!std::filesystem::exists(item.text(), ec)) return;
+    sources.push_back(item.text());
+  }
+  const ConfigNode* pattern =
+      child(&root_, {"trainer", "data_loader", "params", "args", "file_type"});
+  std::size_t rows = 0;
+  try {
+    rows = readSplit(sources, pattern ? pattern->text() : "", dataContext(root_).data_root).size();
+  } catch (const std::exception&) {
+    return;  // reported with its file when the split is read
+  }
+  if (static_cast<std::int64_t>(rows) >= in.batch) return;
+  errors.push_back(
+      in.batch_node->error("a batch of " + std::to_string(in.batch) + " is more than the " +
+                           std::to_string(rows) + " images of the train split " + named(*train) +
+                           ": training drops incomplete batches, so no step would run"));
+}
+
+bool Checker::trainMode() const {
+  const ConfigNode* trainer = child(&root_, {"trainer"});
+  if (trainer == nullptr) return false;
+  if (const ConfigNode* mode = child(trainer, {"params", "training_mode"})) {
+    return mode->text() == "train";
+  }
+  return Registry::global().resolve(ComponentKind::Trainer, *trainer).trains_in_train_mode;
+}
+
+// One forward pass of a freshly built model on zeros; the error's first line, or nothing.
+std::optional<std::string> Checker::forward(const ConfigNode& model, const ImageInput& in,
+                                            bool train) {
+  try {
+    torch::NoGradGuard no_grad;
+    auto module = buildModel(model);
+    module->train(train);
+    const auto x = torch::zeros({std::min<std::int64_t>(in.batch, 2), 1, in.rows, in.cols});
+    const torch::Tensor y = reconstruct(*module, x);
+    if (y.sizes() != x.sizes()) {
+      std::ostringstream s;
+      s << "the reconstruction is " << y.sizes() << " for an input of " << x.sizes();
+      return s.str();
+    }
+    return std::nullopt;
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::exception& e) {
+    const std::string message = errorMessage(e);
+    return message.substr(0, message.find('\n'));
+  }
+}
+
+void Checker::probe(const ConfigNode& model) {
+  const bool train = trainMode();
+  std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t, bool>> done;
+  for (const auto& in : inputs_) {
+    const bool mode = in.training && train;
+    if (!done.emplace(in.rows, in.cols, std::min<std::int64_t>(in.batch, 2), mode).second) {
+      continue;
+    }
+    const auto failure = forward(model, in, mode);
+    if (!failure) continue;
+    const ConfigNode* mode_node = child(&root_, {"trainer", "params", "training_mode"});
+    if (mode && in.batch == 1) {
+      ImageInput two = in;
+      two.batch = 2;
+      if (!forward(model, two, mode)) {
+        errors.push_back(in.batch_node->error(
+            "one image per batch is too few for BatchNorm in train mode (" +
+            (mode_node ? named(*mode_node) : std::string("the trainer's default")) +
+            "): " + *failure));
+        return;
+      }
+    }
+    errors.push_back(model.error("the model cannot take " + sizeText(in.rows, in.cols) +
+                                 " images (" + named(*in.size_node) + ") in " +
+                                 (mode ? "train" : "eval") + " mode: " + *failure));
+    return;
+  }
+}
+
+}  // namespace
+
+void crossCheckExperiment(const Experiment& ex, const CrossCheckOptions& options) {
+  if (ex.config.find("model") == nullptr) return;
+  Checker checker(ex, options);
+  checker.run();
+  if (!checker.errors.empty()) throw ConfigErrors(std::move(checker.errors));
+}
+
+}  // namespace morphaeus

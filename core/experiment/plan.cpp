@@ -1,0 +1,81 @@
+#include "core/experiment/plan.h"
+
+#include <sstream>
+
+#include "core/registry/registry.h"
+
+namespace morphaeus {
+namespace {
+
+std::string line(const std::string& indent, const std::string& role, const ComponentSpec& spec) {
+  std::string out = indent + role;
+  out.resize(std::max<std::size_t>(out.size() + 1, 18), ' ');
+  return out + spec.name.str() + (spec.summary.empty() ? "" : "  -- " + spec.summary) + "\n";
+}
+
+std::size_t countFiles(const ConfigNode* data_dir, const char* split) {
+  if (data_dir == nullptr) return 0;
+  const ConfigNode* files = data_dir->find(split);
+  return files && files->isSequence() ? files->items().size() : 0;
+}
+
+void describeLoader(std::ostream& out, const std::string& indent, const ConfigNode& loader) {
+  const Registry& reg = Registry::global();
+  out << line(indent, "data loader", reg.resolve(ComponentKind::DataLoader, loader));
+  const ConfigNode* params = loader.find("params");
+  const ConfigNode* args = params ? params->find("args") : nullptr;
+  if (args == nullptr) return;
+  if (const ConfigNode* ds = args->find("dataset_module"); ds && !ds->isNull()) {
+    out << line(indent + "  ", "dataset", reg.resolve(ComponentKind::Dataset, *ds));
+  }
+  const ConfigNode* dirs = args->find("data_dir");
+  if (dirs != nullptr && dirs->isMap()) {
+    out << indent << "  splits: train " << countFiles(dirs, "train") << " list(s), val "
+        << countFiles(dirs, "val") << ", test " << countFiles(dirs, "test") << "; batch size "
+        << args->getInt("batch_size", 8) << "\n";
+  }
+}
+
+}  // namespace
+
+std::string describePlan(const Experiment& ex) {
+  const Registry& reg = Registry::global();
+  const ConfigNode& c = ex.config;
+  std::ostringstream out;
+  out << "Experiment \"" << ex.name() << "\" from " << ex.source << "\n";
+  out << "  task " << ex.task() << ", device " << ex.device() << ", seed " << ex.seed()
+      << ", threads "
+      << (ex.threads() == 0 ? std::string("all cores") : std::to_string(ex.threads()))
+      << (ex.deterministic() ? ", deterministic" : "") << "\n";
+  if (const ConfigNode* e = c.find("experiment"); e && e->has("weights")) {
+    out << "  weights " << e->at("weights").asString() << "\n";
+  }
+  out << "Components:\n";
+  out << line("  ", "model", reg.resolve(ComponentKind::Model, c.at("model")));
+  if (const ConfigNode* t = c.find("trainer"); t && !t->isNull() && ex.task() == "train") {
+    out << line("  ", "trainer", reg.resolve(ComponentKind::Trainer, *t));
+    if (const ConfigNode* p = t->find("params"); p && p->has("loss")) {
+      out << line("    ", "loss", reg.resolve(ComponentKind::Loss, p->at("loss")));
+    }
+    describeLoader(out, "    ", t->at("data_loader"));
+  }
+  if (const ConfigNode* tasks = c.find("downstream_tasks"); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries()) {
+      out << line("  ", "task " + name, reg.resolve(ComponentKind::Evaluator, task));
+      const ConfigNode& loader = task.at("data_loader");
+      describeLoader(out, "    ", loader);
+      for (const auto& [ds_name, ds] : loader.at("datasets").entries()) {
+        const bool normal = ds_name.find("Normal") != std::string::npos;
+        out << "      dataset " << ds_name << " (label " << (normal ? 0 : 1)
+            << "): " << countFiles(ds.find("data_dir"), "test") << " test list(s)\n";
+      }
+    }
+  }
+  if (!ex.ignored.empty()) {
+    out << "Accepted but ignored:\n";
+    for (const auto& note : ex.ignored) out << "  " << note << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace morphaeus

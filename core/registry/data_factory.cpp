@@ -1,0 +1,196 @@
+#include "core/registry/data_factory.h"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "core/distributed/process_group.h"
+#include "core/registry/registry.h"
+#include "data/csv_split.h"
+#include "data/data_error.h"
+#include "data/synthetic/synthetic_cxr.h"
+
+namespace morphaeus {
+namespace {
+
+// The merged view of a loader's args: `overlay` keys (a downstream dataset entry) win.
+const ConfigNode* pick(const ConfigNode& args, const ConfigNode* overlay, const std::string& key) {
+  if (overlay != nullptr && overlay->has(key)) return overlay->find(key);
+  return args.has(key) ? args.find(key) : nullptr;
+}
+
+std::vector<std::string> splitList(const ConfigNode* dirs, const std::string& split) {
+  if (dirs == nullptr || !dirs->has(split)) return {};
+  return dirs->at(split).asStringList();
+}
+
+ResizePath resizePathOf(const ConfigNode* dataset_module) {
+  if (dataset_module == nullptr) return ResizePath::Tensor;  // upstream's DefaultDataset
+  return Registry::global().requireFactory<DatasetFactory>(ComponentKind::Dataset,
+                                                           *dataset_module)();
+}
+
+struct LoaderSpec {
+  std::vector<std::string> images, masks;
+  std::string file_type;
+  std::vector<int64_t> size{kDefaultImageSide, kDefaultImageSide};
+  std::size_t batch_size = kDefaultBatchSize;
+  int workers = 2;
+  bool skip_bad = false, cache = false;
+  ResizePath path = ResizePath::Tensor;
+};
+
+LoaderSpec specFor(const ConfigNode& args, const ConfigNode* overlay, const std::string& split,
+                   const DataContext& ctx) {
+  LoaderSpec s;
+  s.images = splitList(pick(args, overlay, "data_dir"), split);
+  s.masks = splitList(pick(args, overlay, "label_dir"), split);
+  if (auto n = pick(args, overlay, "file_type")) s.file_type = n->asString();
+  if (auto n = pick(args, overlay, "target_size")) s.size = n->asIntList();
+  if (auto n = pick(args, overlay, "batch_size"))
+    s.batch_size = static_cast<std::size_t>(n->asInt());
+  s.workers = ctx.default_workers;
+  if (auto n = pick(args, overlay, "num_workers")) s.workers = static_cast<int>(n->asInt());
+  if (auto n = pick(args, overlay, "on_bad_image")) s.skip_bad = n->asString() == "skip";
+  if (auto n = pick(args, overlay, "cache")) s.cache = n->asBool();
+  s.path = resizePathOf(pick(args, overlay, "dataset_module"));
+  return s;
+}
+
+std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& ctx, bool train,
+                                        const std::string& what) {
+  ImageDatasetOptions o;
+  o.images = readSplit(s.images, s.file_type, ctx.data_root);
+  if (!s.masks.empty()) o.masks = readSplit(s.masks, s.file_type, ctx.data_root);
+  o.height = s.size[0];
+  o.width = s.size[1];
+  o.path = s.path;
+  o.skip_bad = s.skip_bad;
+  o.cache = s.cache;
+  o.on_skip = [what](const std::string& message) { spdlog::warn("{}: skipped {}", what, message); };
+  auto dataset = std::make_shared<ImageDataset>(std::move(o));
+  BatchLoaderOptions lo;
+  lo.batch_size = s.batch_size;
+  lo.shuffle = train;
+  lo.drop_last = train;
+  lo.seed = ctx.seed;
+  lo.workers = s.workers;
+  lo.shard_rank = ctx.shard_rank;
+  lo.shard_count = ctx.shard_count;
+  lo.pad_shard = train;
+  spdlog::info("{}: {} images, batch {}, {} worker(s){}", what, dataset->size(), s.batch_size,
+               s.workers, s.cache ? ", cached" : "");
+  auto loader = std::make_shared<BatchLoader>(dataset, lo);
+  if (loader->batchesPerEpoch() == 0) {
+    throw DataError(s.images.front() + ": the " + what + " split has " +
+                    std::to_string(dataset->size()) + " images, fewer than one batch of " +
+                    std::to_string(s.batch_size) + " (training drops incomplete batches)");
+  }
+  return loader;
+}
+
+const ConfigNode& argsOf(const ConfigNode& data_loader) {
+  static const ConfigNode kEmpty = ConfigNode::map({}, "");
+  const ConfigNode* params = data_loader.find("params");
+  if (params == nullptr || !params->has("args")) return kEmpty;
+  return params->at("args");
+}
+
+}  // namespace
+
+DataContext dataContext(const ConfigNode& root) {
+  DataContext ctx;
+  ctx.data_root = root.getString("data_root", "");
+  ctx.seed = static_cast<std::uint64_t>(root.getInt("seed", 2109));
+  if (const ProcessGroup* g = ProcessGroup::current()) {
+    ctx.shard_rank = static_cast<std::size_t>(g->rank());
+    ctx.shard_count = static_cast<std::size_t>(g->size());
+  }
+  return ctx;
+}
+
+TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext& ctx,
+                               std::size_t batch_size) {
+  const ConfigNode& args = argsOf(data_loader);
+  TrainingData d;
+  auto spec = [&](const std::string& split) {
+    LoaderSpec s = specFor(args, nullptr, split, ctx);
+    if (batch_size > 0) s.batch_size = batch_size;
+    if (ctx.shard_count > 1) {  // batch_size is the global batch: each rank reads its share
+      if (s.batch_size % ctx.shard_count != 0) {
+        throw data_loader.error(
+            "batch_size " + std::to_string(s.batch_size) + " is not divisible by the world size " +
+            std::to_string(ctx.shard_count) +
+            " (it is the global batch; each rank reads batch_size / world size)");
+      }
+      s.batch_size /= ctx.shard_count;
+    }
+    return s;
+  };
+  LoaderSpec test = spec("test");
+  if (test.images.empty()) throw data_loader.error("data_dir has no test split");
+  d.test = makeLoader(test, ctx, false, "test");
+  LoaderSpec train = spec("train"), val = spec("val");
+  d.train = train.images.empty() ? d.test : makeLoader(train, ctx, true, "train");
+  d.val = val.images.empty() ? d.test : makeLoader(val, ctx, false, "val");
+  return d;
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
+    const ConfigNode& task, const DataContext& ctx) {
+  const ConfigNode& loader = task.at("data_loader");
+  const ConfigNode& args = argsOf(loader);
+  std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> out;
+  for (const auto& [name, entry] : loader.at("datasets").entries()) {
+    LoaderSpec s = specFor(args, &entry, "test", ctx);
+    if (s.images.empty()) throw entry.error("dataset " + name + " has no data_dir.test");
+    out.emplace_back(name, makeLoader(s, ctx, false, task.path() + "." + name));
+  }
+  return out;
+}
+
+EvalPreprocessing evaluationPreprocessing(const ConfigNode& root) {
+  EvalPreprocessing e;
+  if (const ConfigNode* model = root.find("model");
+      model && model->has("params") && model->at("params").has("inshape")) {
+    e.size = model->at("params").at("inshape").asIntList();
+  }
+  const ConfigNode* tasks = root.find("downstream_tasks");
+  if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return e;
+  const ConfigNode& args = argsOf(tasks->entries().front().second.at("data_loader"));
+  if (args.has("target_size")) e.size = args.at("target_size").asIntList();
+  e.path = resizePathOf(args.has("dataset_module") ? args.find("dataset_module") : nullptr);
+  return e;
+}
+
+std::shared_ptr<BatchLoader> buildThresholdData(const ConfigNode& root, const DataContext& ctx) {
+  const ConfigNode* trainer = root.find("trainer");
+  if (trainer == nullptr || !trainer->has("data_loader")) return nullptr;
+  LoaderSpec s = specFor(argsOf(trainer->at("data_loader")), nullptr, "val", ctx);
+  if (s.images.empty()) return nullptr;
+  const EvalPreprocessing eval = evaluationPreprocessing(root);
+  s.path = eval.path;
+  s.size = eval.size;
+  s.cache = false;
+  return makeLoader(s, ctx, false, "threshold (normal validation split)");
+}
+
+bool ensureSyntheticData(const ConfigNode& root) {
+  const ConfigNode* block = root.find("synthetic_data");
+  if (block == nullptr || block->isNull()) return false;
+  SyntheticOptions o;
+  o.out = block->at("out").asString();
+  o.n_train = static_cast<int>(block->getInt("n_train", o.n_train));
+  o.n_val = static_cast<int>(block->getInt("n_val", o.n_val));
+  o.n_test = static_cast<int>(block->getInt("n_test", o.n_test));
+  o.n_abnormal = static_cast<int>(block->getInt("n_abnormal", o.n_abnormal));
+  o.size = static_cast<int>(block->getInt("size", o.size));
+  o.seed = static_cast<std::uint64_t>(block->getInt("seed", static_cast<std::int64_t>(o.seed)));
+  if (syntheticUpToDate(o)) return false;
+  spdlog::info("generating synthetic chest X-rays into {} ({} train, {} val, {} test, {} abnormal)",
+               o.out, o.n_train, o.n_val, o.n_test, o.n_abnormal);
+  generateSyntheticCxr(o);
+  return true;
+}
+
+}  // namespace morphaeus

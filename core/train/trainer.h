@@ -1,0 +1,156 @@
+// The training loop shared by all trainers: epochs over the seeded training order, validation
+// every `val_interval` epochs, `latest_model.pt` after every epoch and `best_model.pt` on
+// validation improvement (PyTorch format, written atomically), early stopping, learning-rate
+// schedules, metrics.jsonl/.csv, progress, resume (also from the middle of an epoch), SIGINT/
+// SIGTERM and non-finite losses. A project's trainer supplies the losses -- or, for adversarial
+// and introspective trainers with several optimisers, the whole optimisation step.
+#pragma once
+
+#include <torch/torch.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/checkpoint/checkpoint.h"
+#include "core/config/config_node.h"
+#include "core/config/error_context.h"
+#include "core/losses/reconstruction_loss.h"
+#include "core/registry/data_factory.h"
+#include "core/train/adam.h"
+#include "core/train/fast_path.h"
+#include "core/train/lr_schedule.h"
+
+namespace morphaeus {
+
+// Training stopped early on purpose (signal) or because it cannot go on (non-finite loss).
+// Its message says where (epoch, step, checkpoint): it passes inContext() unchanged.
+class TrainingStopped : public ContextError {
+ public:
+  using ContextError::ContextError;
+};
+
+struct TrainerSetup {
+  std::string run_dir;
+  torch::Device device = torch::kCPU;
+  std::shared_ptr<torch::nn::Module> model;
+  TrainingData data;
+  ConfigNode params;                 // trainer.params
+  std::optional<Checkpoint> resume;  // continue from this checkpoint (weights already loaded)
+};
+
+struct TrainResult {
+  int64_t last_epoch = -1;
+  bool early_stopped = false;
+  double best_val = 0;
+  std::string best_checkpoint, latest_checkpoint;
+};
+
+using NamedLosses = std::vector<std::pair<std::string, torch::Tensor>>;
+
+class CudaGraphStep;
+
+class Trainer {
+ public:
+  // The model mode of upstream's steps (the registry's copy checks configs before a trainer
+  // exists); a subclass that trains in train mode redeclares it and upstreamTrainsInTrainMode().
+  static constexpr bool kUpstreamTrainMode = false;
+  explicit Trainer(TrainerSetup setup);
+  virtual ~Trainer();
+  TrainResult train();
+
+  // One optimisation step (losses, finiteness check, backward, Adam) and the batch's losses.
+  // beginEpoch() sets the epoch's schedules first. Public for tests and benchmarks. With the
+  // fast path (performance.*) the step may run under bf16 autocast, in channels_last, or as a
+  // replayed CUDA graph (then the losses are valid until the next step).
+  void beginEpoch(int64_t epoch) { startEpoch(epoch); }
+  NamedLosses step(const torch::Tensor& images, int64_t epoch, int64_t step_no = 0);
+  const FastPathOptions& fastPath() const { return fast_; }
+
+ protected:
+  // The batch's losses; the first entry is the loss to minimise, all are logged (per-image mean).
+  // Trainers that override optimize() need not implement it.
+  virtual NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch);
+  // The whole optimisation step of a batch; the default minimises trainLosses()'s first entry
+  // with the one optimiser. Returns the losses to log; throws through requireFinite().
+  virtual NamedLosses optimize(const torch::Tensor& images, int64_t epoch);
+  // Validation losses of a batch (model in eval mode, no autograd). The entry named "loss"
+  // decides the best checkpoint and early stopping.
+  virtual NamedLosses validationLosses(const torch::Tensor& images) = 0;
+  // Epoch-level values to log (e.g. a loss weight's schedule).
+  virtual void startEpoch(int64_t epoch) {}
+  virtual nlohmann::json epochValues() const { return nlohmann::json::object(); }
+  // Whether this trainer's step may run under autocast or be captured as a CUDA graph: true for
+  // the default optimize() (one optimiser, no host-side randomness); trainers that override
+  // optimize() say false, and the performance options that need it are then refused.
+  virtual bool supportsFastPath() const { return true; }
+  // CUDA graphs also need a step without host-side state that changes from step to step (a step
+  // counter in the loss, noise drawn on the host).
+  virtual bool supportsCudaGraph() const { return supportsFastPath(); }
+
+  // What the upstream trainer does, where it differs between trainers (METHOD.md section 7):
+  // the model mode of its training steps (iml-dl's trainers never call .train(): eval; the AAE
+  // trainer does), when it calls early stopping (the AAE trainer only after an improvement,
+  // so it never stops early) and its learning-rate schedule (the configured lr_scheduler).
+  // The switches training_mode, early_stopping and lr_scheduler_step override them.
+  virtual bool upstreamTrainsInTrainMode() const { return kUpstreamTrainMode; }
+  virtual bool upstreamChecksPatienceOnlyOnImprovement() const { return false; }
+  virtual LrScheduleOptions upstreamSchedule() const;
+  // Applies the fast path's memory format to a module the trainer owns besides the model (VGG).
+  void prepareModule(torch::nn::Module& module) const;
+
+  // Throws TrainingStopped (naming epoch, step and the last good checkpoint) unless every loss
+  // is finite. With deferred checks (fast path) it does nothing: the losses are checked when
+  // they are read back.
+  void requireFinite(const NamedLosses& losses) const;
+
+  // Optimisers: by default one Adam over all parameters, saved as 'optimizer_weights'. A trainer
+  // with several replaces them (in its constructor) by named groups, each saved under its key;
+  // their state is restored from the resume checkpoint by the same keys.
+  AdamOptions adamOptions() const;
+  void setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
+                     const AdamOptions& options);
+  Adam& optimizer(std::size_t i = 0) { return *optimizers_.at(i).second; }
+  // One update of optimiser i: zero its gradients, backpropagate `loss`, step.
+  void minimise(std::size_t i, const torch::Tensor& loss);
+  void setLearningRate(double lr);  // of every optimiser
+
+  torch::nn::Module& model() { return *setup_.model; }
+  const ConfigNode& params() const { return setup_.params; }
+  const torch::Device& device() const { return setup_.device; }
+  ReconstructionLoss criterion_;
+
+ private:
+  Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
+  void save(const std::string& name, int64_t epoch, int64_t next_step) const;
+  nlohmann::json validate();
+  [[noreturn]] void stopOnNonFinite(const std::string& name, double value,
+                                    int64_t since_step) const;
+
+  void initialise();  // the switches above, once the trainer's overrides are in place
+  void checkFastPath();
+
+  TrainerSetup setup_;
+  FastPathOptions fast_;
+  bool initialised_ = false;
+  bool train_mode_ = false;  // model mode of the training steps
+  bool patience_on_improvement_only_ = false;
+  std::optional<LrSchedule> schedule_;
+  bool sync_batchnorm_ = false;           // multi-process runs: BatchNorm over the global batch
+  std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
+  std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
+  int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)
+  int64_t best_epoch_ = -1;
+  double best_val_ = std::numeric_limits<double>::infinity();
+  int early_counter_ = 0;
+  std::optional<double> early_best_;
+};
+
+using TrainerFactory = std::function<std::unique_ptr<Trainer>(TrainerSetup)>;
+
+}  // namespace morphaeus
