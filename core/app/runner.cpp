@@ -76,6 +76,7 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
   setup.device = device;
   setup.model = model;
   setup.params = trainer.at("params");
+  setup.process_group = ProcessGroup::current();
   const std::string weights = resumeWeightsOf(ex);
   if (!weights.empty()) {
     inContext("resuming from the checkpoint " + weights, [&] {

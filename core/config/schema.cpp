@@ -1,6 +1,23 @@
 #include "core/config/schema.h"
 
+#include <sstream>
+
 namespace morphaeus {
+
+std::string Field::defaultText() const {
+  std::ostringstream out;
+  if (const auto* b = std::get_if<bool>(&fallback)) out << (*b ? "true" : "false");
+  if (const auto* i = std::get_if<std::int64_t>(&fallback)) out << *i;
+  if (const auto* d = std::get_if<double>(&fallback)) out << *d;
+  if (const auto* s = std::get_if<std::string>(&fallback)) out << *s;
+  return out.str();
+}
+
+Field& Field::setDefault(FieldDefault v) {
+  fallback = std::move(v);
+  doc += (doc.empty() ? "default " : "; default ") + defaultText();
+  return *this;
+}
 
 std::string kindName(ComponentKind kind) {
   switch (kind) {

@@ -2,9 +2,11 @@
 // Validation against it catches wrong types, unknown keys, missing keys and bad enum values.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/config/component_kind.h"
@@ -31,6 +33,10 @@ enum class ValueType {
 
 class Schema;
 
+// A field's value when the key is absent: the one place a default is written (typed_params.h
+// reads it; `doc` shows it).
+using FieldDefault = std::variant<std::monostate, bool, std::int64_t, double, std::string>;
+
 struct Field {
   std::string name;
   ValueType type = ValueType::Any;
@@ -44,6 +50,7 @@ struct Field {
   std::optional<double> min, max;          // Int, Number
   bool min_exclusive = false;              // `min` itself refused (a learning rate > 0)
   std::optional<std::size_t> length;       // List: exact length
+  FieldDefault fallback;                   // Bool, Int, Number, String, Enum
 
   Field& require() { required = true; return *this; }
   Field& ignore(std::string why) { ignored = true; doc = std::move(why); return *this; }
@@ -61,6 +68,17 @@ struct Field {
     return *this;
   }
   Field& ofLength(std::size_t n) { length = n; return *this; }
+  // The value when the key is absent; appended to `doc` as "default X".
+  Field& byDefault(bool v) { return setDefault(v); }
+  Field& byDefault(int v) { return setDefault(static_cast<std::int64_t>(v)); }
+  Field& byDefault(std::int64_t v) { return setDefault(v); }
+  Field& byDefault(double v) { return setDefault(v); }
+  Field& byDefault(const char* v) { return setDefault(std::string(v)); }
+  bool hasDefault() const { return fallback.index() != 0; }
+  std::string defaultText() const;
+
+ private:
+  Field& setDefault(FieldDefault v);
 };
 
 // An ordered set of fields; a map validated against it may hold no other keys.

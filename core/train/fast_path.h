@@ -15,8 +15,7 @@ class Module;
 
 namespace morphaeus {
 
-class ConfigNode;
-
+// From trainer.params.performance: trainerOptions() (trainer_options.h).
 struct FastPathOptions {
   std::optional<c10::ScalarType> autocast;  // precision: bf16 -> BFloat16; fp32 -> none
   bool float64 = false;  // precision: fp64 -- weights, batches and losses in float64 (checks)
@@ -26,9 +25,6 @@ struct FastPathOptions {
   // Non-finite losses are found when they are read back, after the update, instead of before it.
   bool deferredChecks() const { return cuda_graph || loss_readback_every > 1; }
 };
-
-// From trainer.params (the optional `performance` map); throws ConfigError on bad values.
-FastPathOptions fastPathOptions(const ConfigNode& trainer_params);
 
 // Converts the module's 4-D parameters and buffers to channels_last in place (same values).
 void toChannelsLast(torch::nn::Module& module);

@@ -19,6 +19,10 @@ std::string scheduleStepName(ScheduleStep step) {
   return step == ScheduleStep::Epoch ? "epoch" : "val_loss";
 }
 
+std::string LrSchedule::describe() const {
+  return o_.kind + ", stepped by " + scheduleStepName(o_.step);
+}
+
 LrSchedule::LrSchedule(LrScheduleOptions options) : o_(std::move(options)) {
   if (o_.kind == "multistep") std::sort(o_.milestones.begin(), o_.milestones.end());
 }

@@ -48,6 +48,9 @@ class LrSchedule {
   c10::IValue state() const;
   // From a checkpoint's state; a state of another kind or step rule is ignored (returns false).
   bool restore(const CheckedValue& state);
+  // "cosine, stepped by val_loss" (for messages).
+  std::string describe() const;
+  const LrScheduleOptions& options() const { return o_; }
 
  private:
   double closedForm(double t) const;

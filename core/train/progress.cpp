@@ -4,17 +4,16 @@
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
-#include "core/distributed/process_group.h"
 
 #include <algorithm>
 #include <cstdio>
 
 namespace morphaeus {
 
-Progress::Progress(int64_t epochs, int64_t steps_per_epoch)
+Progress::Progress(int64_t epochs, int64_t steps_per_epoch, bool main)
     : epochs_(epochs),
       steps_(steps_per_epoch),
-      tty_(::isatty(STDERR_FILENO) != 0 && ProcessGroup::isMainProcess()) {}  // one bar: rank 0's
+      tty_(::isatty(STDERR_FILENO) != 0 && main) {}  // one bar: rank 0's
 
 void Progress::startEpoch(int64_t epoch) {
   epoch_ = epoch;

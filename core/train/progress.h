@@ -9,7 +9,8 @@ namespace morphaeus {
 
 class Progress {
  public:
-  Progress(int64_t epochs, int64_t steps_per_epoch);
+  // `main`: the process that draws the bar (rank 0 of a data-parallel run).
+  Progress(int64_t epochs, int64_t steps_per_epoch, bool main = true);
   void startEpoch(int64_t epoch);
   void step(int64_t step, int64_t images, const std::string& losses);
   void endEpoch();

@@ -25,6 +25,8 @@
 #include "core/train/adam.h"
 #include "core/train/fast_path.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/trainer_options.h"
+#include "core/train/training_state.h"
 
 namespace morphaeus {
 
@@ -35,13 +37,16 @@ class TrainingStopped : public ContextError {
   using ContextError::ContextError;
 };
 
+class ProcessGroup;
+
 struct TrainerSetup {
   std::string run_dir;
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   TrainingData data;
-  ConfigNode params;                 // trainer.params
+  ConfigNode params;                 // trainer.params (validated)
   std::optional<Checkpoint> resume;  // continue from this checkpoint (weights already loaded)
+  ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
 };
 
 struct TrainResult {
@@ -54,6 +59,7 @@ struct TrainResult {
 using NamedLosses = std::vector<std::pair<std::string, torch::Tensor>>;
 
 class CudaGraphStep;
+class DataParallel;
 
 class Trainer {
  public:
@@ -112,7 +118,7 @@ class Trainer {
   // Optimisers: by default one Adam over all parameters, saved as 'optimizer_weights'. A trainer
   // with several replaces them (in its constructor) by named groups, each saved under its key;
   // their state is restored from the resume checkpoint by the same keys.
-  AdamOptions adamOptions() const;
+  AdamOptions adamOptions() const { return options_.adam; }
   void setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
                      const AdamOptions& options);
   Adam& optimizer(std::size_t i = 0) { return *optimizers_.at(i).second; }
@@ -121,6 +127,8 @@ class Trainer {
   void setLearningRate(double lr);  // of every optimiser
 
   torch::nn::Module& model() { return *setup_.model; }
+  const TrainerOptions& options() const { return options_; }
+  // trainer.params, for a project's own keys (the base's are in options()).
   const ConfigNode& params() const { return setup_.params; }
   const torch::Device& device() const { return setup_.device; }
   ReconstructionLoss criterion_;
@@ -129,26 +137,30 @@ class Trainer {
   Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
   void save(const std::string& name, int64_t epoch, int64_t next_step) const;
   nlohmann::json validate();
+  // The epoch's row of metrics: lr, time, the mean training losses over every rank's images.
+  nlohmann::json epochRow(int64_t epoch, const std::vector<std::string>& names,
+                          std::vector<double> sums, int64_t images, double secs) const;
+  // After a validation: best checkpoint, early stopping; true when training should stop.
+  bool afterValidation(int64_t epoch, double val_loss);
   [[noreturn]] void stopOnNonFinite(const std::string& name, double value,
                                     int64_t since_step) const;
+  [[noreturn]] void stopOnSignal(int64_t epoch, int64_t step) const;
 
   void initialise();  // the switches above, once the trainer's overrides are in place
   void checkFastPath();
+  std::string runFile(const std::string& name) const;
 
   TrainerSetup setup_;
-  FastPathOptions fast_;
+  TrainerOptions options_;
+  const FastPathOptions& fast_;
+  std::unique_ptr<DataParallel> parallel_;
+  TrainingState state_;
   bool initialised_ = false;
   bool train_mode_ = false;  // model mode of the training steps
   bool patience_on_improvement_only_ = false;
-  std::optional<LrSchedule> schedule_;
-  bool sync_batchnorm_ = false;           // multi-process runs: BatchNorm over the global batch
   std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
   std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
   int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)
-  int64_t best_epoch_ = -1;
-  double best_val_ = std::numeric_limits<double>::infinity();
-  int early_counter_ = 0;
-  std::optional<double> early_best_;
 };
 
 using TrainerFactory = std::function<std::unique_ptr<Trainer>(TrainerSetup)>;

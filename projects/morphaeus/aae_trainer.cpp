@@ -24,7 +24,7 @@ std::vector<torch::Tensor> concat(std::vector<torch::Tensor> a,
 AaeTrainer::AaeTrainer(TrainerSetup setup)
     : Trainer(std::move(setup)), aae_(requireAae(model(), params())) {
   AdamOptions o = adamOptions();
-  if (!params().at("optimizer_params").has("betas")) o.beta1 = 0.5;
+  if (!options().adam_betas) o.beta1 = 0.5;
   base_lr_ = o.lr;
   setOptimizers({{"optimizer_E_weights", concat(aae_.E->parameters(), aae_.G->parameters())},
                  {"optimizer_G_weights", aae_.G->parameters()},

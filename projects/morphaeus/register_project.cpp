@@ -1,6 +1,7 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
 #include "core/registry/registry.h"
+#include "core/train/trainer_options.h"
 #include "projects/morphaeus/aae_trainer.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"
@@ -10,44 +11,12 @@
 namespace morphaeus {
 namespace {
 
-Schema trainerParams() {
-  Schema p;
-  p.list("input_size", ValueType::Int)
-      .ofLength(2)
-      .eachAtLeast(1)
-      .describe("(rows, cols) of the training images");
-  p.path("checkpoint_path").ignore("upstream output folder; checkpoints go to the run directory");
-  p.integer("nr_epochs").atLeast(1).require();
-  p.integer("val_interval").atLeast(1).describe("validate every N epochs (default 1)");
-  p.integer("batch_size").atLeast(1).describe("overrides the data loader's batch size");
-  p.component("loss", ComponentKind::Loss).require();
+// The MorphAEus project's own trainer keys, after the base trainer's loss (core/train).
+void projectKeys(Schema& p) {
   p.number("alfa").atLeast(0).describe("perceptual-loss weight (0 = no VGG19 needed)");
   p.number("beta").atLeast(0).describe("final weight of the deformation regulariser");
   p.number("delta").atLeast(0).describe("weight of the morphology term from epoch 11");
   p.integer("max_iter").atLeast(1).describe("epochs over which beta ramps up");
-  p.integer("patience").atLeast(1).describe("early-stopping patience in epochs (default 25)");
-  p.number("min_delta").atLeast(0).describe("early-stopping minimum improvement (default 1e-8)");
-  Schema optimizer;
-  optimizer.number("lr").above(0).require();
-  optimizer.list("betas", ValueType::Number).ofLength(2).element->between(0, 1);
-  optimizer.number("eps").atLeast(0);
-  optimizer.number("weight_decay").atLeast(0);
-  optimizer.boolean("amsgrad");
-  p.map("optimizer_params", optimizer).require();
-  p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
-      .describe("upstream schedulers; default none");
-  p.enumeration("lr_scheduler_step", {"val_loss", "epoch"})
-      .describe(
-          "val_loss (default, as upstream): cosine/exponential/multistep take the "
-          "validation loss as their epoch; epoch: stepped once per epoch");
-  p.enumeration("training_mode", {"eval", "train"})
-      .describe(
-          "model mode of the training steps; default as upstream: eval (BatchNorm with "
-          "its running statistics, VAE z = mu) except for the AAE trainer (train)");
-  p.enumeration("early_stopping", {"every_validation", "on_improvement"})
-      .describe(
-          "when patience is checked; default as upstream: after every validation, except "
-          "for the AAE trainer (only after an improvement: it never stops early)");
   p.inputPath("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
   Schema noise;
   noise.number("noise_std").atLeast(0).describe("default 0.2");
@@ -58,20 +27,10 @@ Schema trainerParams() {
   transformer.map("params", noise);
   p.map("transformer", transformer)
       .describe("training-input noise of the DAE (the reconstruction target stays clean)");
-  Schema performance;
-  performance.enumeration("precision", {"fp32", "bf16", "fp64"})
-      .describe("bf16: autocast forward and losses, float32 master weights; fp64: training in "
-                "float64 (numerical checks); default fp32");
-  performance.boolean("channels_last").describe("NHWC activations and weights (default false)");
-  performance.boolean("cuda_graph").describe(
-      "capture the whole train step as a CUDA graph and replay it (CUDA only; default false)");
-  performance.integer("loss_readback_every")
-      .atLeast(1)
-      .describe("read losses back (and check them) every N steps (default 1: every step)");
-  p.boolean("sync_batchnorm")
-      .describe("multi-process runs: BatchNorm statistics over the global batch (default false)");
-  p.map("performance", performance).describe("the training fast path (docs/PERFORMANCE.md)");
-  return p;
+}
+
+Schema trainerParams() {
+  return trainerSchema(projectKeys);
 }
 
 Schema softIntroParams() {

@@ -1,0 +1,35 @@
+// Typed values of a validated params map, each with its schema field's default: the default of a
+// key is written once, in its Field (`byDefault`), and read here. Asking for a key the schema
+// lacks, or for an absent key whose field has no default, is a programming error
+// (std::logic_error naming the key); a present value of the wrong type is a ConfigError.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/config/config_node.h"
+#include "core/config/schema.h"
+
+namespace morphaeus {
+
+class TypedParams {
+ public:
+  TypedParams(const Schema& schema, const ConfigNode& params) : schema_(schema), params_(params) {}
+
+  bool getBool(const std::string& key) const;
+  std::int64_t getInt(const std::string& key) const;
+  double getDouble(const std::string& key) const;
+  std::string getString(const std::string& key) const;  // also enums
+  bool has(const std::string& key) const { return params_.has(key); }
+  const ConfigNode& node() const { return params_; }
+
+ private:
+  const Field& field(const std::string& key) const;
+  template <class T>
+  T fallback(const std::string& key) const;
+
+  const Schema& schema_;
+  const ConfigNode& params_;
+};
+
+}  // namespace morphaeus

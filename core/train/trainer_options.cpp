@@ -1,0 +1,126 @@
+#include "core/train/trainer_options.h"
+
+#include "core/config/typed_params.h"
+
+namespace morphaeus {
+
+Schema trainerSchema(void (*project_keys)(Schema&)) {
+  Schema p;
+  p.list("input_size", ValueType::Int)
+      .ofLength(2)
+      .eachAtLeast(1)
+      .describe("(rows, cols) of the training images");
+  p.path("checkpoint_path").ignore("upstream output folder; checkpoints go to the run directory");
+  p.integer("nr_epochs").atLeast(1).require();
+  p.integer("val_interval").atLeast(1).describe("validate every N epochs").byDefault(1);
+  p.integer("batch_size").atLeast(1).describe("overrides the data loader's batch size");
+  p.component("loss", ComponentKind::Loss).require();
+  if (project_keys != nullptr) project_keys(p);
+  p.integer("patience").atLeast(1).describe("early-stopping patience in epochs").byDefault(25);
+  p.number("min_delta").atLeast(0).describe("early-stopping minimum improvement").byDefault(1e-8);
+  Schema optimizer;
+  optimizer.number("lr").above(0).require();
+  optimizer.list("betas", ValueType::Number)
+      .ofLength(2)
+      .describe("default [0.9, 0.999] (the AAE trainer: [0.5, 0.999])")
+      .element->between(0, 1);
+  optimizer.number("eps").atLeast(0).byDefault(1e-8);
+  optimizer.number("weight_decay").atLeast(0).byDefault(0.0);
+  optimizer.boolean("amsgrad").byDefault(false);
+  p.map("optimizer_params", optimizer).require();
+  p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
+      .describe("upstream schedulers")
+      .byDefault("none");
+  p.enumeration("lr_scheduler_step", {"val_loss", "epoch"})
+      .describe(
+          "val_loss (as upstream): cosine/exponential/multistep take the validation loss as "
+          "their epoch; epoch: stepped once per epoch")
+      .byDefault("val_loss");
+  p.enumeration("training_mode", {"eval", "train"})
+      .describe(
+          "model mode of the training steps; default as upstream: eval (BatchNorm with "
+          "its running statistics, VAE z = mu) except for the AAE trainer (train)");
+  p.enumeration("early_stopping", {"every_validation", "on_improvement"})
+      .describe(
+          "when patience is checked; default as upstream: after every validation, except "
+          "for the AAE trainer (only after an improvement: it never stops early)");
+  Schema performance;
+  performance.enumeration("precision", {"fp32", "bf16", "fp64"})
+      .describe(
+          "bf16: autocast forward and losses, float32 master weights; fp64: training in "
+          "float64 (numerical checks)")
+      .byDefault("fp32");
+  performance.boolean("channels_last").describe("NHWC activations and weights").byDefault(false);
+  performance.boolean("cuda_graph")
+      .describe("capture the whole train step as a CUDA graph and replay it (CUDA only)")
+      .byDefault(false);
+  performance.integer("loss_readback_every")
+      .atLeast(1)
+      .describe("read losses back (and check them) every N steps (1: every step)")
+      .byDefault(1);
+  p.boolean("sync_batchnorm")
+      .describe("multi-process runs: BatchNorm statistics over the global batch")
+      .byDefault(false);
+  p.map("performance", performance).describe("the training fast path (docs/PERFORMANCE.md)");
+  return p;
+}
+
+namespace {
+
+AdamOptions adamOptionsOf(const TypedParams& p, const std::string& lr_scheduler) {
+  AdamOptions o;
+  o.lr = p.getDouble("optimizer_params.lr");
+  o.eps = p.getDouble("optimizer_params.eps");
+  o.weight_decay = p.getDouble("optimizer_params.weight_decay");
+  o.amsgrad = p.getBool("optimizer_params.amsgrad");
+  const ConfigNode& opt = p.node().at("optimizer_params");
+  if (opt.has("betas")) {
+    o.beta1 = opt.at("betas").items()[0].asDouble();
+    o.beta2 = opt.at("betas").items()[1].asDouble();
+  }
+  if (lr_scheduler == "cosine") {  // upstream switches Adam settings too
+    o.amsgrad = true;
+    o.weight_decay = 1e-5;
+  }
+  return o;
+}
+
+FastPathOptions fastPathOf(const TypedParams& p) {
+  FastPathOptions o;
+  const std::string precision = p.getString("performance.precision");
+  if (precision == "bf16") o.autocast = c10::ScalarType::BFloat16;
+  o.float64 = precision == "fp64";
+  o.channels_last = p.getBool("performance.channels_last");
+  o.cuda_graph = p.getBool("performance.cuda_graph");
+  o.loss_readback_every = p.getInt("performance.loss_readback_every");
+  return o;
+}
+
+std::optional<bool> choice(const TypedParams& p, const std::string& key, const char* yes) {
+  if (!p.has(key) || p.node().at(key).isNull()) return std::nullopt;
+  return p.node().at(key).asString() == yes;
+}
+
+}  // namespace
+
+TrainerOptions trainerOptions(const ConfigNode& params) {
+  static const Schema schema = trainerSchema();
+  const TypedParams p(schema, params);
+  TrainerOptions o;
+  o.nr_epochs = p.getInt("nr_epochs");
+  o.val_interval = p.getInt("val_interval");
+  o.patience = static_cast<int>(p.getInt("patience"));
+  o.min_delta = p.getDouble("min_delta");
+  o.lr_scheduler = p.getString("lr_scheduler");
+  o.adam = adamOptionsOf(p, o.lr_scheduler);
+  o.adam_betas = params.at("optimizer_params").has("betas");
+  o.lr_scheduler_step = scheduleStepFromName(p.getString("lr_scheduler_step"));
+  o.train_mode = choice(p, "training_mode", "train");
+  o.patience_on_improvement = choice(p, "early_stopping", "on_improvement");
+  o.sync_batchnorm = p.getBool("sync_batchnorm");
+  o.fast = fastPathOf(p);
+  o.loss = params.at("loss");
+  return o;
+}
+
+}  // namespace morphaeus
