@@ -13,7 +13,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(config set checkpoint csv npy png dicom)
 root=$PWD
-[ -f build/release/core/libmorphaeus_core.a ] || { echo "fuzz: build the release preset first" >&2; exit 1; }
+[ -f build/release/core/app/libmorphaeus_app.a ] || { echo "fuzz: build the release preset first" >&2; exit 1; }
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMORPHAEUS_FUZZ_AGAINST="$root/build/release" -DMORPHAEUS_BUILD_TESTS=OFF >/dev/null
 cmake --build build/fuzz
