@@ -18,6 +18,13 @@ struct Checkpoint {
   // Further keys (e.g. an evaluation threshold), kept in order.
   std::vector<std::pair<std::string, c10::IValue>> extra;
   std::string path;  // the file it was read from (for messages); not written
+
+  // The extra entry `key`, or nullptr.
+  const c10::IValue* find(const std::string& key) const {
+    for (const auto& [k, v] : extra)
+      if (k == key) return &v;
+    return nullptr;
+  }
 };
 
 Checkpoint readCheckpoint(const std::string& path);

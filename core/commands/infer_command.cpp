@@ -71,8 +71,9 @@ int runInfer(const InferOptions& o) {
   model->to(device);
   model->eval();
   std::optional<double> threshold = o.threshold;
-  for (const auto& [k, v] : ckpt.extra)
-    if (!threshold && k == "threshold" && v.isDouble()) threshold = v.toDouble();
+  if (const c10::IValue* v = ckpt.find("threshold"); !threshold && v && v->isDouble()) {
+    threshold = v->toDouble();
+  }
   if (!threshold)
     spdlog::warn("{}: no stored threshold: scores only (give --threshold to call images)",
                  o.weights);

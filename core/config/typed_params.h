@@ -1,7 +1,8 @@
 // Typed values of a validated params map, each with its schema field's default: the default of a
 // key is written once, in its Field (`byDefault`), and read here. Asking for a key the schema
 // lacks, or for an absent key whose field has no default, is a programming error
-// (std::logic_error naming the key); a present value of the wrong type is a ConfigError.
+// (std::logic_error naming the key); a present value is checked as the validator checks it
+// (checkValue: type, range, choice), a ConfigError at its place.
 #pragma once
 
 #include <cstdint>
@@ -25,8 +26,9 @@ class TypedParams {
 
  private:
   const Field& field(const std::string& key) const;
+  const ConfigNode* value(const std::string& key, const Field& f) const;  // checked; null: absent
   template <class T>
-  T fallback(const std::string& key) const;
+  T fallback(const std::string& key, const Field& f) const;
 
   const Schema& schema_;
   const ConfigNode& params_;

@@ -227,7 +227,32 @@ void Validator::check(ConfigNode& node, const Field& field) {
   }
 }
 
+// checkValue's catalog: its fields choose no components.
+class NoComponents : public ComponentCatalog {
+ public:
+  const ComponentSpec& resolve(ComponentKind, const ConfigNode& node) const override {
+    throw std::logic_error("checkValue: " + node.path() + " is a component");
+  }
+};
+
 }  // namespace
+
+void checkValue(const ConfigNode& node, const Field& field) {
+  switch (field.type) {
+    case ValueType::Bool:
+    case ValueType::Int:
+    case ValueType::Number:
+    case ValueType::String:
+    case ValueType::Enum:
+      break;
+    default:
+      throw std::logic_error("checkValue: " + field.name + " is not a scalar field");
+  }
+  static const NoComponents none;
+  Validator v(none, "", {});
+  v.check(const_cast<ConfigNode&>(node), field);  // scalar checks never change the node
+  if (!v.errors.empty()) throw v.errors.front();
+}
 
 ValidationReport validateConfig(ConfigNode& root, const Schema& schema,
                                 const ComponentCatalog& registry, const std::string& config_dir,

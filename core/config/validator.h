@@ -24,4 +24,9 @@ ValidationReport validateConfig(ConfigNode& root, const Schema& schema,
                                 const ComponentCatalog& registry, const std::string& config_dir,
                                 const std::vector<std::string>& search_dirs = {});
 
+// The checks validateConfig applies to one value of a Bool, Int, Number, String or Enum field
+// (type, finiteness, range, choice), for values read outside a validated tree (typed_params.h).
+// Throws the first ConfigError.
+void checkValue(const ConfigNode& node, const Field& field);
+
 }  // namespace morphaeus

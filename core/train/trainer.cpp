@@ -116,12 +116,7 @@ void Trainer::setOptimizers(std::vector<std::pair<std::string, std::vector<torch
     auto adam = std::make_unique<Adam>(std::move(params), options);
     if (setup_.resume) {
       const Checkpoint& r = *setup_.resume;
-      const c10::IValue* state = &r.optimizer_weights;
-      if (key != "optimizer_weights") {
-        state = nullptr;
-        for (const auto& [k, v] : r.extra)
-          if (k == key) state = &v;
-      }
+      const c10::IValue* state = key == "optimizer_weights" ? &r.optimizer_weights : r.find(key);
       if (state && !state->isNone()) {
         adam->loadStateDict(*state, r.path, key);
       } else {

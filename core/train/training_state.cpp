@@ -12,12 +12,6 @@
 namespace morphaeus {
 namespace {
 
-const c10::IValue* extra(const Checkpoint& c, const std::string& key) {
-  for (const auto& [k, v] : c.extra)
-    if (k == key) return &v;
-  return nullptr;
-}
-
 at::Tensor cpuGeneratorState() {
   auto gen = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(gen.mutex());
@@ -41,17 +35,17 @@ void TrainingState::writeTo(Checkpoint& c) const {
 
 void TrainingState::readFrom(const Checkpoint& c) {
   epoch = c.epoch;
-  if (auto v = extra(c, "next_step"); v && v->isInt()) next_step = v->toInt();
-  if (auto v = extra(c, "best_val"); v && v->isDouble()) best_val = v->toDouble();
-  if (auto v = extra(c, "best_epoch"); v && v->isInt()) best_epoch = v->toInt();
+  if (auto v = c.find("next_step"); v && v->isInt()) next_step = v->toInt();
+  if (auto v = c.find("best_val"); v && v->isDouble()) best_val = v->toDouble();
+  if (auto v = c.find("best_epoch"); v && v->isInt()) best_epoch = v->toInt();
   std::optional<double> early_best = early.best();
   int counter = early.counter();
-  if (auto v = extra(c, "early_stop_counter"); v && v->isInt()) {
+  if (auto v = c.find("early_stop_counter"); v && v->isInt()) {
     counter = static_cast<int>(v->toInt());
   }
-  if (auto v = extra(c, "early_stop_best"); v && v->isDouble()) early_best = v->toDouble();
+  if (auto v = c.find("early_stop_best"); v && v->isDouble()) early_best = v->toDouble();
   early.restore(early_best, counter);
-  if (const c10::IValue* state = extra(c, "lr_scheduler_state");
+  if (const c10::IValue* state = c.find("lr_scheduler_state");
       schedule && state && !state->isNone() &&
       !schedule->restore(CheckedValue(*state, c.path, "lr_scheduler_state"))) {
     spdlog::warn(
@@ -59,7 +53,7 @@ void TrainingState::readFrom(const Checkpoint& c) {
         "afresh",
         schedule->describe());
   }
-  if (auto v = extra(c, "torch_rng_state"); v && v->isTensor()) rng = v->toTensor();
+  if (auto v = c.find("torch_rng_state"); v && v->isTensor()) rng = v->toTensor();
 }
 
 void TrainingState::restoreGenerator() const {

@@ -103,12 +103,7 @@ __attribute__((target("avx2,fma"))) void forwardRowsAvx2(const float* src, const
         v = _mm256_fmadd_ps(gather(sp, idx + 3 * w + j), _mm256_loadu_ps(wt + 3 * w + j), v);
         _mm256_storeu_ps(o + j, v);
       }
-      for (; j < w; ++j) {
-        float v = sp[idx[j]] * wt[j];
-        v = std::fma(sp[idx[w + j]], wt[w + j], v);
-        v = std::fma(sp[idx[2 * w + j]], wt[2 * w + j], v);
-        o[j] = std::fma(sp[idx[3 * w + j]], wt[3 * w + j], v);
-      }
+      sampleRow(sp, t, o, j, w);
     }
   }
 }
@@ -124,20 +119,13 @@ __attribute__((target("avx2,fma"))) void backwardItemAvx2(const float* gout, con
   for (int64_t i = 0; i < h; ++i) {
     computeTapsAvx2(flow + i * w, flow + plane + i * w, i, h, w, t);
     const int32_t* idx = t.idx.data();
-    const float* wt = t.wt.data();
     const float* m = t.m.data();
     std::fill(gy.begin(), gy.end(), 0.f);
     std::fill(gx.begin(), gx.end(), 0.f);
     for (int64_t ch = 0; ch < c; ++ch) {
       const float* g = gout + ch * plane + i * w;
       if (gsrc != nullptr) {
-        float* gp = gsrc + ch * plane;
-        for (int64_t j = 0; j < w; ++j) {
-          gp[idx[j]] += wt[j] * g[j];
-          gp[idx[w + j]] += wt[w + j] * g[j];
-          gp[idx[2 * w + j]] += wt[2 * w + j] * g[j];
-          gp[idx[3 * w + j]] += wt[3 * w + j] * g[j];
-        }
+        scatterRow(gsrc + ch * plane, t, g, w);
       }
       if (gflow == nullptr) continue;
       const float* sp = src + ch * plane;
@@ -162,14 +150,7 @@ __attribute__((target("avx2,fma"))) void backwardItemAvx2(const float* gout, con
         _mm256_storeu_ps(gx.data() + j,
                          _mm256_add_ps(_mm256_loadu_ps(gx.data() + j), _mm256_mul_ps(gv, sx)));
       }
-      for (; j < w; ++j) {
-        const float v00 = sp[idx[j]] * m[j], v01 = sp[idx[w + j]] * m[w + j];
-        const float v10 = sp[idx[2 * w + j]] * m[2 * w + j],
-                    v11 = sp[idx[3 * w + j]] * m[3 * w + j];
-        const float dy = t.dy[j], dx = t.dx[j];
-        gy[j] += g[j] * ((v10 - v00) * (1 - dx) + (v11 - v01) * dx);
-        gx[j] += g[j] * ((v01 - v00) * (1 - dy) + (v11 - v10) * dy);
-      }
+      flowGradRow(sp, t, g, gy.data(), gx.data(), j, w);
     }
     if (gflow != nullptr) {
       std::copy(gy.begin(), gy.end(), gflow + i * w);

@@ -70,6 +70,48 @@ MORPHAEUS_WARP_INLINE void computeTaps(const T* fy, const T* fx, int64_t i, int6
   }
 }
 
+// The interpolation of output pixels [j0, w) of one channel's row: four taps, fused multiply-adds.
+template <typename T>
+MORPHAEUS_WARP_INLINE void sampleRow(const T* sp, const RowTaps<T>& t, T* o, int64_t j0,
+                                     int64_t w) {
+  const int32_t* idx = t.idx.data();
+  const T* wt = t.wt.data();
+  for (int64_t j = j0; j < w; ++j) {
+    T v = sp[idx[j]] * wt[j];
+    v = std::fma(sp[idx[w + j]], wt[w + j], v);
+    v = std::fma(sp[idx[2 * w + j]], wt[2 * w + j], v);
+    o[j] = std::fma(sp[idx[3 * w + j]], wt[3 * w + j], v);
+  }
+}
+
+// grad_src of one channel's row: the output gradient scattered onto the four taps.
+template <typename T>
+MORPHAEUS_WARP_INLINE void scatterRow(T* gp, const RowTaps<T>& t, const T* g, int64_t w) {
+  const int32_t* idx = t.idx.data();
+  const T* wt = t.wt.data();
+  for (int64_t j = 0; j < w; ++j) {
+    gp[idx[j]] += wt[j] * g[j];
+    gp[idx[w + j]] += wt[w + j] * g[j];
+    gp[idx[2 * w + j]] += wt[2 * w + j] * g[j];
+    gp[idx[3 * w + j]] += wt[3 * w + j] * g[j];
+  }
+}
+
+// grad_flow of pixels [j0, w) of one channel's row, added to gy (rows) and gx (columns).
+template <typename T>
+MORPHAEUS_WARP_INLINE void flowGradRow(const T* sp, const RowTaps<T>& t, const T* g, T* gy, T* gx,
+                                       int64_t j0, int64_t w) {
+  const int32_t* idx = t.idx.data();
+  const T* m = t.m.data();
+  for (int64_t j = j0; j < w; ++j) {
+    const T v00 = sp[idx[j]] * m[j], v01 = sp[idx[w + j]] * m[w + j];
+    const T v10 = sp[idx[2 * w + j]] * m[2 * w + j], v11 = sp[idx[3 * w + j]] * m[3 * w + j];
+    const T dy = t.dy[j], dx = t.dx[j];
+    gy[j] += g[j] * ((v10 - v00) * (1 - dx) + (v11 - v01) * dx);
+    gx[j] += g[j] * ((v01 - v00) * (1 - dy) + (v11 - v10) * dy);
+  }
+}
+
 template <typename T>
 MORPHAEUS_WARP_INLINE void forwardRows(const T* src, const T* flow, T* out, int64_t c, int64_t h,
                                        int64_t w, int64_t begin, int64_t end) {
@@ -79,17 +121,10 @@ MORPHAEUS_WARP_INLINE void forwardRows(const T* src, const T* flow, T* out, int6
     const int64_t b = row / h, i = row % h;
     const T* fy = flow + b * 2 * plane + i * w;
     computeTaps(fy, fy + plane, i, h, w, t);
-    const int32_t* idx = t.idx.data();
-    const T* wt = t.wt.data();
     for (int64_t ch = 0; ch < c; ++ch) {
       const T* sp = src + (b * c + ch) * plane;
       T* o = out + (b * c + ch) * plane + i * w;
-      for (int64_t j = 0; j < w; ++j) {
-        T v = sp[idx[j]] * wt[j];
-        v = std::fma(sp[idx[w + j]], wt[w + j], v);
-        v = std::fma(sp[idx[2 * w + j]], wt[2 * w + j], v);
-        o[j] = std::fma(sp[idx[3 * w + j]], wt[3 * w + j], v);
-      }
+      sampleRow(sp, t, o, 0, w);
     }
   }
 }
@@ -103,31 +138,15 @@ MORPHAEUS_WARP_INLINE void backwardItem(const T* gout, const T* src, const T* fl
   std::vector<T> gy(w), gx(w);
   for (int64_t i = 0; i < h; ++i) {
     computeTaps(flow + i * w, flow + plane + i * w, i, h, w, t);
-    const int32_t* idx = t.idx.data();
-    const T* wt = t.wt.data();
-    const T* m = t.m.data();
     std::fill(gy.begin(), gy.end(), T(0));
     std::fill(gx.begin(), gx.end(), T(0));
     for (int64_t ch = 0; ch < c; ++ch) {
       const T* g = gout + ch * plane + i * w;
       if (gsrc != nullptr) {
-        T* gp = gsrc + ch * plane;
-        for (int64_t j = 0; j < w; ++j) {
-          gp[idx[j]] += wt[j] * g[j];
-          gp[idx[w + j]] += wt[w + j] * g[j];
-          gp[idx[2 * w + j]] += wt[2 * w + j] * g[j];
-          gp[idx[3 * w + j]] += wt[3 * w + j] * g[j];
-        }
+        scatterRow(gsrc + ch * plane, t, g, w);
       }
       if (gflow != nullptr) {
-        const T* sp = src + ch * plane;
-        for (int64_t j = 0; j < w; ++j) {
-          const T v00 = sp[idx[j]] * m[j], v01 = sp[idx[w + j]] * m[w + j];
-          const T v10 = sp[idx[2 * w + j]] * m[2 * w + j], v11 = sp[idx[3 * w + j]] * m[3 * w + j];
-          const T dy = t.dy[j], dx = t.dx[j];
-          gy[j] += g[j] * ((v10 - v00) * (1 - dx) + (v11 - v01) * dx);
-          gx[j] += g[j] * ((v01 - v00) * (1 - dy) + (v11 - v10) * dy);
-        }
+        flowGradRow(src + ch * plane, t, g, gy.data(), gx.data(), 0, w);
       }
     }
     if (gflow != nullptr) {
