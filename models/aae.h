@@ -11,6 +11,8 @@
 
 #include <torch/torch.h>
 
+#include "models/reconstruction.h"
+
 namespace morphaeus {
 
 struct AaeOptions {
@@ -64,10 +66,11 @@ struct AaeOutput {
   torch::Tensor reconstruction, z;  // z: [N, z_dim, 1, 1]
 };
 
-class AAEImpl : public torch::nn::Module {
+class AAEImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit AAEImpl(const AaeOptions& options);
   AaeOutput forward(const torch::Tensor& x);  // G(E(x))
+  torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x).reconstruction; }
   int64_t zDim() const { return options_.z_dim; }
 
   AaeConvNet E{nullptr}, D{nullptr};

@@ -12,18 +12,29 @@
 
 #include <torch/torch.h>
 
+#include "models/reconstruction.h"
+
 namespace morphaeus {
 
 struct BetaVaeOutput {
   torch::Tensor reconstruction, mu, logvar;  // mu, logvar: [N, z_dim]
 };
 
-class BetaVAEImpl : public torch::nn::Module {
+class BetaVAEImpl : public torch::nn::Module, public Reconstructor {
  public:
   BetaVAEImpl(int64_t z_dim = 32, int64_t nc = 1, bool eval_sampling = true);
   // sample = false: z = mu.
   BetaVaeOutput forward(const torch::Tensor& x, bool sample = true);
   bool evalSampling() const { return eval_sampling_; }
+  torch::Tensor reconstruct(const torch::Tensor& x) override {
+    return forward(x, eval_sampling_).reconstruction;
+  }
+  bool reconstructionSamples() const override { return eval_sampling_; }
+  std::optional<PosteriorScale> posteriorScale() const override { return PosteriorScale::LogVar; }
+  Posterior posterior(const torch::Tensor& x) override {  // samples, as upstream's training
+    BetaVaeOutput o = forward(x);
+    return {o.reconstruction, o.mu, o.logvar};
+  }
 
  private:
   int64_t z_dim_;

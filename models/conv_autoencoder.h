@@ -5,6 +5,7 @@
 
 #include "models/decoder.h"
 #include "models/encoder.h"
+#include "models/reconstruction.h"
 
 namespace morphaeus {
 
@@ -13,10 +14,11 @@ struct ConvAutoEncoderOutput {
   torch::Tensor z;
 };
 
-class ConvAutoEncoderImpl : public torch::nn::Module {
+class ConvAutoEncoderImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit ConvAutoEncoderImpl(const AutoencoderOptions& options);
   ConvAutoEncoderOutput forward(const torch::Tensor& x);
+  torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x).reconstruction; }
 
  private:
   Encoder encoder_{nullptr};

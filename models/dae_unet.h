@@ -11,6 +11,8 @@
 
 #include <string>
 
+#include "models/reconstruction.h"
+
 namespace morphaeus {
 
 struct DaeUNetOptions {
@@ -31,10 +33,11 @@ TORCH_MODULE(WSConv2d);
 // The largest-but-middle divisor rule of upstream's get_groups.
 int64_t groupNormGroups(int64_t channels);
 
-class DaeUNetImpl : public torch::nn::Module {
+class DaeUNetImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit DaeUNetImpl(const DaeUNetOptions& options);
   torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x); }
 
  private:
   torch::nn::Sequential convBlock(int64_t in, int64_t out) const;

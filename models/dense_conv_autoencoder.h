@@ -10,10 +10,11 @@
 
 namespace morphaeus {
 
-class DenseConvAutoEncoderImpl : public torch::nn::Module {
+class DenseConvAutoEncoderImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit DenseConvAutoEncoderImpl(const AutoencoderOptions& options);
   ConvAutoEncoderOutput forward(const torch::Tensor& x);  // z: the 128-d code
+  torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x).reconstruction; }
 
  private:
   Encoder encoder_{nullptr};

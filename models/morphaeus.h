@@ -9,6 +9,7 @@
 #include "models/decoder.h"
 #include "models/deformer.h"
 #include "models/encoder.h"
+#include "models/reconstruction.h"
 
 namespace morphaeus {
 
@@ -27,14 +28,18 @@ struct MorphAEusOutput {
   torch::Tensor x_reversed;      // y_target (training) or y_source (registration)
 };
 
-class MorphAEusImpl : public torch::nn::Module {
+class MorphAEusImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit MorphAEusImpl(const MorphAEusOptions& options);
 
   // registration == true returns the integrated field as `deformation`, as upstream.
   MorphAEusOutput forward(const torch::Tensor& x, bool registration = false);
   // y_source only (what anomaly scores use): skips the reverse warp of x.
-  torch::Tensor reconstruct(const torch::Tensor& x);
+  torch::Tensor reconstruct(const torch::Tensor& x) override;
+  ReconstructionParts reconstructionParts(const torch::Tensor& x) override {
+    const MorphAEusOutput out = forward(x, /*registration=*/true);
+    return {out.reconstruction, out.x_prior, out.deformation};
+  }
   void setWarpMode(WarpMode mode) { deformer_->setWarpMode(mode); }
 
  private:

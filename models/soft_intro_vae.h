@@ -19,6 +19,8 @@
 
 #include <vector>
 
+#include "models/reconstruction.h"
+
 namespace morphaeus {
 
 struct SoftIntroVaeOptions {
@@ -43,10 +45,14 @@ struct SoftIntroVaeOutput {
   torch::Tensor reconstruction, mu, logvar, z;  // mu, logvar, z: [N, zdim]
 };
 
-class SoftIntroVAEImpl : public torch::nn::Module {
+class SoftIntroVAEImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit SoftIntroVAEImpl(const SoftIntroVaeOptions& options);
   SoftIntroVaeOutput forward(const torch::Tensor& x, bool deterministic = false);
+  torch::Tensor reconstruct(const torch::Tensor& x) override {
+    return forward(x, !options_.eval_sampling).reconstruction;
+  }
+  bool reconstructionSamples() const override { return options_.eval_sampling; }
 
   std::pair<torch::Tensor, torch::Tensor> encode(const torch::Tensor& x);  // mu, logvar
   torch::Tensor decode(const torch::Tensor& z);

@@ -11,6 +11,8 @@
 
 #include <vector>
 
+#include "models/reconstruction.h"
+
 namespace morphaeus {
 
 struct VaeOptions {
@@ -24,10 +26,16 @@ struct VaeOutput {
   torch::Tensor mu, log_std;  // [N, z_dim, 1, 1] (upstream returns exp(log_std) as 'z_logvar')
 };
 
-class VAEImpl : public torch::nn::Module {
+class VAEImpl : public torch::nn::Module, public Reconstructor {
  public:
   explicit VAEImpl(const VaeOptions& options);
   VaeOutput forward(const torch::Tensor& x);
+  torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x).reconstruction; }
+  std::optional<PosteriorScale> posteriorScale() const override { return PosteriorScale::LogStd; }
+  Posterior posterior(const torch::Tensor& x) override {
+    VaeOutput o = forward(x);
+    return {o.reconstruction, o.mu, o.log_std};
+  }
 
  private:
   std::vector<torch::nn::Conv2d> enc_;           // encoder.start, middle_blocks, end

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/registry/registry.h"
+#include "core/train/trainer_factory.h"
 #include "tests/test_support.h"
 
 namespace morphaeus::test {
@@ -26,13 +27,15 @@ std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,
   TrainerSetup setup;
   setup.run_dir = makeTempDir("parity_step");
   setup.model = std::move(model);
-  setup.params = trainer.at("params");
+  ConfigNode block = trainer;
   if (!training_mode.empty()) {
-    setup.params.set("training_mode",
-                     ConfigNode::scalar(training_mode, false, {}, "trainer.params.training_mode"));
+    ConfigNode params = trainer.at("params");
+    params.set("training_mode",
+               ConfigNode::scalar(training_mode, false, {}, "trainer.params.training_mode"));
+    block.set("params", params);
   }
-  return Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer,
-                                                           trainer)(std::move(setup));
+  setup.options = trainerOptions(block.at("params"));
+  return buildTrainer(std::move(setup), block);
 }
 
 void loadReferenceWeights(torch::nn::Module& model, const StateDict& weights,

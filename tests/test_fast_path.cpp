@@ -16,6 +16,7 @@
 #include "core/train/adam.h"
 #include "models/morphaeus.h"
 #include "projects/morphaeus/morph_trainer.h"
+#include "projects/morphaeus/trainer_keys.h"
 #include "tests/step_parity.h"
 #include "tests/test_support.h"
 
@@ -55,14 +56,15 @@ class FastPath : public ::testing::Test {
     setup.run_dir = test::makeTempDir("fastrun");
     setup.device = device;
     setup.model = model;
-    setup.params = loadYamlString(
+    const ConfigNode params = loadYamlString(
         "loss: {module_name: optim.losses.ln_losses, class_name: L2}\n"
         "alfa: 0.05\nbeta: 3\ndelta: 1\nmax_iter: 200\nnr_epochs: 20\n"
         "optimizer_params: {lr: 5.0e-4}\nvgg_weights: " +
             *dir_ + "/vgg19_random.pth\nperformance: " + performance + "\ntraining_mode: " + mode +
             "\n",
         "params.yaml");
-    return std::make_unique<MorphTrainer>(std::move(setup));
+    setup.options = trainerOptions(params);
+    return std::make_unique<MorphTrainer>(std::move(setup), morphTrainerOptions(params));
   }
   // Smooth images in [0, 1] (what a chest X-ray batch looks like to the convolutions).
   static std::vector<torch::Tensor> batches(int n, const torch::Device& device,

@@ -16,6 +16,7 @@
 #include "data/synthetic/synthetic_cxr.h"
 #include "models/morphaeus.h"
 #include "projects/morphaeus/morph_trainer.h"
+#include "projects/morphaeus/trainer_keys.h"
 #include "tests/step_parity.h"
 #include "tests/test_support.h"
 
@@ -112,13 +113,14 @@ TEST_F(TrainingReference, OneMorphAEusStepGivesPyTorchsWeights) {
   TrainerSetup setup;
   setup.run_dir = test::makeTempDir("steprun");
   setup.model = model;
-  setup.params = loadYamlString(
+  const ConfigNode params = loadYamlString(
       "loss: {module_name: optim.losses.ln_losses, class_name: L2}\n"
       "alfa: 0.05\nbeta: 3\ndelta: 1\nmax_iter: 200\nnr_epochs: 20\ntraining_mode: train\n"
       "optimizer_params: {lr: 5.0e-4}\nvgg_weights: " +
           *dir_ + "/vgg19_random.pth\n",
       "params.yaml");
-  MorphTrainer trainer(std::move(setup));
+  setup.options = trainerOptions(params);
+  MorphTrainer trainer(std::move(setup), morphTrainerOptions(params));
   trainer.beginEpoch(12);
   const NamedLosses losses =
       trainer.step(step.at(c10::IValue("x")).toTensor().to(torch::kDouble), 12);
@@ -207,11 +209,11 @@ TEST(TrainerRules, EarlyStoppingIsCheckedAfterEveryValidationOrOnlyAfterImprovem
     setup.run_dir = test::makeTempDir("scripted_run");
     setup.model = torch::nn::Linear(1, 1).ptr();
     setup.data = buildTrainingData(loader, DataContext{});
-    setup.params = loadYamlString(
+    setup.options = trainerOptions(loadYamlString(
         "loss: {module_name: optim.losses.ln_losses, class_name: L2}\nnr_epochs: 8\n"
         "patience: 2\noptimizer_params: {lr: 1.0e-3}\n" +
             (std::string(c.rule).empty() ? "" : "early_stopping: " + std::string(c.rule) + "\n"),
-        "params.yaml");
+        "params.yaml"));
     ScriptedTrainer trainer(std::move(setup), val, c.aae);
     const TrainResult r = trainer.train();
     EXPECT_EQ(r.last_epoch, c.last_epoch);

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/app/run_directory.h"
@@ -23,10 +22,12 @@
 #include "core/experiment/experiment.h"
 #include "core/experiment/experiment_check.h"
 #include "core/experiment/plan.h"
+#include "core/experiment/run_data.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
 #include "core/train/trainer.h"
+#include "core/train/trainer_factory.h"
 
 namespace morphaeus {
 
@@ -67,16 +68,16 @@ void carryBestCheckpoint(const std::string& weights, const std::string& run_dir)
 
 // Trains with the configured trainer; returns the best checkpoint's path.
 std::string trainModel(const Experiment& ex, const std::string& run_dir,
-                       const torch::Device& device, std::shared_ptr<torch::nn::Module> model) {
+                       const torch::Device& device, std::shared_ptr<torch::nn::Module> model,
+                       const DataContext& ctx, ProcessGroup* group) {
   const ConfigNode& trainer = ex.config.at("trainer");
-  const auto& factory =
-      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer);
   TrainerSetup setup;
   setup.run_dir = run_dir;
   setup.device = device;
   setup.model = model;
-  setup.params = trainer.at("params");
-  setup.process_group = ProcessGroup::current();
+  setup.options = inContext(doingWith("reading the trainer's options", trainer),
+                            [&] { return trainerOptions(trainer.at("params")); });
+  setup.process_group = group;
   const std::string weights = resumeWeightsOf(ex);
   if (!weights.empty()) {
     inContext("resuming from the checkpoint " + weights, [&] {
@@ -84,103 +85,72 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
       loadStateDict(*model, setup.resume->model_weights, weights);
     });
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
-    if (ProcessGroup::isMainProcess()) carryBestCheckpoint(weights, run_dir);
+    if (group == nullptr || group->isMain()) carryBestCheckpoint(weights, run_dir);
   }
-  const auto batch = static_cast<std::size_t>(setup.params.getInt("batch_size", 0));
+  const auto batch = static_cast<std::size_t>(setup.options.batch_size);
   setup.data = inContext(doingWith("reading the training data", trainer.at("data_loader")), [&] {
-    return buildTrainingData(trainer.at("data_loader"), dataContext(ex.config), batch);
+    return buildTrainingData(trainer.at("data_loader"), ctx, batch);
   });
   std::unique_ptr<Trainer> t = inContext(doingWith("setting up the trainer", trainer),
-                                         [&] { return factory(std::move(setup)); });
+                                         [&] { return buildTrainer(std::move(setup), trainer); });
   // The trainers' random draws (VAE sampling, the AAE's and SI-VAE's noise, the DAE's input
   // noise) start from the run's seed, whatever building the model drew; a resumed run continues
   // the checkpoint's generator state instead (when it holds one).
   torch::manual_seed(static_cast<std::uint64_t>(ex.seed()));
   const TrainResult r = inContext(doingWith("training", trainer), [&] { return t->train(); });
   // Rank 0's last checkpoints are on disk before any rank reads them for evaluation.
-  if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
+  if (group != nullptr) group->barrier();
   spdlog::info("training finished after epoch {}{}: best validation loss {:.6f} in {}",
                r.last_epoch + 1, r.early_stopped ? " (early stopping)" : "", r.best_val,
                r.best_checkpoint);
-  if (ProcessGroup::isMainProcess() &&
-      !std::filesystem::exists(r.best_checkpoint)) {  // resumed without the old best checkpoint
+  // Resumed without the old best checkpoint: the latest one.
+  if ((group == nullptr || group->isMain()) && !std::filesystem::exists(r.best_checkpoint)) {
     spdlog::warn("no best checkpoint in the run directory; evaluating {}", r.latest_checkpoint);
     return r.latest_checkpoint;
   }
   return r.best_checkpoint;
 }
 
-// Runs every downstream task with its registered evaluator; prints each summary table.
 // After training, the first task's normal/abnormal threshold is stored in the best checkpoint
 // (key "threshold") for `morphaeus infer`.
-void storeThreshold(const std::string& metrics_json, const std::string& checkpoint) {
-  std::ifstream in(metrics_json);
-  const auto metrics = nlohmann::json::parse(in, nullptr, false);
-  if (metrics.is_discarded() || !metrics.contains("threshold")) return;
+void storeThreshold(double threshold, const std::string& checkpoint) {
   Checkpoint c = readCheckpoint(checkpoint);
   c.extra.erase(std::remove_if(c.extra.begin(), c.extra.end(),
                                [](const auto& kv) { return kv.first == "threshold"; }),
                 c.extra.end());
-  c.extra.emplace_back("threshold", metrics["threshold"]["value"].get<double>());
+  c.extra.emplace_back("threshold", threshold);
   writeCheckpoint(checkpoint, c);
-  spdlog::info("stored the threshold {:.6f} in {}", metrics["threshold"]["value"].get<double>(),
-               checkpoint);
+  spdlog::info("stored the threshold {:.6f} in {}", threshold, checkpoint);
 }
 
+// Runs every downstream task with its registered evaluator; prints each summary table.
 void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Device& device,
-              std::shared_ptr<torch::nn::Module> model, const std::string& trained_checkpoint) {
-  const ConfigNode* tasks = ex.config.find("downstream_tasks");
-  if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return;
-  const DataContext ctx = dataContext(ex.config);  // multi-process runs: this rank's shards
-  std::shared_ptr<BatchLoader> validation;
-  try {
-    validation = buildThresholdData(ex.config, ctx);
-  } catch (const std::exception& e) {
-    spdlog::warn("no normal validation data for a threshold ({})", e.what());
-  }
-  if (!validation) spdlog::info("no normal validation split: no normal/abnormal threshold");
-  for (const auto& [name, task] : tasks->entries()) {
+              std::shared_ptr<torch::nn::Module> model, RunData& data, ProcessGroup* group,
+              const std::string& trained_checkpoint) {
+  std::vector<TaskData>& tasks = data.tasks;
+  const bool main_rank = group == nullptr || group->isMain();
+  for (TaskData& task : tasks) {
     const auto& factory =
-        Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, task);
+        Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, *task.block);
     EvaluationSetup setup;
-    setup.task = name;
-    setup.config = task;
-    setup.out_dir = (std::filesystem::path(run_dir) / "eval" / name).string();
+    setup.task = task.name;
+    setup.out_dir = (std::filesystem::path(run_dir) / "eval" / task.name).string();
     setup.device = device;
     setup.model = model;
-    setup.normal_validation = validation;
+    setup.datasets = std::move(task.datasets);
+    setup.normal_validation = data.threshold;
     setup.seed = static_cast<std::uint64_t>(ex.seed());
-    const std::string table = inContext(doingWith("evaluating task " + name, task), [&] {
-      setup.datasets = buildTaskData(task, ctx);
-      return factory(std::move(setup))->run();
-    });
-    if (!ProcessGroup::isMainProcess()) continue;  // rank 0 gathered and reported
-    std::cout << "\n" << table << std::flush;
-    const auto report = std::filesystem::path(run_dir) / "eval" / name;
-    spdlog::info("task {}: report in {}", name, report.string());
-    if (!trained_checkpoint.empty() && &task == &tasks->entries().front().second) {
+    setup.process_group = group;
+    const std::string out_dir = setup.out_dir;
+    const EvaluationResult result =
+        inContext(doingWith("evaluating task " + task.name, *task.block),
+                  [&] { return factory(std::move(setup), *task.block)->run(); });
+    if (!main_rank) continue;  // rank 0 gathered and reported
+    std::cout << "\n" << result.table << std::flush;
+    spdlog::info("task {}: report in {}", task.name, out_dir);
+    if (!trained_checkpoint.empty() && &task == &tasks.front() && result.threshold) {
       inContext("storing the threshold in " + trained_checkpoint,
-                [&] { storeThreshold((report / "metrics.json").string(), trained_checkpoint); });
-    }
-  }
-}
-
-// Builds the evaluation loaders and reads their first batch, so that missing files and
-// unreadable images show up before any long work starts.
-void checkTaskData(const Experiment& ex) {
-  const DataContext ctx = dataContext(ex.config);
-  auto first = [](const std::string& what, BatchLoader& loader) {
-    loader.startEpoch(0);
-    auto batch = loader.next();
-    spdlog::info("{}: {} batch(es) per epoch, first batch {}", what, loader.batchesPerEpoch(),
-                 batch ? fmt::format("{}", fmt::streamed(batch->images.sizes())) : "empty");
-  };
-  if (const ConfigNode* tasks = ex.config.find("downstream_tasks"); tasks && tasks->isMap()) {
-    for (const auto& [name, task] : tasks->entries()) {
-      inContext(doingWith("reading the first batches of task " + name, task), [&] {
-        for (auto& [dataset, loader] : buildTaskData(task, ctx))
-          first(name + "/" + dataset, *loader);
-      });
+                [&] { storeThreshold(*result.threshold, trained_checkpoint); });
     }
   }
 }
@@ -207,7 +177,8 @@ int runExperiment(const RunOptions& options) {
                                  : torch::Device(requested_device));
   if (dist.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports; others warn
   ProcessGroup::init(dist, device);
-  const bool main_rank = ProcessGroup::isMainProcess();
+  ProcessGroup* group = ProcessGroup::current();  // passed down; null in one process
+  const bool main_rank = group == nullptr || group->isMain();
 
   // Rank 0 creates the run directory (and alone writes the log file, config, checkpoints,
   // metrics and reports); the others learn its path.
@@ -217,7 +188,7 @@ int runExperiment(const RunOptions& options) {
       return createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
     });
   }
-  if (ProcessGroup* g = ProcessGroup::current()) run_dir = g->shareFromMain("run_dir", run_dir);
+  if (group != nullptr) run_dir = group->shareFromMain("run_dir", run_dir);
   if (main_rank) {
     addLogFile((std::filesystem::path(run_dir) / "run.log").string());
     writeFileAtomic((std::filesystem::path(run_dir) / "config.yaml").string(), ex.config.toYaml());
@@ -239,9 +210,9 @@ int runExperiment(const RunOptions& options) {
               [&] { ensureSyntheticData(ex.config); });
   };
   if (main_rank) synthesize();  // the others read what rank 0 wrote
-  if (ProcessGroup* g = ProcessGroup::current()) g->barrier();
+  if (group != nullptr) group->barrier();
   if (!main_rank) synthesize();
-  checkTaskData(ex);
+  RunData data = buildRunData(ex, group);  // the evaluation loaders, checked before training
   const ConfigNode& model_node = ex.config.at("model");
   auto model = inContext(doingWith("building the model", model_node), [&] {
     auto built = buildModel(model_node);
@@ -251,7 +222,7 @@ int runExperiment(const RunOptions& options) {
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
-    weights = trained = trainModel(ex, run_dir, device, model);  // evaluate the best weights
+    weights = trained = trainModel(ex, run_dir, device, model, data.context, group);  // the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
@@ -259,7 +230,7 @@ int runExperiment(const RunOptions& options) {
   inContext("loading the weights to evaluate from " + weights,
             [&] { loadStateDict(*model, readCheckpoint(weights).model_weights, weights); });
   spdlog::info("evaluating {}", weights);
-  evaluate(ex, run_dir, device, model, trained);
+  evaluate(ex, run_dir, device, model, data, group, trained);
   return 0;
 }
 

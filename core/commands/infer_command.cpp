@@ -11,6 +11,7 @@
 #include "core/base/runtime.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/eval/anomaly_score.h"
+#include "core/eval/task_scoring.h"
 #include "core/experiment/experiment.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
@@ -79,9 +80,9 @@ int runInfer(const InferOptions& o) {
                  o.weights);
   const EvalPreprocessing pre = evaluationPreprocessing(ex.config);
   // The score of the config's first downstream task, so that it equals the evaluator's.
-  const ConfigNode* params = firstDownstreamParams(ex.config);
-  const AnomalyScoreOptions scoring = AnomalyScoreOptions::fromParams(params);
-  const double vmax = params ? params->getDouble("map_vmax", 0.5) : 0.5;
+  const TaskScoring task_scoring = firstTaskScoring(ex.config);
+  const AnomalyScoreOptions& scoring = task_scoring.score;
+  const double vmax = task_scoring.map_vmax;
 
   fs::create_directories(fs::path(o.output) / "maps");
   std::ostringstream csv;

@@ -2,34 +2,45 @@
 
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "core/config/validator.h"
 
 namespace morphaeus {
 namespace {
 
-// "map.key" -> {"map", "key"}; "key" -> {"key", ""}.
-std::pair<std::string, std::string> splitKey(const std::string& key) {
-  const std::string::size_type dot = key.find('.');
-  if (dot == std::string::npos) return {key, ""};
-  return {key.substr(0, dot), key.substr(dot + 1)};
+// "a.b.c" -> {"a", "b", "c"}.
+std::vector<std::string> splitKey(const std::string& key) {
+  std::vector<std::string> parts;
+  std::string::size_type from = 0;
+  for (std::string::size_type dot; (dot = key.find('.', from)) != std::string::npos;
+       from = dot + 1)
+    parts.push_back(key.substr(from, dot - from));
+  parts.push_back(key.substr(from));
+  return parts;
 }
 
 }  // namespace
 
 const Field& TypedParams::field(const std::string& key) const {
-  const auto [outer, inner] = splitKey(key);
-  const Field* f = schema_.find(outer);
-  if (f != nullptr && !inner.empty()) f = f->schema ? f->schema->find(inner) : nullptr;
+  const Schema* schema = &schema_;
+  const Field* f = nullptr;
+  for (const std::string& part : splitKey(key)) {
+    f = schema ? schema->find(part) : nullptr;
+    if (f == nullptr) break;
+    schema = f->schema ? &*f->schema : nullptr;
+  }
   if (f == nullptr) throw std::logic_error("TypedParams: the schema has no key " + key);
   return *f;
 }
 
 const ConfigNode* TypedParams::value(const std::string& key, const Field& f) const {
-  const auto [outer, inner] = splitKey(key);
-  const ConfigNode* n = params_.find(outer);
-  if (n != nullptr && !inner.empty()) n = n->isMap() ? n->find(inner) : nullptr;
-  if (n == nullptr || n->isNull()) return nullptr;
+  const ConfigNode* n = &params_;
+  for (const std::string& part : splitKey(key)) {
+    n = n->isMap() ? n->find(part) : nullptr;
+    if (n == nullptr) return nullptr;
+  }
+  if (n->isNull()) return nullptr;
   checkValue(*n, f);  // also for params that did not pass the validator (tests, benchmarks)
   return n;
 }

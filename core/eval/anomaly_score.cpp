@@ -10,21 +10,6 @@
 
 namespace morphaeus {
 
-AnomalyScoreOptions AnomalyScoreOptions::fromParams(const ConfigNode* params) {
-  AnomalyScoreOptions o;
-  if (params == nullptr || !params->isMap()) return o;
-  o.use_max = params->getString("score_reduction", "mean") == "max";
-  o.smoothing_sigma = params->getDouble("smoothing_sigma", 0.0);
-  return o;
-}
-
-const ConfigNode* firstDownstreamParams(const ConfigNode& config) {
-  const ConfigNode* tasks = config.find("downstream_tasks");
-  if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return nullptr;
-  const ConfigNode* params = tasks->entries().front().second.find("params");
-  return params != nullptr && params->isMap() ? params : nullptr;
-}
-
 std::string AnomalyScoreOptions::describe() const {
   const std::string map =
       smoothing_sigma > 0 ? fmt::format("gauss_{:g} * |rec - x|", smoothing_sigma) : "|rec - x|";

@@ -10,15 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "core/config/config_node.h"
-
 namespace morphaeus {
 
 struct AnomalyScoreOptions {
   bool use_max = false;        // score = max of the map instead of its mean
   double smoothing_sigma = 0;  // Gaussian smoothing of the map (pixels); 0 = none
-  // From an evaluator's `params` block (score_reduction, smoothing_sigma); null = defaults.
-  static AnomalyScoreOptions fromParams(const ConfigNode* params);
   std::string describe() const;
 };
 
@@ -28,10 +24,6 @@ struct ScoredBatch {
   torch::Tensor score;           // [B] double, CPU
   torch::Tensor l1;              // [B] double, CPU: mean |reconstruction - x| (never smoothed)
 };
-
-// The `params` of the config's first downstream task, or null: what `infer` and the benchmark
-// score with, so that they agree with that task's report.
-const ConfigNode* firstDownstreamParams(const ConfigNode& config);
 
 // The model must be in eval mode; runs without autograd. A model whose reconstruction samples
 // (reconstructionSamples: the beta-VAE and SI-VAE, as upstream's) reconstructs image by image,

@@ -14,15 +14,10 @@ PerceptualLoss::PerceptualLoss(const std::string& vgg_weights, const torch::Devi
   net_->to(device);
 }
 
-std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
+std::unique_ptr<PerceptualLoss> perceptualLossFor(const PerceptualLossOptions& options,
                                                   const torch::Device& device) {
-  if (params.getDouble("alfa", 0.0) <= 0) return nullptr;
-  if (!params.has("vgg_weights")) {
-    throw params.error(
-        "alfa > 0 needs VGG19 weights: download torchvision's vgg19-dcbb9e9d.pth and set "
-        "trainer.params.vgg_weights to its path, or set trainer.params.alfa: 0");
-  }
-  return std::make_unique<PerceptualLoss>(params.at("vgg_weights").asString(), device);
+  if (options.alfa <= 0) return nullptr;
+  return std::make_unique<PerceptualLoss>(options.vgg_weights, device);
 }
 
 torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch::Tensor& target) {

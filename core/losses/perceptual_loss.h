@@ -10,17 +10,21 @@
 #include <memory>
 #include <string>
 
-#include "core/config/config_node.h"
-
 #include "models/vgg19_features.h"
 
 namespace morphaeus {
 
 class PerceptualLoss;
 
-// The perceptual loss a trainer's params ask for: null when alfa is 0 (or absent); with alfa > 0
-// it needs vgg_weights (ConfigError naming the key otherwise).
-std::unique_ptr<PerceptualLoss> perceptualLossFor(const ConfigNode& params,
+// The trainer keys alfa (its weight; 0 = no perceptual loss) and vgg_weights (needed when
+// alfa > 0: the option parser says so at the key).
+struct PerceptualLossOptions {
+  double alfa = 0;
+  std::string vgg_weights;
+};
+
+// Null when alfa is 0.
+std::unique_ptr<PerceptualLoss> perceptualLossFor(const PerceptualLossOptions& options,
                                                   const torch::Device& device);
 
 class PerceptualLoss {

@@ -4,7 +4,6 @@
 
 #include <thread>
 
-#include "core/distributed/process_group.h"
 #include "core/registry/registry.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -102,10 +101,6 @@ DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
   ctx.data_root = root.getString("data_root", "");
   ctx.seed = static_cast<std::uint64_t>(root.getInt("seed", 2109));
-  if (const ProcessGroup* g = ProcessGroup::current()) {
-    ctx.shard_rank = static_cast<std::size_t>(g->rank());
-    ctx.shard_count = static_cast<std::size_t>(g->size());
-  }
   return ctx;
 }
 

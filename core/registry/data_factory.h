@@ -21,8 +21,8 @@ struct DataContext {
   std::string data_root;      // base of relative image paths in CSVs ("" = working directory)
   std::uint64_t seed = 2109;  // data order
   int default_workers = 2;    // num_workers when the config has none (upstream default 2)
-  // Data-parallel runs (from the process group): every loader reads this rank's shard, and
-  // training batches are batch_size / shard_count per rank.
+  // Data-parallel runs (the runner sets them from its process group): every loader reads this
+  // rank's shard, and training batches are batch_size / shard_count per rank.
   std::size_t shard_rank = 0, shard_count = 1;
 };
 

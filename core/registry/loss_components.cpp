@@ -1,48 +1,106 @@
-#include "core/losses/reconstruction_loss.h"
+#include "core/config/typed_params.h"
+#include "core/losses/beta_vae_loss.h"
+#include "core/losses/vae_loss.h"
 #include "core/registry/core_components.h"
+#include "core/registry/loss_factory.h"
 #include "core/registry/registry.h"
 
 namespace morphaeus {
 
+ReconstructionLoss buildLoss(const ConfigNode& loss) {
+  const auto& factory = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss, loss);
+  const ConfigNode* params = loss.find("params");
+  if (params != nullptr && params->isMap()) return factory(*params);
+  return factory(ConfigNode::map(loss.where(), loss.path() + ".params"));
+}
+
+namespace {
+
+ComponentSpec lossSpec(const char* module, const char* name, std::string summary) {
+  ComponentSpec spec;
+  spec.kind = ComponentKind::Loss;
+  spec.name = {module, name};
+  spec.summary = std::move(summary);
+  return spec;
+}
+
+// A loss of the model's posterior (`scale`, as the model `needs_model` gives it).
+ReconstructionLoss posteriorLoss(
+    std::string name, PosteriorScale scale, std::string needs_model,
+    std::function<torch::Tensor(const LossInputs&, const Posterior&)> score) {
+  ReconstructionLoss loss;
+  loss.name = std::move(name);
+  loss.posterior = scale;
+  loss.needs_model = std::move(needs_model);
+  loss.score = [score = std::move(score)](const LossInputs& in) { return score(in, *in.posterior); };
+  return loss;
+}
+
+}  // namespace
+
 void registerLosses(Registry& registry) {
-  // The VAE losses need the posterior: the reconstruction trainer applies them itself.
-  const LossFactory posteriorLoss = LossFactory([]() -> ReconstructionLoss {
-    return [](const torch::Tensor&, const torch::Tensor&) -> torch::Tensor {
-      throw std::logic_error(
-          "VAELoss needs the VAE's posterior: the reconstruction trainer applies it");
-    };
-  });
   for (const char* name : {"L1", "L2"}) {
-    ComponentSpec spec;
-    spec.kind = ComponentKind::Loss;
-    spec.name = {"optim.losses.ln_losses", name};
-    spec.summary = std::string(name == std::string("L1") ? "mean absolute" : "mean squared") +
-                   " error of the reconstruction";
     const bool l1 = name == std::string("L1");
-    spec.factory = LossFactory([l1]() -> ReconstructionLoss { return l1 ? l1Loss : l2Loss; });
+    ComponentSpec spec = lossSpec("optim.losses.ln_losses", name,
+                                  std::string(l1 ? "mean absolute" : "mean squared") +
+                                      " error of the reconstruction");
+    spec.factory = LossFactory([l1, name](const ConfigNode&) {
+      ReconstructionLoss loss;
+      loss.name = name;
+      loss.score = [l1](const LossInputs& in) {
+        return l1 ? l1Loss(in.reconstruction, in.target) : l2Loss(in.reconstruction, in.target);
+      };
+      return loss;
+    });
     registry.add(std::move(spec));
   }
-  ComponentSpec vae;
-  vae.kind = ComponentKind::Loss;
-  vae.name = {"model_zoo.vae_hahn", "VAELoss"};
-  vae.summary =
+
+  ComponentSpec vae = lossSpec(
+      "model_zoo.vae_hahn", "VAELoss",
       "VAE loss: KL + Gaussian negative log-likelihood summed per image (with "
-      "model_zoo.vae_hahn/VAE)";
-  vae.params.number("rec_log_std").describe("log std of the Gaussian likelihood (default 0)");
+      "model_zoo.vae_hahn/VAE)");
+  vae.params.number("rec_log_std").describe("log std of the Gaussian likelihood").byDefault(0.0);
   vae.params.boolean("upstream_sigma")
-      .describe("score the posterior with std exp(exp(log_std)) as upstream does (default true)");
-  vae.factory = posteriorLoss;
+      .describe("score the posterior with std exp(exp(log_std)) as upstream does")
+      .byDefault(true);
+  vae.factory = LossFactory([schema = vae.params](const ConfigNode& params) {
+    const TypedParams p(schema, params);
+    VaeLossOptions o;
+    o.rec_log_std = p.getDouble("rec_log_std");
+    o.upstream_sigma = p.getBool("upstream_sigma");
+    return posteriorLoss("VAELoss", PosteriorScale::LogStd, "model_zoo.vae_hahn/VAE",
+                         [o](const LossInputs& in, const Posterior& q) {
+                           return vaeLoss(q.reconstruction, in.target, q.mu, q.log_scale, o);
+                         });
+  });
   registry.add(std::move(vae));
 
-  ComponentSpec beta;
-  beta.kind = ComponentKind::Loss;
-  beta.name = {"model_zoo.beta_vae_higgings", "VAEHigLoss"};
-  beta.summary = "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)";
-  beta.params.number("beta").atLeast(0).describe("type H weight (default 4)");
-  beta.params.number("gamma").atLeast(0).describe("type B weight (default 10)");
-  beta.params.number("max_capacity").atLeast(0).describe("type B final capacity C (default 25)");
-  beta.params.enumeration("loss_type", {"H", "B"}).describe("default B");
-  beta.factory = posteriorLoss;
+  ComponentSpec beta = lossSpec(
+      "model_zoo.beta_vae_higgings", "VAEHigLoss",
+      "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)");
+  const BetaVaeLossOptions d;
+  beta.params.number("beta").atLeast(0).describe("type H weight").byDefault(d.beta);
+  beta.params.number("gamma").atLeast(0).describe("type B weight").byDefault(d.gamma);
+  beta.params.number("max_capacity")
+      .atLeast(0)
+      .describe("type B final capacity C")
+      .byDefault(d.max_capacity);
+  beta.params.enumeration("loss_type", {"H", "B"}).byDefault(d.loss_type.c_str());
+  beta.factory = LossFactory([schema = beta.params](const ConfigNode& params) {
+    const TypedParams p(schema, params);
+    BetaVaeLossOptions o;
+    o.beta = p.getDouble("beta");
+    o.gamma = p.getDouble("gamma");
+    o.max_capacity = p.getDouble("max_capacity");
+    o.loss_type = p.getString("loss_type");
+    ReconstructionLoss loss = posteriorLoss(
+        "VAEHigLoss", PosteriorScale::LogVar, "model_zoo.beta_vae_higgings/BetaVAE_H",
+        [o](const LossInputs& in, const Posterior& q) {
+          return betaVaeLoss(q.reconstruction, in.target, q.mu, q.log_scale, o, in.step);
+        });
+    loss.counts_steps = true;
+    return loss;
+  });
   registry.add(std::move(beta));
 }
 

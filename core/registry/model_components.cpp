@@ -1,3 +1,4 @@
+#include "core/config/typed_params.h"
 #include "core/registry/core_components.h"
 
 #include "core/registry/model_factory.h"
@@ -9,45 +10,13 @@
 #include "models/vae.h"
 
 namespace morphaeus {
-namespace {
-
-// Parameters shared by the encoder/decoder family (upstream convolutional_autoencoders.py).
-void addAutoencoderParams(Schema& p) {
-  p.integer("in_channels").atLeast(1).require();
-  p.list("channels", ValueType::Int)
-      .eachAtLeast(1)
-      .require()
-      .describe("encoder channels per block");
-  p.list("strides", ValueType::Int).eachAtLeast(1).require().describe("one stride per block");
-  p.integer("out_ch").atLeast(1).require();
-  p.integer("kernel_size").atLeast(1).describe("default 3");
-  p.enumeration("norm", {"batch", "none"}).describe("default batch");
-  p.enumeration("act", {"swish", "leakyrelu", "relu"})
-      .describe("default leakyrelu (upstream: nn.LeakyReLU(True), slope 1.0, i.e. identity)");
-  p.enumeration("deconv_mode", {"stride", "trans"})
-      .describe("stride: upsample + conv; trans: ConvTranspose2d (upstream's upsample mode fails)");
-  p.string("act_final").ignore("upstream's decoder always ends with a sigmoid");
-  p.boolean("bottleneck").describe("default false");
-  p.boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
-}
-
-}  // namespace
 
 void registerModels(Registry& registry) {
   ComponentSpec morph;
   morph.kind = ComponentKind::Model;
   morph.name = {"model_zoo.morphaeus", "MorphAEus"};
   morph.summary = "deformable autoencoder: global prior + local deformation (Bercea et al. 2023)";
-  addAutoencoderParams(morph.params);
-  morph.params.list("inshape", ValueType::Int)
-      .ofLength(2)
-      .eachAtLeast(1)
-      .require()
-      .describe("(rows, cols)");
-  morph.params.integer("nr_ref_channels").atLeast(1).describe("refinement levels, default 2");
-  morph.params.boolean("bidir").describe("bidirectional morphology loss, default true");
-  morph.params.enumeration("warp", {"native", "grid_sample"})
-      .describe("warp implementation: fused kernel (default) or F::grid_sample reference");
+  morph.params = morphaeusSchema();
   morph.factory = modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusOptions(p)); });
   registry.add(std::move(morph));
 
@@ -55,7 +24,7 @@ void registerModels(Registry& registry) {
   ae.kind = ComponentKind::Model;
   ae.name = {"model_zoo.convolutional_autoencoders", "ConvAutoEncoder"};
   ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
-  addAutoencoderParams(ae.params);
+  ae.params = autoencoderSchema();
   ae.factory =
       modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderOptions(p)); });
   registry.add(std::move(ae));
@@ -65,7 +34,7 @@ void registerModels(Registry& registry) {
   dense.name = {"model_zoo.convolutional_autoencoders", "DenseConvAutoEncoderBaur"};
   dense.summary =
       "AE-D: convolutional autoencoder with a dense 128-d bottleneck (Baur et al. 2021)";
-  addAutoencoderParams(dense.params);
+  dense.params = autoencoderSchema();
   dense.factory =
       modelFactory([](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderOptions(p)); });
   registry.add(std::move(dense));
@@ -90,7 +59,7 @@ void registerModels(Registry& registry) {
     VaeOptions o;
     o.input_size = p.at("input_size").asIntList();
     o.h_size = p.at("h_size").asIntList();
-    o.z_dim = p.getInt("z_dim", 256);
+    o.z_dim = p.at("z_dim").asInt();  // required by the schema
     return VAE(o);
   });
   registry.add(std::move(vae));
@@ -101,17 +70,20 @@ void registerModels(Registry& registry) {
   beta.summary =
       "beta-VAE (Higgins et al. 2017): 32-channel conv encoder, dense Gaussian posterior, 128x128 "
       "inputs";
-  beta.params.integer("nc").atLeast(1).describe("image channels (default 1)");
-  beta.params.integer("z_dim").atLeast(1).describe("latent size (default 32)");
+  beta.params.integer("nc").atLeast(1).describe("image channels").byDefault(1);
+  beta.params.integer("z_dim").atLeast(1).describe("latent size").byDefault(32);
   beta.params.boolean("additional_layer")
-      .describe("the extra block for 128x128 inputs (default true; only true)");
+      .describe("the extra block for 128x128 inputs (only true)")
+      .byDefault(true);
   beta.params.boolean("eval_sampling")
-      .describe("evaluation scores from a sampled z as upstream (default true); false: z = mu");
-  beta.factory = modelFactory([](const ConfigNode& p) {
-    if (!p.getBool("additional_layer", true)) {
-      throw p.error("additional_layer: only true (128x128 inputs) is implemented");
+      .describe("evaluation scores from a sampled z as upstream; false: z = mu")
+      .byDefault(true);
+  beta.factory = modelFactory([schema = beta.params](const ConfigNode& params) {
+    const TypedParams p(schema, params);
+    if (!p.getBool("additional_layer")) {
+      throw params.error("additional_layer: only true (128x128 inputs) is implemented");
     }
-    return BetaVAE(p.getInt("z_dim", 32), p.getInt("nc", 1), p.getBool("eval_sampling", true));
+    return BetaVAE(p.getInt("z_dim"), p.getInt("nc"), p.getBool("eval_sampling"));
   });
   registry.add(std::move(beta));
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/config/config_node.h"
+#include "core/config/schema.h"
 #include "models/autoencoder_options.h"
 #include "models/morphaeus.h"
 
@@ -34,7 +35,11 @@ ModelFactory modelFactory(Build build) {
 // or an option is out of range.
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model);
 
-// Options from a (validated) params map, with the upstream constructor defaults.
+// The params of the encoder/decoder family (upstream convolutional_autoencoders.py) and of
+// MorphAEus, with the upstream constructor defaults (the option structs' own).
+Schema autoencoderSchema();
+Schema morphaeusSchema();
+// Options from a (validated) params map, with those defaults.
 AutoencoderOptions autoencoderOptions(const ConfigNode& params);
 MorphAEusOptions morphaeusOptions(const ConfigNode& params);
 

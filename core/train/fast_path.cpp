@@ -1,5 +1,8 @@
 #include "core/train/fast_path.h"
 
+#include <stdexcept>
+#include <string>
+
 #include <torch/torch.h>
 
 namespace morphaeus {
@@ -11,6 +14,25 @@ void toChannelsLast(torch::nn::Module& module) {
   };
   for (auto& p : module.parameters()) convert(p);
   for (auto& b : module.buffers()) convert(b);
+}
+
+void requireFastPathSupport(const FastPathOptions& o, const FastPathSupport& support) {
+  auto refuse = [](const std::string& why) { throw std::invalid_argument("performance." + why); };
+  if ((o.autocast || o.cuda_graph) && !support.autocast) {
+    refuse(
+        "precision: bf16 and cuda_graph need a trainer with one optimiser and the default "
+        "step; this trainer has its own optimisation step");
+  }
+  if (o.cuda_graph && !support.cuda_graph) {
+    refuse(
+        "cuda_graph: this trainer's step keeps host-side state that changes every step (a "
+        "step counter or host-drawn noise) and cannot be replayed as a CUDA graph");
+  }
+  if (o.cuda_graph && support.multi_process) {
+    refuse(
+        "cuda_graph: not with several processes (the gradient all-reduce and the buffer "
+        "broadcast run between the steps' kernels); use it in single-process runs");
+  }
 }
 
 }  // namespace morphaeus

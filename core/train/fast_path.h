@@ -26,6 +26,14 @@ struct FastPathOptions {
   bool deferredChecks() const { return cuda_graph || loss_readback_every > 1; }
 };
 
+// What a trainer's step allows (Trainer::supportsFastPath / supportsCudaGraph) and whether the
+// run has several processes.
+struct FastPathSupport {
+  bool autocast = true, cuda_graph = true, multi_process = false;
+};
+// std::invalid_argument ("performance.<key>: why") for options the step cannot run.
+void requireFastPathSupport(const FastPathOptions& options, const FastPathSupport& support);
+
 // Converts the module's 4-D parameters and buffers to channels_last in place (same values).
 void toChannelsLast(torch::nn::Module& module);
 

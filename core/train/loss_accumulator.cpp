@@ -1,5 +1,7 @@
 #include "core/train/loss_accumulator.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 
 namespace morphaeus {
@@ -35,6 +37,15 @@ std::optional<std::size_t> LossAccumulator::firstNonFinite() {
   for (std::size_t i = 0; i < sums.size(); ++i)
     if (!std::isfinite(sums[i])) return i;
   return std::nullopt;
+}
+
+std::string LossAccumulator::describe() {
+  std::string out;
+  const auto& sums = read();
+  for (std::size_t i = 0; i < sums.size(); ++i) {
+    out += fmt::format("{}{} {:.5f}", i ? " " : "", names_[i], images_ ? sums[i] / images_ : 0.0);
+  }
+  return out;
 }
 
 }  // namespace morphaeus

@@ -20,6 +20,8 @@ class LossAccumulator {
   const std::vector<double>& read();
   const std::vector<std::string>& names() const { return names_; }
   int64_t images() const { return images_; }
+  // "name mean name mean ..." of the per-image means so far (for the progress line).
+  std::string describe();
   // The index of the first loss whose sum is not finite.
   std::optional<std::size_t> firstNonFinite();
 

@@ -8,7 +8,6 @@
 #include <filesystem>
 
 #include "core/base/mixed_precision.h"
-#include "core/registry/registry.h"
 #include "core/train/data_parallel.h"
 #include "core/train/loss_accumulator.h"
 #ifdef MORPHAEUS_HAVE_CUDA
@@ -19,30 +18,16 @@
 #include "core/train/stop_signal.h"
 
 namespace morphaeus {
-namespace {
-
-std::string describe(LossAccumulator& acc) {
-  std::string out;
-  const auto& sums = acc.read();
-  for (std::size_t i = 0; i < sums.size(); ++i) {
-    out += fmt::format("{}{} {:.5f}", i ? " " : "", acc.names()[i],
-                       acc.images() ? sums[i] / acc.images() : 0.0);
-  }
-  return out;
-}
-
-}  // namespace
 
 Trainer::Trainer(TrainerSetup setup)
     : setup_(std::move(setup)),
-      options_(trainerOptions(setup_.params)),
+      options_(setup_.options),
       fast_(options_.fast),
       parallel_(std::make_unique<DataParallel>(setup_.process_group, options_.sync_batchnorm)),
       state_(EarlyStopping(options_.patience, options_.min_delta)) {
   if (fast_.channels_last) toChannelsLast(*setup_.model);
   if (fast_.float64) setup_.model->to(torch::kDouble);
   parallel_->broadcastModel(*setup_.model);  // every rank starts from rank 0's weights
-  criterion_ = Registry::global().requireFactory<LossFactory>(ComponentKind::Loss, options_.loss)();
   setOptimizers({{"optimizer_weights", setup_.model->parameters()}}, adamOptions());
 }
 
@@ -62,6 +47,7 @@ LrScheduleOptions Trainer::upstreamSchedule() const {
 
 // Once, at the first step or the start of train() (the trainer's overrides are known by then).
 void Trainer::initialise() {
+  if (initialised_) return;
   initialised_ = true;
   train_mode_ = options_.train_mode.value_or(upstreamTrainsInTrainMode());
   patience_on_improvement_only_ =
@@ -82,53 +68,20 @@ void Trainer::initialise() {
 }
 
 void Trainer::checkFastPath() {
-  auto refuse = [&](const std::string& why) { throw setup_.params.at("performance").error(why); };
-  if ((fast_.autocast || fast_.cuda_graph) && !supportsFastPath()) {
-    refuse(
-        "precision: bf16 and cuda_graph need a trainer with one optimiser and the default "
-        "step; this trainer has its own optimisation step");
-  }
-  if (fast_.cuda_graph && !supportsCudaGraph()) {
-    refuse(
-        "cuda_graph: this trainer's step keeps host-side state that changes every step (a "
-        "step counter or host-drawn noise) and cannot be replayed as a CUDA graph");
-  }
-  if (fast_.cuda_graph && parallel_->active()) {
-    refuse(
-        "cuda_graph: not with several processes (the gradient all-reduce and the buffer "
-        "broadcast run between the steps' kernels); use it in single-process runs");
-  }
+  requireFastPathSupport(fast_, {supportsFastPath(), supportsCudaGraph(), parallel_->active()});
   if (!fast_.cuda_graph) return;
   if (!setup_.device.is_cuda()) {
     spdlog::warn("trainer.params.performance.cuda_graph applies on CUDA only; running eagerly");
     return;
   }
 #ifdef MORPHAEUS_HAVE_CUDA
-  for (auto& [key, adam] : optimizers_) adam->makeCapturable();
+  optimizers_.makeCapturable();
   graph_ = std::make_shared<CudaGraphStep>();
 #endif
 }
 
-void Trainer::setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
-                            const AdamOptions& options) {
-  optimizers_.clear();
-  for (auto& [key, params] : groups) {
-    auto adam = std::make_unique<Adam>(std::move(params), options);
-    if (setup_.resume) {
-      const Checkpoint& r = *setup_.resume;
-      const c10::IValue* state = key == "optimizer_weights" ? &r.optimizer_weights : r.find(key);
-      if (state && !state->isNone()) {
-        adam->loadStateDict(*state, r.path, key);
-      } else {
-        spdlog::info("{}: no {}; that optimiser starts afresh", r.path, key);
-      }
-    }
-    optimizers_.emplace_back(key, std::move(adam));
-  }
-}
-
-void Trainer::setLearningRate(double lr) {
-  for (auto& [key, adam] : optimizers_) adam->setLr(lr);
+void Trainer::setOptimizers(OptimizerSet::Groups groups, const AdamOptions& options) {
+  optimizers_.reset(std::move(groups), options, setup_.resume);
 }
 
 std::string Trainer::runFile(const std::string& name) const {
@@ -138,12 +91,7 @@ std::string Trainer::runFile(const std::string& name) const {
 Checkpoint Trainer::snapshot(int64_t epoch, int64_t next_step) const {
   Checkpoint c;
   c.model_weights = stateDict(*setup_.model);
-  for (const auto& [key, adam] : optimizers_) {
-    if (key == "optimizer_weights")
-      c.optimizer_weights = adam->stateDict();
-    else
-      c.extra.emplace_back(key, adam->stateDict());
-  }
+  optimizers_.writeTo(c);
   TrainingState at = state_;
   at.epoch = epoch;
   at.next_step = next_step;
@@ -188,22 +136,13 @@ void Trainer::requireFinite(const NamedLosses& losses) const {
 }
 
 void Trainer::stopOnNonFinite(const std::string& name, double value, int64_t since_step) const {
-  const std::string latest = runFile("latest_model.pt");
-  const std::string where = since_step == step_no_
-                                ? fmt::format("step {}", step_no_)
-                                : fmt::format("steps {}..{}", since_step, step_no_);
-  throw TrainingStopped(fmt::format(
-      "non-finite {} ({}) at epoch {} {}; training stopped, {}", name, value, epoch_, where,
-      std::filesystem::exists(latest)
-          ? fmt::format("the last good checkpoint is {} (unchanged)", latest)
-          : std::string("no checkpoint had been written yet")));
+  throw nonFiniteLoss(name, value, epoch_, since_step, step_no_, runFile("latest_model.pt"));
 }
 
 void Trainer::stopOnSignal(int64_t epoch, int64_t step) const {
   save("latest_model.pt", epoch - 1, step);
-  throw TrainingStopped(fmt::format(
-      "stopped by signal {} at epoch {} step {}; {}wrote {} (resume with --resume)", stopSignal(),
-      epoch, step, parallel_->isMain() ? "" : "rank 0 ", runFile("latest_model.pt")));
+  throw stoppedBySignal(stopSignal(), epoch, step, parallel_->isMain() ? "" : "rank 0 ",
+                        runFile("latest_model.pt"));
 }
 
 void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
@@ -245,7 +184,7 @@ nlohmann::json Trainer::epochRow(int64_t epoch, const std::vector<std::string>& 
                                  std::vector<double> sums, int64_t images, double secs) const {
   parallel_->sum(sums, images);
   nlohmann::json row = {{"epoch", epoch},
-                        {"lr", optimizers_.front().second->lr()},
+                        {"lr", optimizers_.at(0).lr()},
                         {"time_s", secs},
                         {"images_per_s", images / std::max(secs, 1e-9)}};
   for (std::size_t i = 0; i < names.size(); ++i)
@@ -305,7 +244,7 @@ TrainResult Trainer::train() {
       if (const auto bad = acc.firstNonFinite())
         stopOnNonFinite(acc.names()[*bad], acc.read()[*bad], unchecked_since);
       unchecked_since = 0;
-      shown = describe(acc);
+      shown = acc.describe();
     };
     while (auto batch = train.next()) {
       if (++step <= skip_steps) continue;

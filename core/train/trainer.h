@@ -25,17 +25,12 @@
 #include "core/train/adam.h"
 #include "core/train/fast_path.h"
 #include "core/train/lr_schedule.h"
+#include "core/train/optimizer_set.h"
 #include "core/train/trainer_options.h"
+#include "core/train/training_stopped.h"
 #include "core/train/training_state.h"
 
 namespace morphaeus {
-
-// Training stopped early on purpose (signal) or because it cannot go on (non-finite loss).
-// Its message says where (epoch, step, checkpoint): it passes inContext() unchanged.
-class TrainingStopped : public ContextError {
- public:
-  using ContextError::ContextError;
-};
 
 class ProcessGroup;
 
@@ -44,7 +39,7 @@ struct TrainerSetup {
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   TrainingData data;
-  ConfigNode params;                 // trainer.params (validated)
+  TrainerOptions options;            // trainerOptions(trainer.params)
   std::optional<Checkpoint> resume;  // continue from this checkpoint (weights already loaded)
   ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
 };
@@ -69,6 +64,10 @@ class Trainer {
   explicit Trainer(TrainerSetup setup);
   virtual ~Trainer();
   TrainResult train();
+  // The settings that need the subclass (training mode, early stopping, lr schedule, the
+  // resumed state, the fast path's checks): once, by the factory or else at the first step.
+  // std::invalid_argument for a fast path this trainer cannot run.
+  void initialise();
 
   // One optimisation step (losses, finiteness check, backward, Adam) and the batch's losses.
   // beginEpoch() sets the epoch's schedules first. Public for tests and benchmarks. With the
@@ -119,19 +118,16 @@ class Trainer {
   // with several replaces them (in its constructor) by named groups, each saved under its key;
   // their state is restored from the resume checkpoint by the same keys.
   AdamOptions adamOptions() const { return options_.adam; }
-  void setOptimizers(std::vector<std::pair<std::string, std::vector<torch::Tensor>>> groups,
-                     const AdamOptions& options);
-  Adam& optimizer(std::size_t i = 0) { return *optimizers_.at(i).second; }
+  void setOptimizers(OptimizerSet::Groups groups, const AdamOptions& options);
+  Adam& optimizer(std::size_t i = 0) { return optimizers_.at(i); }
   // One update of optimiser i: zero its gradients, backpropagate `loss`, step.
   void minimise(std::size_t i, const torch::Tensor& loss);
-  void setLearningRate(double lr);  // of every optimiser
+  void setLearningRate(double lr) { optimizers_.setLearningRate(lr); }  // of every optimiser
 
   torch::nn::Module& model() { return *setup_.model; }
-  const TrainerOptions& options() const { return options_; }
-  // trainer.params, for a project's own keys (the base's are in options()).
-  const ConfigNode& params() const { return setup_.params; }
+  const TrainerOptions& options() const { return setup_.options; }
+  const ReconstructionLoss& criterion() const { return setup_.options.loss; }
   const torch::Device& device() const { return setup_.device; }
-  ReconstructionLoss criterion_;
 
  private:
   Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
@@ -146,12 +142,11 @@ class Trainer {
                                     int64_t since_step) const;
   [[noreturn]] void stopOnSignal(int64_t epoch, int64_t step) const;
 
-  void initialise();  // the switches above, once the trainer's overrides are in place
   void checkFastPath();
   std::string runFile(const std::string& name) const;
 
   TrainerSetup setup_;
-  TrainerOptions options_;
+  const TrainerOptions& options_;  // setup_.options
   const FastPathOptions& fast_;
   std::unique_ptr<DataParallel> parallel_;
   TrainingState state_;
@@ -159,10 +154,8 @@ class Trainer {
   bool train_mode_ = false;  // model mode of the training steps
   bool patience_on_improvement_only_ = false;
   std::shared_ptr<CudaGraphStep> graph_;  // CUDA builds only (shared: no destructor needed here)
-  std::vector<std::pair<std::string, std::unique_ptr<Adam>>> optimizers_;
+  OptimizerSet optimizers_;
   int64_t epoch_ = 0, step_no_ = 0;  // of the step in progress (for messages)
 };
-
-using TrainerFactory = std::function<std::unique_ptr<Trainer>(TrainerSetup)>;
 
 }  // namespace morphaeus

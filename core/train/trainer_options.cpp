@@ -1,6 +1,7 @@
 #include "core/train/trainer_options.h"
 
 #include "core/config/typed_params.h"
+#include "core/registry/loss_factory.h"
 
 namespace morphaeus {
 
@@ -119,7 +120,8 @@ TrainerOptions trainerOptions(const ConfigNode& params) {
   o.patience_on_improvement = choice(p, "early_stopping", "on_improvement");
   o.sync_batchnorm = p.getBool("sync_batchnorm");
   o.fast = fastPathOf(p);
-  o.loss = params.at("loss");
+  o.batch_size = p.has("batch_size") ? p.getInt("batch_size") : 0;
+  o.loss = buildLoss(params.at("loss"));
   return o;
 }
 

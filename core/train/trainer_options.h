@@ -9,6 +9,7 @@
 
 #include "core/config/config_node.h"
 #include "core/config/schema.h"
+#include "core/losses/reconstruction_loss.h"
 #include "core/train/adam.h"
 #include "core/train/fast_path.h"
 #include "core/train/lr_schedule.h"
@@ -18,6 +19,7 @@ namespace morphaeus {
 struct TrainerOptions {
   int64_t nr_epochs = 0;
   int64_t val_interval = 0;
+  int64_t batch_size = 0;  // overrides the data loader's when > 0
   int patience = 0;  // early stopping, in validations
   double min_delta = 0;
   AdamOptions adam;         // optimizer_params (with upstream's cosine switch: amsgrad, wd 1e-5)
@@ -28,7 +30,7 @@ struct TrainerOptions {
   std::optional<bool> patience_on_improvement;  // early_stopping; nullopt: the trainer's upstream
   bool sync_batchnorm = false;
   FastPathOptions fast;  // performance.*
-  ConfigNode loss;       // the loss component block
+  ReconstructionLoss loss;  // the loss component, built through the registry
 };
 
 // The trainer keys the base trainer knows (in the order `morphaeus list` shows them): epochs,

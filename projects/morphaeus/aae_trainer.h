@@ -21,6 +21,7 @@ namespace morphaeus {
 
 class AaeTrainer : public Trainer {
  public:
+  // std::invalid_argument unless the model is an AAE (the trainer has no keys of its own).
   explicit AaeTrainer(TrainerSetup setup);
   static constexpr bool kUpstreamTrainMode = true;  // AAETrainer.py calls .train() every epoch
 

@@ -1,22 +1,22 @@
 #include "projects/morphaeus/morph_trainer.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/losses/displacement_regularizer.h"
 #include "core/losses/ncc_loss.h"
 
 namespace morphaeus {
 
-MorphTrainer::MorphTrainer(TrainerSetup setup)
-    : Trainer(std::move(setup)),
-      alfa_(params().getDouble("alfa", 0.0)),
-      beta_max_(params().getDouble("beta", 3.0)),
-      delta_(params().getDouble("delta", 1.0)),
-      max_iter_(params().getInt("max_iter", 500)) {
+MorphTrainer::MorphTrainer(TrainerSetup setup, const MorphTrainerOptions& options)
+    : Trainer(std::move(setup)), o_(options) {
   if (dynamic_cast<MorphAEusImpl*>(&model()) == nullptr) {
-    throw params().error("the MorphAEus trainer needs model_zoo.morphaeus/MorphAEus");
+    throw std::invalid_argument("the MorphAEus trainer needs model_zoo.morphaeus/MorphAEus");
   }
-  perceptual_ = perceptualLossFor(params(), device());
+  if (criterion().posterior) {
+    throw std::invalid_argument(criterion().name + " scores a VAE's posterior, not MorphAEus'");
+  }
+  perceptual_ = perceptualLossFor(o_.perceptual, device());
   if (perceptual_) prepareModule(perceptual_->network());
 }
 
@@ -25,8 +25,8 @@ MorphAEusImpl& MorphTrainer::net() {
 }
 
 void MorphTrainer::startEpoch(int64_t epoch) {
-  beta_ = std::clamp(beta_max_ * static_cast<double>(epoch) / static_cast<double>(max_iter_), 1e-3,
-                     beta_max_);
+  beta_ = std::clamp(o_.beta * static_cast<double>(epoch) / static_cast<double>(o_.max_iter), 1e-3,
+                     o_.beta);
 }
 
 nlohmann::json MorphTrainer::epochValues() const {
@@ -35,15 +35,15 @@ nlohmann::json MorphTrainer::epochValues() const {
 
 NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
   const MorphAEusOutput out = net().forward(x);
-  const auto loss_rec = criterion_(out.x_prior, x);
+  const auto loss_rec = criterion()(out.x_prior, x);
   const auto loss_pl = perceptual_ ? (*perceptual_)(out.x_prior, x) : torch::zeros({}, x.options());
-  auto loss = perceptual_ ? loss_rec + alfa_ * loss_pl : loss_rec;
+  auto loss = perceptual_ ? loss_rec + o_.perceptual.alfa * loss_pl : loss_rec;
   const auto reg = displacementRegularizer(out.deformation, Regularizer::GradientL2);
   const auto deform =
       out.reconstruction.is_same(out.x_reversed)  // bidir: false returns y_source itself
           ? nccLoss(x, out.reconstruction)
           : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
-  if (epoch > 10) loss = loss + delta_ * (deform + beta_ * reg);
+  if (epoch > 10) loss = loss + o_.delta * (deform + beta_ * reg);
   return {{"loss_total", loss},
           {"loss", loss_rec.detach()},
           {"loss_pl", loss_pl.detach()},
@@ -54,7 +54,7 @@ NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
 NamedLosses MorphTrainer::validationLosses(const torch::Tensor& x) {
   const MorphAEusOutput out = net().forward(x);
   const auto mse = (torch::mse_loss(out.x_prior, x) + torch::mse_loss(out.reconstruction, x)) / 2.0;
-  NamedLosses losses = {{"loss", mse}, {"loss_prec", criterion_(out.x_prior, x)}};
+  NamedLosses losses = {{"loss", mse}, {"loss_prec", criterion()(out.x_prior, x)}};
   if (perceptual_) losses.emplace_back("loss_pl", (*perceptual_)(out.x_prior, x));
   return losses;
 }

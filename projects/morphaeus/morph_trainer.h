@@ -14,9 +14,17 @@
 
 namespace morphaeus {
 
+// The trainer keys alfa, vgg_weights, beta (beta_max above), delta and max_iter.
+struct MorphTrainerOptions {
+  PerceptualLossOptions perceptual;
+  double beta = 3.0, delta = 1.0;
+  int64_t max_iter = 500;
+};
+
 class MorphTrainer : public Trainer {
  public:
-  explicit MorphTrainer(TrainerSetup setup);
+  // std::invalid_argument unless the model is a MorphAEus.
+  MorphTrainer(TrainerSetup setup, const MorphTrainerOptions& options);
 
  protected:
   NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) override;
@@ -26,8 +34,7 @@ class MorphTrainer : public Trainer {
 
  private:
   MorphAEusImpl& net();
-  double alfa_, beta_max_, delta_;
-  int64_t max_iter_;
+  MorphTrainerOptions o_;
   double beta_ = 1e-3;
   std::unique_ptr<PerceptualLoss> perceptual_;
 };

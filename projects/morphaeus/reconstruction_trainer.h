@@ -10,22 +10,29 @@
 #include <memory>
 #include <optional>
 
-#include "core/losses/beta_vae_loss.h"
 #include "core/losses/perceptual_loss.h"
-#include "core/losses/vae_loss.h"
 #include "core/train/trainer.h"
 #include "data/coarse_noise.h"
+#include "models/reconstruction.h"
 
 namespace morphaeus {
 
+// The trainer keys alfa, vgg_weights and transformer (the DAE's noise).
+struct ReconstructionTrainerOptions {
+  PerceptualLossOptions perceptual;
+  std::optional<CoarseNoiseOptions> noise;
+};
+
 class ReconstructionTrainer : public Trainer {
  public:
-  explicit ReconstructionTrainer(TrainerSetup setup);
+  // std::invalid_argument for a model that does not reconstruct images, or a VAE loss whose
+  // posterior the model does not have.
+  ReconstructionTrainer(TrainerSetup setup, const ReconstructionTrainerOptions& options);
 
  protected:
   NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch) override;
   // The beta-VAE's annealing counts steps on the host; the DAE's noise is drawn per step.
-  bool supportsCudaGraph() const override { return !beta_loss_ && !noise_; }
+  bool supportsCudaGraph() const override { return !criterion().counts_steps && !o_.noise; }
   NamedLosses validationLosses(const torch::Tensor& images) override;
 
  private:
@@ -34,12 +41,10 @@ class ReconstructionTrainer : public Trainer {
   // input: what the model sees (the DAE's noisy images in training), x: the target.
   std::pair<torch::Tensor, torch::Tensor> reconstructionLoss(const torch::Tensor& input,
                                                              const torch::Tensor& x, bool training);
-  std::optional<CoarseNoiseOptions> noise_;
-  std::optional<VaeLossOptions> vae_loss_;
-  std::optional<BetaVaeLossOptions> beta_loss_;
+  ReconstructionTrainerOptions o_;
+  Reconstructor& model_;
   int64_t train_steps_ = 0;
   std::unique_ptr<PerceptualLoss> perceptual_;
-  double alfa_;
 };
 
 }  // namespace morphaeus

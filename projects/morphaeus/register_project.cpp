@@ -1,49 +1,20 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
 #include "core/registry/registry.h"
-#include "core/train/trainer_options.h"
+#include "core/train/trainer_factory.h"
 #include "projects/morphaeus/aae_trainer.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
 #include "projects/morphaeus/morph_trainer.h"
 #include "projects/morphaeus/reconstruction_trainer.h"
 #include "projects/morphaeus/soft_intro_trainer.h"
+#include "projects/morphaeus/trainer_keys.h"
 
 namespace morphaeus {
 namespace {
 
-// The MorphAEus project's own trainer keys, after the base trainer's loss (core/train).
-void projectKeys(Schema& p) {
-  p.number("alfa").atLeast(0).describe("perceptual-loss weight (0 = no VGG19 needed)");
-  p.number("beta").atLeast(0).describe("final weight of the deformation regulariser");
-  p.number("delta").atLeast(0).describe("weight of the morphology term from epoch 11");
-  p.integer("max_iter").atLeast(1).describe("epochs over which beta ramps up");
-  p.inputPath("vgg_weights").describe("torchvision vgg19-dcbb9e9d.pth for the perceptual loss");
-  Schema noise;
-  noise.number("noise_std").atLeast(0).describe("default 0.2");
-  noise.integer("noise_res").atLeast(1).describe("default 16");
-  Schema transformer;
-  transformer.enumeration("module_name", {"transforms.gaussian_noise"}).require();
-  transformer.enumeration("class_name", {"GaussianNoise"}).require();
-  transformer.map("params", noise);
-  p.map("transformer", transformer)
-      .describe("training-input noise of the DAE (the reconstruction target stays clean)");
-}
-
-Schema trainerParams() {
-  return trainerSchema(projectKeys);
-}
-
-Schema softIntroParams() {
-  Schema p = trainerParams();
-  p.number("beta_rec").atLeast(0).describe("reconstruction weight (default 1)");
-  p.number("beta_kl").atLeast(0).describe("KL weight of real images (default 1)");
-  p.number("beta_neg").atLeast(0).describe("KL weight of generated images (default 256)");
-  p.number("gamma_r").atLeast(0).describe("weight of the decoder's cycle terms (default 1e-8)");
-  return p;
-}
-
-template <class T>
-ComponentSpec trainerSpec(std::string module, std::string summary, Schema params) {
+// `build(setup, params)` parses the trainer's own keys and constructs it.
+template <class T, class Build>
+ComponentSpec trainerSpec(std::string module, std::string summary, Schema params, Build build) {
   ComponentSpec spec;
   spec.trains_in_train_mode = T::kUpstreamTrainMode;
   spec.kind = ComponentKind::Trainer;
@@ -51,62 +22,79 @@ ComponentSpec trainerSpec(std::string module, std::string summary, Schema params
   spec.aliases = {{"projects.morphaeus." + module, "PTrainer"}};
   spec.summary = std::move(summary);
   spec.params = std::move(params);
-  spec.factory = TrainerFactory([](TrainerSetup setup) -> std::unique_ptr<Trainer> {
-    return std::make_unique<T>(std::move(setup));
-  });
+  spec.factory = trainerFactory(build);
   return spec;
+}
+
+// A trainer whose own keys `options(params)` parses.
+template <class T, class Options>
+auto withOptions(Options (*options)(const ConfigNode&)) {
+  return [options](TrainerSetup setup, const ConfigNode& params) -> std::unique_ptr<Trainer> {
+    return std::make_unique<T>(std::move(setup), options(params));
+  };
 }
 
 void registerProject(Registry& registry) {
   registry.add(trainerSpec<MorphTrainer>(
       "MorphTrainer",
       "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11",
-      trainerParams()));
+      projectTrainerSchema(), withOptions<MorphTrainer>(morphTrainerOptions)));
   registry.add(trainerSpec<ReconstructionTrainer>(
       "Trainer",
       "autoencoder baselines: the configured loss (L1/L2) of reconstruction against input",
-      trainerParams()));
+      projectTrainerSchema(), withOptions<ReconstructionTrainer>(reconstructionTrainerOptions)));
   registry.add(trainerSpec<AaeTrainer>(
       "AAETrainer", "AAE (GPND): D, G, ZD and E+G Adam steps per batch, lr / 4 every 90 epochs",
-      trainerParams()));
+      projectTrainerSchema(),
+      [](TrainerSetup setup, const ConfigNode&) -> std::unique_ptr<Trainer> {
+        return std::make_unique<AaeTrainer>(std::move(setup));
+      }));
   registry.add(trainerSpec<SoftIntroTrainer>(
       "SIVAETrainer", "Soft-Intro VAE: encoder and decoder steps with their own Adam optimisers",
-      softIntroParams()));
+      softIntroTrainerSchema(), withOptions<SoftIntroTrainer>(softIntroOptions)));
 
   ComponentSpec evaluator;
   evaluator.kind = ComponentKind::Evaluator;
   evaluator.name = {"projects.23_morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"};
   evaluator.aliases = {{"projects.morphaeus.DownstreamEvaluator", "PDownstreamEvaluator"}};
   evaluator.summary = "anomaly detection: mean |reconstruction - x| scores, AUROC/AUPRC/FPR, SSIM";
+  const AnomalyEvaluatorOptions d;
   evaluator.params.enumeration("score_reduction", {"mean", "max"})
-      .describe("of |rec - x| per image (default mean)");
+      .describe("of |rec - x| per image")
+      .byDefault(d.scoring.score.use_max ? "max" : "mean");
   evaluator.params.number("smoothing_sigma")
       .atLeast(0)
-      .describe("Gaussian smoothing of |rec - x| first (default 0)");
+      .describe("Gaussian smoothing of |rec - x| first")
+      .byDefault(d.scoring.score.smoothing_sigma);
   evaluator.params.number("threshold_percentile")
       .between(0, 100)
-      .describe(
-          "normal/abnormal threshold: this percentile of the normal validation scores (default "
-          "95)");
+      .describe("normal/abnormal threshold: this percentile of the normal validation scores")
+      .byDefault(d.threshold_percentile);
   evaluator.params.boolean("save_maps")
-      .describe("write every anomaly map as maps/<dataset>/*.npy (+ colour .png)");
+      .describe("write every anomaly map as maps/<dataset>/*.npy (+ colour .png)")
+      .byDefault(d.save_maps);
   evaluator.params.number("map_vmax")
       .atLeast(1e-6)
-      .describe("anomaly value shown as the hottest colour (default 0.5)");
-  evaluator.params.boolean("figures").describe(
-      "ROC/PR curves and example sheets as PNG (default true)");
+      .describe("anomaly value shown as the hottest colour")
+      .byDefault(d.scoring.map_vmax);
+  evaluator.params.boolean("figures")
+      .describe("ROC/PR curves and example sheets as PNG")
+      .byDefault(d.figures);
   evaluator.params.integer("example_images")
       .atLeast(0)
-      .describe("images per example sheet (default 4; 0 = none)");
+      .describe("images per example sheet (0 = none)")
+      .byDefault(d.example_images);
   evaluator.params.inputPath("lpips_alexnet_weights")
       .describe("LPIPS (optional, with lpips_weights): torchvision's alexnet-owt-7be5be79.pth");
   evaluator.params.inputPath("lpips_weights")
       .describe("LPIPS (optional): the lpips package's weights/v0.1/alex.pth");
   evaluator.params.boolean("lpips_normalize")
-      .describe("rescale [0, 1] to [-1, 1] before LPIPS (default false: as upstream calls it)");
-  evaluator.factory = EvaluatorFactory([](EvaluationSetup setup) -> std::unique_ptr<Evaluator> {
-    return std::make_unique<AnomalyEvaluator>(std::move(setup));
-  });
+      .describe("rescale [0, 1] to [-1, 1] before LPIPS (false: as upstream calls it)")
+      .byDefault(d.lpips_normalize);
+  evaluator.factory = EvaluatorFactory(
+      [](EvaluationSetup setup, const ConfigNode& task) -> std::unique_ptr<Evaluator> {
+        return std::make_unique<AnomalyEvaluator>(std::move(setup), anomalyEvaluatorOptions(task));
+      });
   registry.add(std::move(evaluator));
 }
 

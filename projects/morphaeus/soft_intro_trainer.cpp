@@ -1,14 +1,17 @@
 #include "projects/morphaeus/soft_intro_trainer.h"
 
+#include <stdexcept>
+
 namespace morphaeus {
 namespace {
 
 enum Slot { kEncoder = 0, kDecoder = 1 };
 
-SoftIntroVAEImpl& requireSoftIntro(torch::nn::Module& model, const ConfigNode& params) {
+SoftIntroVAEImpl& requireSoftIntro(torch::nn::Module& model) {
   auto* vae = dynamic_cast<SoftIntroVAEImpl*>(&model);
   if (vae == nullptr) {
-    throw params.error("the SI-VAE trainer needs model_zoo.soft_intro_vae_daniel/SoftIntroVAE");
+    throw std::invalid_argument(
+        "the SI-VAE trainer needs model_zoo.soft_intro_vae_daniel/SoftIntroVAE");
   }
   return *vae;
 }
@@ -25,20 +28,12 @@ torch::Tensor sse(const torch::Tensor& target, const torch::Tensor& rec) {
 
 }  // namespace
 
-SoftIntroTrainer::SoftIntroTrainer(TrainerSetup setup)
-    : Trainer(std::move(setup)), vae_(requireSoftIntro(model(), params())) {
+SoftIntroTrainer::SoftIntroTrainer(TrainerSetup setup, const SoftIntroLossOptions& options)
+    : Trainer(std::move(setup)), vae_(requireSoftIntro(model())), o_(options) {
   const AdamOptions adam = adamOptions();
   setOptimizers({{"optimizer_e_weights", vae_.encoder().parameters()},
                  {"optimizer_d_weights", vae_.decoder().parameters()}},
                 adam);
-  if (params().has("input_size")) {
-    const double cols = static_cast<double>(params().at("input_size").asIntList().at(1));
-    o_.scale = 1.0 / (cols * cols);
-  }
-  o_.beta_rec = params().getDouble("beta_rec", o_.beta_rec);
-  o_.beta_kl = params().getDouble("beta_kl", o_.beta_kl);
-  o_.beta_neg = params().getDouble("beta_neg", o_.beta_neg);
-  o_.gamma_r = params().getDouble("gamma_r", o_.gamma_r);
 }
 
 LrScheduleOptions SoftIntroTrainer::upstreamSchedule() const {

@@ -23,13 +23,15 @@
 
 namespace morphaeus {
 
+// The trainer keys beta_rec, beta_kl, beta_neg, gamma_r; scale from input_size.
 struct SoftIntroLossOptions {
   double beta_rec = 1.0, beta_kl = 1.0, beta_neg = 256.0, gamma_r = 1e-8, scale = 1.0 / (128 * 128);
 };
 
 class SoftIntroTrainer : public Trainer {
  public:
-  explicit SoftIntroTrainer(TrainerSetup setup);
+  // std::invalid_argument unless the model is a SoftIntroVAE.
+  SoftIntroTrainer(TrainerSetup setup, const SoftIntroLossOptions& options);
 
  protected:
   NamedLosses optimize(const torch::Tensor& images, int64_t epoch) override;

@@ -2,6 +2,7 @@
 
 #include "core/commands/bench/bench_rows.h"
 #include "core/eval/anomaly_score.h"
+#include "core/eval/task_scoring.h"
 #include "core/metrics/ssim.h"
 #include "core/registry/model_factory.h"
 #include "models/morphaeus.h"
@@ -16,8 +17,7 @@ std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& devi
   auto* morph = dynamic_cast<MorphAEusImpl*>(model.get());
   const auto size = benchImageSize(ex.config);
   // The scoring of the config's first downstream task (defaults without one).
-  const AnomalyScoreOptions scoring =
-      AnomalyScoreOptions::fromParams(firstDownstreamParams(ex.config));
+  const AnomalyScoreOptions scoring = firstTaskScoring(ex.config).score;
   std::vector<BenchRow> rows;
   std::string profile = o.profile;
   for (int b : o.batches) {

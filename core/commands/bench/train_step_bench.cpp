@@ -6,6 +6,7 @@
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
 #include "core/train/trainer.h"
+#include "core/train/trainer_factory.h"
 
 namespace morphaeus {
 namespace {
@@ -34,8 +35,7 @@ torch::Tensor readInputs(const std::string& path) {
 std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
   const Experiment ex = loadBenchExperiment(o);
   const ConfigNode& trainer_node = ex.config.at("trainer");
-  const auto& factory =
-      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer_node);
+  const TrainerOptions options = trainerOptions(trainer_node.at("params"));
   const auto size = benchImageSize(ex.config);
   const torch::Tensor given = o.inputs.empty() ? torch::Tensor() : readInputs(o.inputs);
   std::optional<Checkpoint> start;
@@ -55,8 +55,8 @@ std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device&
       setup.run_dir = ".";
       setup.device = device;
       setup.model = model;
-      setup.params = trainer_node.at("params");
-      std::unique_ptr<Trainer> trainer = factory(std::move(setup));
+      setup.options = options;
+      std::unique_ptr<Trainer> trainer = buildTrainer(std::move(setup), trainer_node);
       trainer->beginEpoch(o.epoch);
       const auto x = given.defined() ? given.to(device)
                                      : torch::rand({b, 1, size[0], size[1]},

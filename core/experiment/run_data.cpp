@@ -1,0 +1,48 @@
+#include "core/experiment/run_data.h"
+
+#include <spdlog/fmt/ostr.h>
+#include <spdlog/spdlog.h>
+
+#include "core/config/error_context.h"
+#include "core/distributed/process_group.h"
+
+namespace morphaeus {
+namespace {
+
+void readFirstBatch(const std::string& what, BatchLoader& loader) {
+  loader.startEpoch(0);
+  auto batch = loader.next();
+  spdlog::info("{}: {} batch(es) per epoch, first batch {}", what, loader.batchesPerEpoch(),
+               batch ? fmt::format("{}", fmt::streamed(batch->images.sizes())) : "empty");
+}
+
+}  // namespace
+
+RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
+  RunData d;
+  d.context = dataContext(ex.config);
+  if (group != nullptr) {
+    d.context.shard_rank = static_cast<std::size_t>(group->rank());
+    d.context.shard_count = static_cast<std::size_t>(group->size());
+  }
+  const ConfigNode* blocks = ex.config.find("downstream_tasks");
+  if (blocks == nullptr || !blocks->isMap() || blocks->entries().empty()) return d;
+  for (const auto& [name, task] : blocks->entries()) {
+    TaskData t{name, &task, {}};
+    const std::string task_name = name;
+    inContext(doingWith("reading the first batches of task " + task_name, task), [&] {
+      t.datasets = buildTaskData(*t.block, d.context);
+      for (auto& [dataset, loader] : t.datasets) readFirstBatch(task_name + "/" + dataset, *loader);
+    });
+    d.tasks.push_back(std::move(t));
+  }
+  try {
+    d.threshold = buildThresholdData(ex.config, d.context);
+  } catch (const std::exception& e) {
+    spdlog::warn("no normal validation data for a threshold ({})", e.what());
+  }
+  if (!d.threshold) spdlog::info("no normal validation split: no normal/abnormal threshold");
+  return d;
+}
+
+}  // namespace morphaeus

@@ -1,0 +1,34 @@
+// The evaluation side of a run's data, built once per run: the shards this process reads, every
+// downstream task's loaders (their first batches read before training starts, so that missing
+// files and unreadable images show up before any long work) and the normal validation split on
+// the evaluation path (the threshold's images). The runner hands them to the evaluators.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/experiment/experiment.h"
+#include "core/registry/data_factory.h"
+
+namespace morphaeus {
+
+class ProcessGroup;
+
+struct TaskData {
+  std::string name;
+  const ConfigNode* block = nullptr;  // the downstream task (in the experiment's config)
+  std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> datasets;
+};
+
+struct RunData {
+  DataContext context;  // data root, seed and this process's shard
+  std::vector<TaskData> tasks;
+  std::shared_ptr<BatchLoader> threshold;  // null: no normal validation split (logged)
+};
+
+// `group`: the run's process group (null in one process): each rank reads its shard.
+RunData buildRunData(const Experiment& ex, const ProcessGroup* group);
+
+}  // namespace morphaeus
