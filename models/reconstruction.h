@@ -53,7 +53,9 @@ Reconstructor& reconstructorOf(torch::nn::Module& model);
 inline torch::Tensor reconstruct(torch::nn::Module& model, const torch::Tensor& x) {
   return reconstructorOf(model).reconstruct(x);
 }
-inline bool canReconstruct(torch::nn::Module& model) { return asReconstructor(model) != nullptr; }
+inline bool canReconstruct(torch::nn::Module& model) {
+  return asReconstructor(model) != nullptr;
+}
 inline bool reconstructionSamples(torch::nn::Module& model) {
   const Reconstructor* r = asReconstructor(model);
   return r != nullptr && r->reconstructionSamples();

@@ -85,12 +85,11 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
       loadStateDict(*model, setup.resume->model_weights, weights);
     });
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
-    if (group == nullptr || group->isMain()) carryBestCheckpoint(weights, run_dir);
+    if (ProcessGroup::isMainProcess(group)) carryBestCheckpoint(weights, run_dir);
   }
   const auto batch = static_cast<std::size_t>(setup.options.batch_size);
-  setup.data = inContext(doingWith("reading the training data", trainer.at("data_loader")), [&] {
-    return buildTrainingData(trainer.at("data_loader"), ctx, batch);
-  });
+  setup.data = inContext(doingWith("reading the training data", trainer.at("data_loader")),
+                         [&] { return buildTrainingData(trainer.at("data_loader"), ctx, batch); });
   std::unique_ptr<Trainer> t = inContext(doingWith("setting up the trainer", trainer),
                                          [&] { return buildTrainer(std::move(setup), trainer); });
   // The trainers' random draws (VAE sampling, the AAE's and SI-VAE's noise, the DAE's input
@@ -104,7 +103,7 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
                r.last_epoch + 1, r.early_stopped ? " (early stopping)" : "", r.best_val,
                r.best_checkpoint);
   // Resumed without the old best checkpoint: the latest one.
-  if ((group == nullptr || group->isMain()) && !std::filesystem::exists(r.best_checkpoint)) {
+  if (ProcessGroup::isMainProcess(group) && !std::filesystem::exists(r.best_checkpoint)) {
     spdlog::warn("no best checkpoint in the run directory; evaluating {}", r.latest_checkpoint);
     return r.latest_checkpoint;
   }
@@ -128,7 +127,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
               std::shared_ptr<torch::nn::Module> model, RunData& data, ProcessGroup* group,
               const std::string& trained_checkpoint) {
   std::vector<TaskData>& tasks = data.tasks;
-  const bool main_rank = group == nullptr || group->isMain();
+  const bool main_rank = ProcessGroup::isMainProcess(group);
   for (TaskData& task : tasks) {
     const auto& factory =
         Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, *task.block);
@@ -178,7 +177,7 @@ int runExperiment(const RunOptions& options) {
   if (dist.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports; others warn
   ProcessGroup::init(dist, device);
   ProcessGroup* group = ProcessGroup::current();  // passed down; null in one process
-  const bool main_rank = group == nullptr || group->isMain();
+  const bool main_rank = ProcessGroup::isMainProcess(group);
 
   // Rank 0 creates the run directory (and alone writes the log file, config, checkpoints,
   // metrics and reports); the others learn its path.
@@ -222,7 +221,8 @@ int runExperiment(const RunOptions& options) {
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
-    weights = trained = trainModel(ex, run_dir, device, model, data.context, group);  // the best weights
+    weights = trained =
+        trainModel(ex, run_dir, device, model, data.context, group);  // the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }

@@ -29,7 +29,11 @@ class ProcessGroup {
   // Rendezvous with the other ranks (waits up to the timeout for all of them).
   static void init(const DistributedOptions& options, const torch::Device& device);
   static ProcessGroup* current();
-  static bool isMainProcess() { return current() == nullptr || current()->isMain(); }
+  static bool isMainProcess() { return isMainProcess(current()); }
+  // Whether this process reports for `group` (null: a single process, which does).
+  static bool isMainProcess(const ProcessGroup* group) {
+    return group == nullptr || group->isMain();
+  }
   ~ProcessGroup();
 
   int rank() const { return options_.rank; }

@@ -5,7 +5,7 @@
 namespace morphaeus {
 
 bool Evaluator::mainProcess() const {
-  return setup_.process_group == nullptr || setup_.process_group->isMain();
+  return ProcessGroup::isMainProcess(setup_.process_group);
 }
 
 }  // namespace morphaeus

@@ -32,7 +32,7 @@ struct EvaluationSetup {
   // The trainer's val split on the evaluation preprocessing path, when there is one: the
   // normal/abnormal threshold comes from its scores.
   std::shared_ptr<BatchLoader> normal_validation;
-  std::uint64_t seed = 2109;              // the run's seed: models that sample at evaluation draw from it
+  std::uint64_t seed = 2109;  // the run's seed: models that sample at evaluation draw from it
   ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
 };
 

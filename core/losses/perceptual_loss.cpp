@@ -37,7 +37,8 @@ torch::Tensor PerceptualLoss::operator()(const torch::Tensor& input, const torch
   const auto input_features = net_->forward(input);
   torch::Tensor loss = torch::zeros({}, input.options().dtype(dtype_));
   for (std::size_t i = 0; i < input_features.size(); ++i) {
-    loss = loss + torch::mse_loss(fullPrecision(input_features[i]), fullPrecision(target_features[i]));
+    loss =
+        loss + torch::mse_loss(fullPrecision(input_features[i]), fullPrecision(target_features[i]));
   }
   return loss;
 }

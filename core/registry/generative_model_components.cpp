@@ -27,13 +27,20 @@ void registerGenerativeModels(Registry& registry) {
       .describe("0: 32x32 inputs, 1: 64x64, 2: 128x128 (the paper: 2; upstream's default 0)")
       .byDefault(0);
   aae.params.boolean("cross_batch")
-      .describe("only false: the batch-merging latent discriminator is not implemented")
+      .describe(
+          "only false: upstream's AAE trainer cannot train the batch-merging latent "
+          "discriminator (its BCELoss gets a 1-element target for a 0-d output: ValueError at "
+          "the first step)")
       .byDefault(false);
   aae.params.integer("batchSize").atLeast(1).ignore("used by the cross-batch discriminator only");
   aae.factory = modelFactory([schema = aae.params](const ConfigNode& params) {
     const TypedParams p(schema, params);
     if (p.getBool("cross_batch")) {
-      throw params.at("cross_batch").error("only false is implemented (upstream's default)");
+      throw params.at("cross_batch")
+          .error(
+              "only false (upstream's default): upstream's AAE trainer fails at its first step "
+              "with the batch-merging latent discriminator, so there is no behaviour to "
+              "reproduce");
     }
     AaeOptions o;
     o.z_dim = params.at("z_dim").asInt();

@@ -32,7 +32,9 @@ ReconstructionLoss posteriorLoss(
   loss.name = std::move(name);
   loss.posterior = scale;
   loss.needs_model = std::move(needs_model);
-  loss.score = [score = std::move(score)](const LossInputs& in) { return score(in, *in.posterior); };
+  loss.score = [score = std::move(score)](const LossInputs& in) {
+    return score(in, *in.posterior);
+  };
   return loss;
 }
 
@@ -41,9 +43,9 @@ ReconstructionLoss posteriorLoss(
 void registerLosses(Registry& registry) {
   for (const char* name : {"L1", "L2"}) {
     const bool l1 = name == std::string("L1");
-    ComponentSpec spec = lossSpec("optim.losses.ln_losses", name,
-                                  std::string(l1 ? "mean absolute" : "mean squared") +
-                                      " error of the reconstruction");
+    ComponentSpec spec = lossSpec(
+        "optim.losses.ln_losses", name,
+        std::string(l1 ? "mean absolute" : "mean squared") + " error of the reconstruction");
     spec.factory = LossFactory([l1, name](const ConfigNode&) {
       ReconstructionLoss loss;
       loss.name = name;
@@ -55,10 +57,10 @@ void registerLosses(Registry& registry) {
     registry.add(std::move(spec));
   }
 
-  ComponentSpec vae = lossSpec(
-      "model_zoo.vae_hahn", "VAELoss",
-      "VAE loss: KL + Gaussian negative log-likelihood summed per image (with "
-      "model_zoo.vae_hahn/VAE)");
+  ComponentSpec vae =
+      lossSpec("model_zoo.vae_hahn", "VAELoss",
+               "VAE loss: KL + Gaussian negative log-likelihood summed per image (with "
+               "model_zoo.vae_hahn/VAE)");
   vae.params.number("rec_log_std").describe("log std of the Gaussian likelihood").byDefault(0.0);
   vae.params.boolean("upstream_sigma")
       .describe("score the posterior with std exp(exp(log_std)) as upstream does")
@@ -75,9 +77,9 @@ void registerLosses(Registry& registry) {
   });
   registry.add(std::move(vae));
 
-  ComponentSpec beta = lossSpec(
-      "model_zoo.beta_vae_higgings", "VAEHigLoss",
-      "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)");
+  ComponentSpec beta =
+      lossSpec("model_zoo.beta_vae_higgings", "VAEHigLoss",
+               "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)");
   const BetaVaeLossOptions d;
   beta.params.number("beta").atLeast(0).describe("type H weight").byDefault(d.beta);
   beta.params.number("gamma").atLeast(0).describe("type B weight").byDefault(d.gamma);

@@ -34,11 +34,7 @@ Schema autoencoderSchema() {
 Schema morphaeusSchema() {
   const MorphAEusOptions d;
   Schema p = autoencoderSchema();
-  p.list("inshape", ValueType::Int)
-      .ofLength(2)
-      .eachAtLeast(1)
-      .require()
-      .describe("(rows, cols)");
+  p.list("inshape", ValueType::Int).ofLength(2).eachAtLeast(1).require().describe("(rows, cols)");
   p.integer("nr_ref_channels")
       .atLeast(1)
       .describe("refinement levels")

@@ -19,7 +19,7 @@ DataParallel::~DataParallel() {
 }
 
 bool DataParallel::isMain() const {
-  return group_ == nullptr || group_->isMain();
+  return ProcessGroup::isMainProcess(group_);
 }
 
 void DataParallel::broadcastModel(torch::nn::Module& model) const {

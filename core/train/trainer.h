@@ -27,8 +27,8 @@
 #include "core/train/lr_schedule.h"
 #include "core/train/optimizer_set.h"
 #include "core/train/trainer_options.h"
-#include "core/train/training_stopped.h"
 #include "core/train/training_state.h"
+#include "core/train/training_stopped.h"
 
 namespace morphaeus {
 
@@ -39,8 +39,8 @@ struct TrainerSetup {
   torch::Device device = torch::kCPU;
   std::shared_ptr<torch::nn::Module> model;
   TrainingData data;
-  TrainerOptions options;            // trainerOptions(trainer.params)
-  std::optional<Checkpoint> resume;  // continue from this checkpoint (weights already loaded)
+  TrainerOptions options;                 // trainerOptions(trainer.params)
+  std::optional<Checkpoint> resume;       // continue from this checkpoint (weights already loaded)
   ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
 };
 

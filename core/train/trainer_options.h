@@ -20,7 +20,7 @@ struct TrainerOptions {
   int64_t nr_epochs = 0;
   int64_t val_interval = 0;
   int64_t batch_size = 0;  // overrides the data loader's when > 0
-  int patience = 0;  // early stopping, in validations
+  int patience = 0;        // early stopping, in validations
   double min_delta = 0;
   AdamOptions adam;         // optimizer_params (with upstream's cosine switch: amsgrad, wd 1e-5)
   bool adam_betas = false;  // optimizer_params.betas given (the AAE trainer's default differs)
@@ -29,7 +29,7 @@ struct TrainerOptions {
   std::optional<bool> train_mode;               // training_mode; nullopt: the trainer's upstream
   std::optional<bool> patience_on_improvement;  // early_stopping; nullopt: the trainer's upstream
   bool sync_batchnorm = false;
-  FastPathOptions fast;  // performance.*
+  FastPathOptions fast;     // performance.*
   ReconstructionLoss loss;  // the loss component, built through the registry
 };
 

@@ -10,7 +10,8 @@ enum Slot { kGE = 0, kG = 1, kZD = 2, kD = 3 };  // the order of upstream's chec
 
 AAEImpl& requireAae(torch::nn::Module& model) {
   auto* aae = dynamic_cast<AAEImpl*>(&model);
-  if (aae == nullptr) throw std::invalid_argument("the AAE trainer needs model_zoo.aae_pidhorskyi/AAE");
+  if (aae == nullptr)
+    throw std::invalid_argument("the AAE trainer needs model_zoo.aae_pidhorskyi/AAE");
   return *aae;
 }
 
@@ -22,8 +23,7 @@ std::vector<torch::Tensor> concat(std::vector<torch::Tensor> a,
 
 }  // namespace
 
-AaeTrainer::AaeTrainer(TrainerSetup setup)
-    : Trainer(std::move(setup)), aae_(requireAae(model())) {
+AaeTrainer::AaeTrainer(TrainerSetup setup) : Trainer(std::move(setup)), aae_(requireAae(model())) {
   AdamOptions o = adamOptions();
   if (!options().adam_betas) o.beta1 = 0.5;
   base_lr_ = o.lr;

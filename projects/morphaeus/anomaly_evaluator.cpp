@@ -33,6 +33,23 @@ AnomalyEvaluatorOptions anomalyEvaluatorOptions(const ConfigNode& task) {
   return o;
 }
 
+// The example sheet: the dataset's first example_images readable images, in dataset order.
+void AnomalyEvaluator::writeExamples(const ScoredDataset& d, ImageDataset& dataset) {
+  std::vector<torch::Tensor> examples;
+  std::vector<std::string> names;
+  const auto wanted = static_cast<std::size_t>(o_.example_images);
+  for (std::size_t k = 0; k < d.images.size() && examples.size() < wanted; ++k) {
+    if (auto sample = dataset.get(d.images.index[k])) {
+      examples.push_back(sample->image);
+      names.push_back(fs::path(d.paths[k]).filename().string());
+    }
+  }
+  if (examples.empty()) return;
+  writeExampleFigure((fs::path(setup_.out_dir) / ("examples_" + d.name + ".png")).string(),
+                     *setup_.model, torch::stack(examples).to(setup_.device), names,
+                     o_.scoring.map_vmax);
+}
+
 EvaluationResult AnomalyEvaluator::run() {
   const bool main_rank = mainProcess();
   if (main_rank) fs::create_directories(setup_.out_dir);
@@ -63,21 +80,7 @@ EvaluationResult AnomalyEvaluator::run() {
     const auto& shape = l.dataset().options();
     if (o_.save_maps)
       writeAnomalyMaps(setup_.out_dir, d, shape.height, shape.width, o_.scoring.map_vmax);
-    if (figures && o_.example_images > 0) {
-      std::vector<torch::Tensor> examples;
-      std::vector<std::string> names;
-      for (std::size_t k = 0; k < d.images.size() && examples.size() < std::size_t(o_.example_images); ++k) {
-        if (auto sample = l.dataset().get(d.images.index[k])) {
-          examples.push_back(sample->image);
-          names.push_back(fs::path(d.paths[k]).filename().string());
-        }
-      }
-      if (!examples.empty()) {
-        writeExampleFigure((fs::path(setup_.out_dir) / ("examples_" + name + ".png")).string(),
-                           model, torch::stack(examples).to(setup_.device), names,
-                           o_.scoring.map_vmax);
-      }
-    }
+    if (figures) writeExamples(d, l.dataset());
     datasets.push_back(std::move(d));
   }
 
@@ -85,8 +88,8 @@ EvaluationResult AnomalyEvaluator::run() {
   if (setup_.normal_validation) {
     ScoringRequest scores_only = request;
     scores_only.details = scores_only.keep_maps = scores_only.keep_masks = false;
-    const ScoredImages v = scoreImages(model, *setup_.normal_validation, setup_.device,
-                                       scores_only, setup_.process_group);
+    const ScoredImages v = scoreImages(model, *setup_.normal_validation, setup_.device, scores_only,
+                                       setup_.process_group);
     result.threshold = percentile(v.score, o_.threshold_percentile);
   }
   if (!main_rank) return result;  // the other ranks only scored their shards
@@ -111,7 +114,8 @@ EvaluationResult AnomalyEvaluator::run() {
   const fs::path out(setup_.out_dir);
   writeFileAtomic((out / "metrics.json").string(), result.metrics.dump(2) + "\n");
   writeScoresCsv((out / "scores.csv").string(), datasets, lpips.has_value());
-  result.table = "# " + setup_.task + "\n\n" + metricsTable(result.metrics, datasets, lpips.has_value());
+  result.table =
+      "# " + setup_.task + "\n\n" + metricsTable(result.metrics, datasets, lpips.has_value());
   writeFileAtomic((out / "table.md").string(), result.table);
   return result;
 }

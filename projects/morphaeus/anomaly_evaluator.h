@@ -12,6 +12,7 @@
 
 #include "core/eval/evaluator.h"
 #include "core/eval/task_scoring.h"
+#include "projects/morphaeus/anomaly_metrics.h"
 
 namespace morphaeus {
 
@@ -36,6 +37,7 @@ class AnomalyEvaluator : public Evaluator {
   EvaluationResult run() override;
 
  private:
+  void writeExamples(const ScoredDataset& dataset, ImageDataset& images);
   AnomalyEvaluatorOptions o_;
 };
 

@@ -39,7 +39,8 @@ std::pair<torch::Tensor, torch::Tensor> ReconstructionTrainer::reconstructionLos
   }
   if (training) ++train_steps_;
   const Posterior q = model_.posterior(input);
-  return {q.reconstruction, loss(LossInputs{q.reconstruction, x, &q, std::max<int64_t>(train_steps_, 1)})};
+  return {q.reconstruction,
+          loss(LossInputs{q.reconstruction, x, &q, std::max<int64_t>(train_steps_, 1)})};
 }
 
 NamedLosses ReconstructionTrainer::trainLosses(const torch::Tensor& x, int64_t) {
