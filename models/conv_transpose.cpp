@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "core/base/torch_compat.h"
+
 namespace morphaeus {
 namespace {
 
@@ -17,7 +19,8 @@ struct ConvTransposeFunction : public torch::autograd::Function<ConvTransposeFun
                                const torch::Tensor& weight, const torch::Tensor& bias,
                                std::vector<int64_t> out_size, std::vector<int64_t> stride,
                                std::vector<int64_t> padding) {
-    const auto as_input = torch::empty(out_size, x.options());  // only its shape is read
+    // Only its shape (and memory format: channels_last stays channels_last) is read.
+    const auto as_input = torch::empty(out_size, x.options(), x.suggest_memory_format());
     auto out =
         std::get<0>(at::convolution_backward(x, as_input, weight, c10::nullopt, stride, padding,
                                              {1, 1}, false, {0, 0}, 1, {true, false, false}));
@@ -33,7 +36,7 @@ struct ConvTransposeFunction : public torch::autograd::Function<ConvTransposeFun
     const auto saved = ctx->get_saved_variables();
     const auto &x = saved[0], &weight = saved[1];
     const auto stride = vec(ctx->saved_data["stride"]), padding = vec(ctx->saved_data["padding"]);
-    const torch::Tensor g = grads[0].contiguous();
+    const torch::Tensor g = grads[0].contiguous(x.suggest_memory_format());
     torch::Tensor gx, gw, gb;
     if (ctx->needs_input_grad(0)) gx = torch::conv2d(g, weight, {}, stride, padding);
     if (ctx->needs_input_grad(1)) {
@@ -49,17 +52,22 @@ struct ConvTransposeFunction : public torch::autograd::Function<ConvTransposeFun
 
 torch::Tensor convTranspose2d(torch::nn::ConvTranspose2dImpl& m, const torch::Tensor& x,
                               int64_t stride, int64_t padding, int64_t output_padding) {
-  // Off the CPU, and for a bf16 input from an autocast region (autocast casts the weights for
-  // conv_transpose2d itself), LibTorch's own operator.
-  if (!x.device().is_cpu() || x.dim() != 4 || x.scalar_type() != m.weight.scalar_type()) {
-    return m.forward(x);
-  }
-  std::vector<int64_t> out_size{x.size(0), m.weight.size(1), 0, 0};
+  // Off the CPU, LibTorch's own operator. In a CPU autocast region the operator runs in the
+  // autocast dtype as autocast runs conv_transpose2d (input, weight and bias cast; the weight's
+  // gradient flows back through the cast), but through oneDNN like the float32 path: LibTorch's
+  // own bf16 transposed convolution takes its slow path, forward and backward.
+  if (!x.device().is_cpu() || x.dim() != 4) return m.forward(x);
+  c10::ScalarType dtype = m.weight.scalar_type();
+  if (compat::autocastEnabled(c10::DeviceType::CPU) && x.is_floating_point())
+    dtype = compat::autocastDtype(c10::DeviceType::CPU);
+  const torch::Tensor xc = x.to(dtype), weight = m.weight.to(dtype);
+  const torch::Tensor bias = m.bias.defined() ? m.bias.to(dtype) : m.bias;
+  std::vector<int64_t> out_size{x.size(0), weight.size(1), 0, 0};
   for (int d = 0; d < 2; ++d) {
     out_size[2 + d] =
-        (x.size(2 + d) - 1) * stride - 2 * padding + m.weight.size(2 + d) + output_padding;
+        (x.size(2 + d) - 1) * stride - 2 * padding + weight.size(2 + d) + output_padding;
   }
-  return ConvTransposeFunction::apply(x, m.weight, m.bias, out_size,
+  return ConvTransposeFunction::apply(xc, weight, bias, out_size,
                                       std::vector<int64_t>{stride, stride},
                                       std::vector<int64_t>{padding, padding});
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/base/mixed_precision.h"
+
 namespace morphaeus {
 
 torch::Tensor WSConv2dImpl::forward(const torch::Tensor& x) {
@@ -10,8 +12,10 @@ torch::Tensor WSConv2dImpl::forward(const torch::Tensor& x) {
   const auto std = w.reshape({w.size(0), -1}).std(1).reshape({-1, 1, 1, 1}) + 1e-5;
   w = w / std;
   // Padding 0 always (the blocks pad by reflection before): upstream's WNConv2d has none.
-  return torch::conv2d(x, w, bias, options.stride(), std::vector<int64_t>{0, 0}, options.dilation(),
-                       options.groups());
+  // Under autocast the convolution runs in bf16; its output goes on in float32, as the GroupNorm
+  // after it needs (LibTorch's CPU group_norm takes no bf16 input with float32 weights).
+  return fullPrecision(torch::conv2d(x, w, bias, options.stride(), std::vector<int64_t>{0, 0},
+                                     options.dilation(), options.groups()));
 }
 
 int64_t groupNormGroups(int64_t channels) {

@@ -8,7 +8,13 @@ skimage SSIM and sklearn metrics). Run it with Debian's /usr/bin/python3 (python
       DIR/weights.pt ({'model_weights'}), DIR/vgg19_random.pth (torchvision layout, random
       weights), DIR/inputs_b<B>.pt ({'x'}) for each batch size
   bench_reference.py train-step DIR --batch B [--steps N] [--warmup W] [--threads T] [--device D]
-      one Adam step per call at epoch 12 (paper config: L2 + 0.05 PL, NCC, gradient-l2 * beta)
+                     [--alfa A] [--style authors|tuned] [--precision fp32|bf16]
+      one Adam step per call at epoch 12 (paper config: L2 + A x PL (default 0.05), NCC,
+      gradient-l2 * beta). --style authors (default): their code as it runs (VGG weights that
+      require gradients, target features with autograd, Adam's default loop). --style tuned: the
+      same math written well in PyTorch: VGG frozen, target features without autograd,
+      channels_last, foreach Adam, and with --precision bf16 torch.autocast(bfloat16) around the
+      forward and the losses (float32 master weights), as our bf16 path.
   bench_reference.py eval DIR [--images N] [--threads T] [--device D]
       N random images one by one: reconstruction, score = mean |rec - x|, L1, SSIM; AUROC/AP
 Each prints one JSON line: timings (median/min/max ms), the first step's loss, peak RSS (MiB),
@@ -124,7 +130,16 @@ def memory(device):
     return out
 
 
-def train_step(d, batch, steps, warmup, device):
+def tuned_perceptual(enc, inp, tgt):
+    """The perceptual loss without work that changes nothing: frozen VGG, target without autograd."""
+    with torch.no_grad():
+        ft = enc(tgt.repeat(1, 3, 1, 1))
+    fi = enc(inp.repeat(1, 3, 1, 1))
+    return sum(F.mse_loss(i.float(), o.float()) for o, i in zip(ft, fi))
+
+
+def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", precision="fp32"):
+    tuned = style == "tuned"
     model = load_model(d, device)
     model.eval()  # upstream's trainers train in eval mode (iml-dl never calls .train() again)
     vgg = Vgg19()
@@ -132,22 +147,35 @@ def train_step(d, batch, steps, warmup, device):
                                  strict=False)
     enc = tr.VGGEncoder(vgg).eval().to(device)  # trainable weights (requires_grad), not optimised: upstream
     x = torch.load(os.path.join(d, f"inputs_b{batch}.pt"))["x"].to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
+    if tuned:
+        enc.requires_grad_(False)
+        model = model.to(memory_format=torch.channels_last)
+        enc = enc.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+        opt = torch.optim.Adam(model.parameters(), lr=LR, foreach=True)
+    else:
+        opt = torch.optim.Adam(model.parameters(), lr=LR)
     beta = float(np.clip(BETA_MAX * (EPOCH / MAX_ITER), 1e-3, BETA_MAX))
+    bf16 = tuned and precision == "bf16"
+    perceptual = tuned_perceptual if tuned else tr.perceptual
     losses = []
 
     def step():
-        out = model(x)
-        prior, rec, rev, v = out["x_prior"], out["y_source"], out["y_target"], out["deformation"]
-        loss = F.mse_loss(prior, x) + ALFA * tr.perceptual(enc, prior, x)
-        loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
+            out = model(x)
+            prior, rec, rev, v = [out[k].float() for k in ("x_prior", "y_source", "y_target", "deformation")]
+            loss = F.mse_loss(prior, x)
+            if alfa > 0:
+                loss = loss + alfa * perceptual(enc, prior, x)
+            loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
         opt.zero_grad()
         loss.backward()
         opt.step()
         losses.append(loss.item())  # upstream reads every loss back per step
 
     t = timed(step, warmup, steps, device)
-    return {"what": "train-step", "batch": batch, "loss": losses[0], **t, **memory(device)}
+    return {"what": "train-step", "batch": batch, "alfa": alfa, "style": style,
+            "precision": "bf16" if bf16 else "fp32", "loss": losses[0], **t, **memory(device)}
 
 
 def evaluate(d, images, device):
@@ -185,13 +213,17 @@ def main():
     p.add_argument("--images", type=int, default=256)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--device", default="cpu")
+    p.add_argument("--alfa", type=float, default=ALFA)
+    p.add_argument("--style", choices=["authors", "tuned"], default="authors")
+    p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     device = torch.device(a.device)
     if a.command == "prepare":
         prepare(a.dir, [int(b) for b in a.batches.split(",")])
         return
-    out = (train_step(a.dir, a.batch, a.steps, a.warmup, device) if a.command == "train-step"
+    out = (train_step(a.dir, a.batch, a.steps, a.warmup, device, a.alfa, a.style, a.precision)
+           if a.command == "train-step"
            else evaluate(a.dir, a.images, device))
     out.update({"threads": torch.get_num_threads(), "torch": torch.__version__, "device": str(device)})
     print(json.dumps(out))

@@ -2,8 +2,8 @@
 # Builds MorphAEus-cpp on a GPU machine against the LibTorch inside its Python torch (no Debian
 # packages there: the small dependencies come from .gpu-deps/, made by ../shared/gpu/carry-deps.sh;
 # no OpenCV), runs the CUDA tests and the benchmarks (also our train step against the PyTorch
-# reference on the same GPU, scripts/bench_vs_pytorch.sh --device cuda --fast: fp32 and the fast
-# path), and prints a short table. The FastPath tests check the bf16 + CUDA-graph loss curve.
+# reference on the same GPU, scripts/bench_vs_pytorch.sh --device cuda: fp32 and bf16 with the
+# step as a CUDA graph, with the roofline), and prints a short table. The FastPath tests check the bf16 + CUDA-graph loss curve.
 # Usage: scripts/gpu_check.sh [OUT_DIR]   (logs and JSON results go to OUT_DIR, default ./gpu-out)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,10 +35,10 @@ build-gpu/morphaeus bench --what model --device cuda --batch 16,64 --steps 20 --
 # Our train step (paper config, epoch 12) against the PyTorch reference on the same GPU: same
 # weights and images, loss check first, alternating rounds (torch only is needed; no evaluation
 # comparison there: scikit-image/-learn are not on the GPU machine).
-# --fast: also the fast path (bf16 autocast, channels_last, the step as a CUDA graph); target:
-# batch 64 at least 3x the reference.
+# fp32 and bf16 (autocast, channels_last), both with the step as a CUDA graph; target: batch 64
+# at least 3x the reference.
 PYTHON=$python scripts/bench_vs_pytorch.sh --device cuda --batches 16,64 --rounds 2 --steps 10 --warmup 3 \
-    --skip-eval --fast --exe build-gpu/morphaeus --out "$out/vs-pytorch" 2>&1 | tee "$out/vs_pytorch.txt" || status=1
+    --skip-eval --precisions fp32,bf16 --ours-set trainer.params.performance.cuda_graph=true --exe build-gpu/morphaeus --out "$out/vs-pytorch" 2>&1 | tee "$out/vs_pytorch.txt" || status=1
 # The distributed code path on this one GPU (a 1-rank process group: NCCL where LibTorch has it).
 build-gpu/morphaeus launch --nproc 1 -- build-gpu/morphaeus --device cuda --output "$out/ddp-1gpu" \
     --set trainer.params.nr_epochs=2 --set synthetic_data.n_train=64 2>&1 | tee "$out/ddp_1gpu.txt" |

@@ -34,6 +34,12 @@ TEST(BenchCli, TrainStepLossEqualsThePyTorchReferenceOnTheSameWeightsAndImages) 
   EXPECT_NEAR(o["rows"][0]["loss"].get<double>(), t["loss"].get<double>(),
               1e-5 * std::abs(t["loss"].get<double>()));
   EXPECT_GT(o["peak_rss_mib"].get<double>(), 0.0);
+  // The roofline: the step's FLOPs, its GFLOP/s and its share of the peak measured in the run.
+  EXPECT_GT(o["peak"]["fp32_gflops"].get<double>(), 0.0);
+  EXPECT_GT(o["rows"][0]["gflop"].get<double>(), 1.0);  // ~3 x 1.06 GFLOP x 2 images + VGG
+  EXPECT_GT(o["rows"][0]["percent_of_peak"].get<double>(), 0.0);
+  EXPECT_EQ(o["rows"][0]["precision"], "fp32");  // the paper config: no precision key
+  EXPECT_NE(ours.out.find("machine peak"), std::string::npos) << ours.out;
   EXPECT_NE(ours.out.find("first step's loss"), std::string::npos) << ours.out;
   EXPECT_NE(readText(d + "/trace.json").find("aten::"), std::string::npos);  // a Chrome trace
 }

@@ -27,7 +27,8 @@ std::string args(int epochs, const std::string& mode = "train") {
   return tinyDemoArgs(8, 4, 4) +
          " --threads 1 --set trainer.params.nr_epochs=" + std::to_string(epochs) +
          " --set trainer.params.sync_batchnorm=true --set trainer.params.training_mode=" + mode +
-         " --set trainer.params.performance.precision=fp64";
+         " --set trainer.params.performance.precision=fp64" +
+         " --set downstream_tasks.opacity.params.precision=fp32";
 }
 
 CommandResult runIn(const std::string& dir, const std::string& a) {

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/base/precision.h"
 #include "core/checkpoint/checkpoint.h"
 #include "tests/test_support.h"
 
@@ -52,6 +53,32 @@ void expectSameWeights(const std::string& a, const std::string& b) {
   }
 }
 
+// precision: bf16 (autocast, channels_last, float32 master weights and loss sums) follows the
+// float32 run of the demo: every epoch's training and validation loss within 3% (the tolerance
+// of docs/PERFORMANCE.md), and the runs log what they chose.
+TEST(TrainingCli, Bf16FollowsTheFp32LossCurveOverTheDemo) {
+  if (!cpuBf16Support().fast()) {
+    GTEST_SKIP() << "this CPU has " << cpuBf16Support().describe()
+                 << ": bf16 runs at float32 speed or slower here, and auto picks fp32";
+  }
+  const std::string d = makeTempDir("bf16curve");
+  const std::string args = tinyDemoArgs(48, 4, 16) + " --set trainer.params.nr_epochs=4";
+  CommandResult f = runIn(d, "--output f --precision fp32" + args);
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  CommandResult b = runIn(d, "--output b --precision bf16" + args);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE(f.err.find("precision fp32"), std::string::npos) << f.err;
+  EXPECT_NE(b.err.find("precision bf16 + channels_last"), std::string::npos) << b.err;
+  for (const char* key : {"train_loss", "val_loss"}) {
+    const auto lf = column(d + "/f/metrics.jsonl", key), lb = column(d + "/b/metrics.jsonl", key);
+    ASSERT_EQ(lf.size(), 4u) << key;
+    ASSERT_EQ(lb.size(), lf.size()) << key;
+    for (std::size_t e = 0; e < lf.size(); ++e) {
+      EXPECT_LE(std::abs(lb[e] - lf[e]), 0.03 * std::abs(lf[e]))
+          << key << " epoch " << e + 1 << ": bf16 " << lb[e] << ", fp32 " << lf[e];
+    }
+  }
+}
 
 TEST(TrainingCli, LossGoesDownAndPyTorchReadsTheCheckpoints) {
   const std::string d = makeTempDir("trainrun");

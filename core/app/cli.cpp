@@ -16,6 +16,11 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "seed for torch and data order (default 2109)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--precision", o.precision,
+                 "arithmetic of training and evaluation: fp32, bf16 (autocast, channels_last) or "
+                 "auto (bf16 where the CPU has AMX-BF16/AVX512-BF16, else fp32); sets "
+                 "trainer.params.performance.precision and every task's params.precision")
+      ->check(CLI::IsMember({"fp32", "bf16", "auto"}));
   app.add_option("--output", o.output, "run directory (default runs/<name>-<timestamp>)");
   app.add_option("--data-root", o.data_root, "base folder for image paths inside split CSVs");
   app.add_option("--set", o.sets, "override a config value, typed like it: key.path=value")

@@ -1,5 +1,7 @@
 #include "core/base/mixed_precision.h"
 
+#include <torch/torch.h>
+
 #include "core/base/torch_compat.h"
 
 namespace morphaeus {
@@ -20,6 +22,16 @@ AutocastGuard::~AutocastGuard() {
   if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
   compat::setAutocastEnabled(device_, prev_enabled_);
   compat::setAutocastDtype(device_, prev_dtype_);
+}
+
+void toChannelsLast(torch::nn::Module& module) {
+  torch::NoGradGuard no_grad;
+  auto convert = [](torch::Tensor& t) {
+    if (t.defined() && t.dim() == 4 && !t.is_contiguous(at::MemoryFormat::ChannelsLast))
+      t.set_data(t.contiguous(at::MemoryFormat::ChannelsLast));
+  };
+  for (auto& p : module.parameters()) convert(p);
+  for (auto& b : module.buffers()) convert(b);
 }
 
 }  // namespace morphaeus

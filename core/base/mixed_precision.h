@@ -15,6 +15,10 @@
 
 #include <optional>
 
+namespace torch::nn {
+class Module;
+}
+
 namespace morphaeus {
 
 class AutocastGuard {
@@ -35,5 +39,9 @@ class AutocastGuard {
 inline at::Tensor fullPrecision(const at::Tensor& t) {
   return isReducedFloat(t) ? t.to(c10::ScalarType::Float) : t;
 }
+
+// Converts the module's 4-D parameters and buffers to channels_last in place (same values, same
+// tensors: optimisers holding them keep working).
+void toChannelsLast(torch::nn::Module& module);
 
 }  // namespace morphaeus

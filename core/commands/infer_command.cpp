@@ -57,6 +57,10 @@ CLI::App* addInferCommand(CLI::App& app, InferOptions& o) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device", o.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
+  cmd->add_option("--precision", o.precision,
+                  "fp32, bf16 or auto (default: the config's task precision if it sets one, "
+                  "else auto: bf16 where the CPU has AMX-BF16/AVX512-BF16)")
+      ->check(CLI::IsMember({"fp32", "bf16", "auto"}));
   return cmd;
 }
 
@@ -81,7 +85,14 @@ int runInfer(const InferOptions& o) {
   const EvalPreprocessing pre = evaluationPreprocessing(ex.config);
   // The score of the config's first downstream task, so that it equals the evaluator's.
   const TaskScoring task_scoring = firstTaskScoring(ex.config);
-  const AnomalyScoreOptions& scoring = task_scoring.score;
+  AnomalyScoreOptions scoring = task_scoring.score;
+  if (o.precision) {
+    scoring.precision = precisionFromName(*o.precision);
+  } else if (!firstTaskSetsPrecision(ex.config)) {
+    scoring.precision = Precision::Auto;
+  }
+  spdlog::info("the reconstructions in {}",
+               resolvePrecision(scoring.precision, device.type()).describe());
   const double vmax = task_scoring.map_vmax;
 
   fs::create_directories(fs::path(o.output) / "maps");

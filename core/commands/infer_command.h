@@ -13,6 +13,8 @@ struct InferOptions {
   std::optional<double> threshold;  // overrides the threshold stored in the weights
   int threads = 0;
   std::string device = "cpu";
+  // fp32 | bf16 | auto; unset: the config's first task's params.precision, else auto.
+  std::optional<std::string> precision;
 };
 
 CLI::App* addInferCommand(CLI::App& app, InferOptions& options);

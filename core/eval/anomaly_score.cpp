@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/base/mixed_precision.h"
 #include "models/reconstruction.h"
 
 namespace morphaeus {
@@ -66,8 +67,18 @@ ScoredBatch scoreBatch(torch::nn::Module& model, const torch::Tensor& x,
                        const std::vector<std::uint64_t>& seeds) {
   torch::NoGradGuard no_grad;
   ScoredBatch out;
-  out.reconstruction =
-      reconstructionSamples(model) ? seededReconstruction(model, x, seeds) : reconstruct(model, x);
+  const ComputePrecision compute = resolvePrecision(options.precision, x.device().type());
+  torch::Tensor input = x;
+  if (compute.channels_last && x.dim() == 4) {
+    toChannelsLast(model);
+    input = x.contiguous(at::MemoryFormat::ChannelsLast);
+  }
+  {
+    const AutocastGuard autocast(x.device().type(), compute.autocast);
+    out.reconstruction = reconstructionSamples(model) ? seededReconstruction(model, input, seeds)
+                                                      : reconstruct(model, input);
+  }
+  out.reconstruction = fullPrecision(out.reconstruction).contiguous();
   auto residual = (out.reconstruction - x).abs();
   out.l1 = residual.mean({1, 2, 3}).to(torch::kCPU, torch::kDouble);
   if (options.smoothing_sigma > 0) residual = gaussianSmooth(residual, options.smoothing_sigma);

@@ -10,11 +10,17 @@
 #include <string>
 #include <vector>
 
+#include "core/base/precision.h"
+
 namespace morphaeus {
 
 struct AnomalyScoreOptions {
   bool use_max = false;        // score = max of the map instead of its mean
   double smoothing_sigma = 0;  // Gaussian smoothing of the map (pixels); 0 = none
+  // The model's arithmetic (a task's params.precision): bf16 runs the reconstruction under
+  // autocast with channels_last (the model's 4-D weights are converted in place on first use);
+  // maps and scores are computed in float32 from it either way. auto: resolvePrecision.
+  Precision precision = Precision::Fp32;
   std::string describe() const;
 };
 

@@ -1,4 +1,5 @@
-// The scoring keys of a downstream task's params (score_reduction, smoothing_sigma, map_vmax),
+// The scoring keys of a downstream task's params (score_reduction, smoothing_sigma, map_vmax,
+// precision),
 // read once for the evaluator, `morphaeus infer` and the evaluation benchmark, so that the three
 // score alike. The defaults are the structs' (the evaluator's schema shows them).
 #pragma once
@@ -17,5 +18,7 @@ struct TaskScoring {
 TaskScoring taskScoring(const ConfigNode* params);
 // The config's first downstream task's (defaults without one).
 TaskScoring firstTaskScoring(const ConfigNode& root);
+// Whether that task's params give `precision` (infer's default is auto otherwise).
+bool firstTaskSetsPrecision(const ConfigNode& root);
 
 }  // namespace morphaeus

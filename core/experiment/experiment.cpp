@@ -23,25 +23,47 @@ void setFromFlag(ConfigNode& root, const std::string& flag, const std::string& k
   }
 }
 
-// A text flag (path, name): stored verbatim as a string, whatever characters it holds.
-void setTextFromFlag(ConfigNode& root, const std::string& flag, const std::string& key,
-                     const std::string& value) {
+// A text flag (path, name): stored verbatim as a string at the key path `parts`, whatever
+// characters the value (or a part: a task's name) holds.
+void setTextAt(ConfigNode& root, const std::string& flag, const std::vector<std::string>& parts,
+               const std::string& value) {
   const Location where{flag + " " + value, 0, 0};
   ConfigNode* node = &root;
   std::string path;
-  std::size_t start = 0;
-  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
-    const std::string part = key.substr(start, dot - start);
-    path = childPath(path, part);
-    ConfigNode* child = node->find(part);
-    if (child == nullptr || child->isNull()) child = &node->set(part, ConfigNode::map(where, path));
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    path = childPath(path, parts[i]);
+    ConfigNode* child = node->find(parts[i]);
+    if (child == nullptr || child->isNull())
+      child = &node->set(parts[i], ConfigNode::map(where, path));
     if (!child->isMap())
       throw ConfigError(where, path, "expected a map, got " + child->describeKind());
     node = child;
+  }
+  node->set(parts.back(), ConfigNode::scalar(value, true, where, childPath(path, parts.back())));
+}
+
+void setTextFromFlag(ConfigNode& root, const std::string& flag, const std::string& key,
+                     const std::string& value) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t dot = key.find('.'); dot != std::string::npos; dot = key.find('.', start)) {
+    parts.push_back(key.substr(start, dot - start));
     start = dot + 1;
   }
-  const std::string last = key.substr(start);
-  node->set(last, ConfigNode::scalar(value, true, where, childPath(path, last)));
+  parts.push_back(key.substr(start));
+  setTextAt(root, flag, parts, value);
+}
+
+// --precision: the training step's and every downstream task's.
+void setPrecisionFromFlag(ConfigNode& root, const std::string& value) {
+  if (const ConfigNode* trainer = root.find("trainer"); trainer && trainer->isMap())
+    setTextAt(root, "--precision", {"trainer", "params", "performance", "precision"}, value);
+  if (const ConfigNode* tasks = root.find("downstream_tasks"); tasks && tasks->isMap()) {
+    std::vector<std::string> names;
+    for (const auto& entry : tasks->entries()) names.push_back(entry.first);
+    for (const std::string& name : names)
+      setTextAt(root, "--precision", {"downstream_tasks", name, "params", "precision"}, value);
+  }
 }
 
 // What the schema cannot say: values that are valid alone but not available here.
@@ -123,6 +145,7 @@ Experiment loadExperiment(const RunOptions& options) {
   }
   if (options.output)
     setTextFromFlag(ex.config, "--output", "output_dir", absoluteFromCwd(*options.output));
+  if (options.precision) setPrecisionFromFlag(ex.config, *options.precision);
   if (options.deterministic) setFromFlag(ex.config, "--deterministic", "deterministic", "true");
 
   // Inputs (split CSVs, weights) named relative to upstream's base, the working directory, or to

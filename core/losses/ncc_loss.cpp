@@ -1,6 +1,7 @@
 #include "core/losses/ncc_loss.h"
 
 #include "core/base/mixed_precision.h"
+#include "core/losses/box_sum.h"
 
 namespace morphaeus {
 
@@ -9,16 +10,11 @@ torch::Tensor nccLoss(const torch::Tensor& a_in, const torch::Tensor& b_in, int6
               "nccLoss: expected two equal [N, C, H, W] tensors");
   // Window sums of products cancel badly in bf16: autocast outputs are summed in float32.
   const torch::Tensor a = fullPrecision(a_in), b = fullPrecision(b_in);
-  namespace F = torch::nn::functional;
   // Upstream's filter sums over the channels too: ones [1, C, w, w].
   auto channels = [](const torch::Tensor& t) { return t.sum(1, /*keepdim=*/true); };
   const auto maps =
       torch::cat({channels(a), channels(b), channels(a * a), channels(b * b), channels(a * b)}, 1);
-  const int64_t pad = window / 2;
-  auto box = [&](const torch::Tensor& t, std::vector<int64_t> k, std::vector<int64_t> p) {
-    return F::avg_pool2d(t, F::AvgPool2dFuncOptions(k).stride(1).padding(p).divisor_override(1));
-  };
-  const auto sums = box(box(maps, {window, 1}, {pad, 0}), {1, window}, {0, pad}).unbind(1);
+  const auto sums = boxSum2d(maps, window).unbind(1);
   const auto &s_a = sums[0], &s_b = sums[1], &s_aa = sums[2], &s_bb = sums[3], &s_ab = sums[4];
   const double n = static_cast<double>(window * window);
   const auto u_a = s_a / n, u_b = s_b / n;

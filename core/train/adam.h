@@ -1,4 +1,8 @@
-// Adam exactly as PyTorch's torch.optim.Adam (single-tensor path) computes it, with its state
+// Adam exactly as PyTorch's torch.optim.Adam (single-tensor path) computes it -- with `fused`, for
+// float32 CPU parameters in one pass per parameter (parameter, gradient and moments read once and
+// written once) instead of eight tensor operations, equal to them up to float32 rounding (the
+// order of ATen's operations is kept; where ATen's vector kernels round differently, the last bit
+// differs, and training steps sensitive to it, such as the AAE's, move) -- with its state
 // readable from and writable to PyTorch's optimizer state_dict layout ({'state': {i: {'step',
 // 'exp_avg', 'exp_avg_sq'[, 'max_exp_avg_sq']}}, 'param_groups': [{...}]}), so checkpoints move
 // between this program and PyTorch with the optimizer state intact.
@@ -16,6 +20,7 @@ struct AdamOptions {
   double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
   bool amsgrad = false;
   bool maximize = false;  // ascend the objective (torch >= 1.11's maximize=True)
+  bool fused = false;     // the one-pass CPU kernel (trainer.params.performance.fused_adam)
 };
 
 class Adam {
@@ -50,6 +55,7 @@ class Adam {
     torch::Tensor exp_avg, exp_avg_sq, max_exp_avg_sq;
   };
   void stepCapturable(torch::Tensor& p, torch::Tensor grad, State& s);
+  void stepFused(torch::Tensor& p, State& s);
   int64_t stepsOf(const State& s) const;
   std::vector<torch::Tensor> params_;
   std::vector<State> state_;

@@ -7,13 +7,14 @@
 
 namespace morphaeus {
 
-void toChannelsLast(torch::nn::Module& module) {
-  torch::NoGradGuard no_grad;
-  auto convert = [](torch::Tensor& t) {
-    if (t.defined() && t.dim() == 4) t.set_data(t.contiguous(at::MemoryFormat::ChannelsLast));
-  };
-  for (auto& p : module.parameters()) convert(p);
-  for (auto& b : module.buffers()) convert(b);
+FastPathOptions resolveFastPath(FastPathOptions o, c10::DeviceType device) {
+  const ComputePrecision c = resolvePrecision(o.precision, device, o.channels_last_config);
+  o.autocast = c.autocast;
+  o.float64 = c.chosen == Precision::Fp64;
+  o.channels_last = c.channels_last;
+  o.fused_adam = o.fused_adam_config.value_or(c.chosen == Precision::Bf16);
+  o.chosen = c.describe() + (o.fused_adam ? ", fused Adam" : "");
+  return o;
 }
 
 void requireFastPathSupport(const FastPathOptions& o, const FastPathSupport& support) {

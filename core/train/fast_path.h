@@ -4,27 +4,38 @@
 // float32, checked for finite losses before every update.
 #pragma once
 
+#include <c10/core/DeviceType.h>
 #include <c10/core/ScalarType.h>
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
-namespace torch::nn {
-class Module;
-}
+#include "core/base/mixed_precision.h"  // toChannelsLast
+#include "core/base/precision.h"
 
 namespace morphaeus {
 
 // From trainer.params.performance: trainerOptions() (trainer_options.h).
 struct FastPathOptions {
-  std::optional<c10::ScalarType> autocast;  // precision: bf16 -> BFloat16; fp32 -> none
+  Precision precision = Precision::Fp32;     // as configured (auto: decided by resolveFastPath)
+  std::optional<bool> channels_last_config;  // performance.channels_last, when given
+  std::optional<bool> fused_adam_config;     // performance.fused_adam, when given
+  // The decision (resolveFastPath; explicit fp32/bf16/fp64 already by trainerOptions):
+  std::optional<c10::ScalarType> autocast;  // bf16 -> BFloat16; fp32 -> none
   bool float64 = false;  // precision: fp64 -- weights, batches and losses in float64 (checks)
-  bool channels_last = false;
+  bool channels_last = false;       // default: on exactly when the step runs in bf16
+  bool fused_adam = false;          // default: on exactly when the step runs in bf16
+  std::string chosen = "fp32";      // what was chosen and why, for the log
   bool cuda_graph = false;          // CUDA only; ignored (with a warning) on the CPU
   int64_t loss_readback_every = 1;  // > 1: no host sync inside the steps in between
   // Non-finite losses are found when they are read back, after the update, instead of before it.
   bool deferredChecks() const { return cuda_graph || loss_readback_every > 1; }
 };
+
+// Decides precision: auto for `device` (resolvePrecision) and fills the fields below the
+// configured ones; explicit settings pass through.
+FastPathOptions resolveFastPath(FastPathOptions options, c10::DeviceType device);
 
 // What a trainer's step allows (Trainer::supportsFastPath / supportsCudaGraph) and whether the
 // run has several processes.
@@ -33,8 +44,5 @@ struct FastPathSupport {
 };
 // std::invalid_argument ("performance.<key>: why") for options the step cannot run.
 void requireFastPathSupport(const FastPathOptions& options, const FastPathSupport& support);
-
-// Converts the module's 4-D parameters and buffers to channels_last in place (same values).
-void toChannelsLast(torch::nn::Module& module);
 
 }  // namespace morphaeus

@@ -22,7 +22,7 @@ namespace morphaeus {
 Trainer::Trainer(TrainerSetup setup)
     : setup_(std::move(setup)),
       options_(setup_.options),
-      fast_(options_.fast),
+      fast_(resolveFastPath(options_.fast, setup_.device.type())),
       parallel_(std::make_unique<DataParallel>(setup_.process_group, options_.sync_batchnorm)),
       state_(EarlyStopping(options_.patience, options_.min_delta)) {
   if (fast_.channels_last) toChannelsLast(*setup_.model);
@@ -68,6 +68,13 @@ void Trainer::initialise() {
 }
 
 void Trainer::checkFastPath() {
+  if (fast_.precision == Precision::Auto && fast_.autocast && !supportsFastPath()) {
+    fast_.autocast.reset();  // auto never refuses: this trainer's own step runs in float32
+    fast_.chosen = std::string("fp32") + (fast_.channels_last ? " + channels_last" : "") +
+                   " (auto: this trainer has its own optimisation step, which runs in float32)" +
+                   (fast_.fused_adam ? ", fused Adam" : "");
+  }
+  spdlog::info("precision {}", fast_.chosen);
   requireFastPathSupport(fast_, {supportsFastPath(), supportsCudaGraph(), parallel_->active()});
   if (!fast_.cuda_graph) return;
   if (!setup_.device.is_cuda()) {

@@ -117,7 +117,11 @@ class Trainer {
   // Optimisers: by default one Adam over all parameters, saved as 'optimizer_weights'. A trainer
   // with several replaces them (in its constructor) by named groups, each saved under its key;
   // their state is restored from the resume checkpoint by the same keys.
-  AdamOptions adamOptions() const { return options_.adam; }
+  AdamOptions adamOptions() const {  // with the fast path's kernel choice
+    AdamOptions o = options_.adam;
+    o.fused = fast_.fused_adam;
+    return o;
+  }
   void setOptimizers(OptimizerSet::Groups groups, const AdamOptions& options);
   Adam& optimizer(std::size_t i = 0) { return optimizers_.at(i); }
   // One update of optimiser i: zero its gradients, backpropagate `loss`, step.
@@ -147,7 +151,7 @@ class Trainer {
 
   TrainerSetup setup_;
   const TrainerOptions& options_;  // setup_.options
-  const FastPathOptions& fast_;
+  FastPathOptions fast_;           // options_.fast with precision: auto decided for the device
   std::unique_ptr<DataParallel> parallel_;
   TrainingState state_;
   bool initialised_ = false;

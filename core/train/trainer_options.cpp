@@ -46,12 +46,18 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
           "when patience is checked; default as upstream: after every validation, except "
           "for the AAE trainer (only after an improvement: it never stops early)");
   Schema performance;
-  performance.enumeration("precision", {"fp32", "bf16", "fp64"})
+  performance.enumeration("precision", precisionNames(true))
       .describe(
-          "bf16: autocast forward and losses, float32 master weights; fp64: training in "
-          "float64 (numerical checks)")
+          "bf16: autocast forward and losses, float32 master weights and loss sums; auto: bf16 "
+          "where the CPU has AMX-BF16/AVX512-BF16 (or the GPU sm_80+), else fp32; fp64: "
+          "training in float64 (numerical checks)")
       .byDefault("fp32");
-  performance.boolean("channels_last").describe("NHWC activations and weights").byDefault(false);
+  performance.boolean("channels_last")
+      .describe("NHWC activations and weights (default: on exactly when the step runs in bf16)");
+  performance.boolean("fused_adam")
+      .describe(
+          "Adam in one pass per parameter on the CPU (equal up to float32 rounding; default: on "
+          "exactly when the step runs in bf16)");
   performance.boolean("cuda_graph")
       .describe("capture the whole train step as a CUDA graph and replay it (CUDA only)")
       .byDefault(false);
@@ -88,10 +94,16 @@ AdamOptions adamOptionsOf(const TypedParams& p, const std::string& lr_scheduler)
 
 FastPathOptions fastPathOf(const TypedParams& p) {
   FastPathOptions o;
-  const std::string precision = p.getString("performance.precision");
-  if (precision == "bf16") o.autocast = c10::ScalarType::BFloat16;
-  o.float64 = precision == "fp64";
-  o.channels_last = p.getBool("performance.channels_last");
+  o.precision = precisionFromName(p.getString("performance.precision"));
+  if (const ConfigNode* perf = p.node().find("performance");
+      perf != nullptr && perf->isMap() && perf->has("channels_last")) {
+    o.channels_last_config = p.getBool("performance.channels_last");
+  }
+  if (const ConfigNode* perf = p.node().find("performance");
+      perf != nullptr && perf->isMap() && perf->has("fused_adam")) {
+    o.fused_adam_config = p.getBool("performance.fused_adam");
+  }
+  if (o.precision != Precision::Auto) o = resolveFastPath(o, c10::DeviceType::CPU);
   o.cuda_graph = p.getBool("performance.cuda_graph");
   o.loss_readback_every = p.getInt("performance.loss_readback_every");
   return o;

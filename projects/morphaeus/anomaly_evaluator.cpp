@@ -58,6 +58,9 @@ EvaluationResult AnomalyEvaluator::run() {
     spdlog::warn("{}: figures skipped (this build has no OpenCV)", setup_.out_dir);
   torch::nn::Module& model = *setup_.model;
   model.eval();
+  const std::string precision =
+      resolvePrecision(o_.scoring.score.precision, setup_.device.type()).describe();
+  spdlog::info("{}: the reconstructions in {}", setup_.task, precision);
   std::optional<LpipsMetric> lpips;
   if (!o_.lpips_alexnet.empty())
     lpips.emplace(o_.lpips_alexnet, o_.lpips_lins, setup_.device, o_.lpips_normalize);
@@ -102,6 +105,7 @@ EvaluationResult AnomalyEvaluator::run() {
   result.metrics = anomalyMetrics(datasets, mo, &curves);
   result.metrics["task"] = setup_.task;
   result.metrics["score"] = o_.scoring.score.describe();
+  result.metrics["precision"] = precision;
   if (o_.scoring.score.smoothing_sigma > 0)
     result.metrics["smoothing_sigma"] = o_.scoring.score.smoothing_sigma;
   if (result.threshold) {

@@ -66,6 +66,11 @@ void registerProject(Registry& registry) {
       .atLeast(0)
       .describe("Gaussian smoothing of |rec - x| first")
       .byDefault(d.scoring.score.smoothing_sigma);
+  evaluator.params.enumeration("precision", precisionNames(false))
+      .describe(
+          "the reconstruction's arithmetic: bf16 (autocast, channels_last; scores in float32), "
+          "auto (bf16 where the CPU has AMX-BF16/AVX512-BF16 or the GPU sm_80+), fp32")
+      .byDefault(precisionName(d.scoring.score.precision));
   evaluator.params.number("threshold_percentile")
       .between(0, 100)
       .describe("normal/abnormal threshold: this percentile of the normal validation scores")

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/base/precision.h"
 #include "core/base/runtime.h"
 #include "core/commands/bench/bench_rows.h"
+#include "core/commands/bench/machine_peak.h"
 #include "core/experiment/experiment.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
@@ -183,6 +185,13 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
                   "the first measurement, after the timed ones");
   cmd->add_option("--warp", o.warp, "model, train-step, eval: both | native | grid_sample")
       ->check(CLI::IsMember({"both", "native", "grid_sample"}));
+  cmd->add_option("--precision", o.precisions,
+                  "train-step, eval: fp32 | bf16 | auto, each measured (comma separated; default: "
+                  "the config's)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"fp32", "bf16", "auto"}));
+  cmd->add_flag("--no-roofline{false}", o.roofline,
+                "train-step, eval: skip counting FLOPs and measuring the machine's peak");
   cmd->add_option("--set", o.sets, "override a config value (key.path=value)")->take_all();
   return cmd;
 }
@@ -192,17 +201,41 @@ int runBench(const BenchOptions& o) {
   seedEverything(2109);
   if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
-  std::vector<Row> rows = o.what == "warp"    ? benchWarp(o, device)
-                          : o.what == "model" ? benchModel(o, device)
-                          : o.what == "eval"  ? benchEval(o, device)
-                                              : benchTrainStep(o, device);
+  std::vector<Row> rows;
+  if (o.what == "warp" || o.what == "model") {
+    rows = o.what == "warp" ? benchWarp(o, device) : benchModel(o, device);
+  } else {
+    for (const std::string& precision : benchPrecisions(o)) {  // each --precision in turn
+      for (Row& r : o.what == "eval" ? benchEval(o, device, precision)
+                                     : benchTrainStep(o, device, precision))
+        rows.push_back(std::move(r));
+    }
+  }
+
+  const bool roofline = o.roofline && (o.what == "train-step" || o.what == "eval");
+  const ConvPeak peak = roofline ? measureConvPeak(device) : ConvPeak{};
 
   std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
-                           o.what, versionString(), device.str(), threads)
-            << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}\n", "what", "mode",
-                           "batch", "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s",
-                           "speedup");
+                           o.what, versionString(), device.str(), threads);
+  if (roofline) {
+    std::cout << fmt::format(
+        "# machine peak (best of a dense conv {}): fp32 {:.0f} GFLOP/s, bf16 {} ({})\n", peak.shape,
+        peak.fp32_gflops,
+        peak.bf16_gflops > 0 ? fmt::format("{:.0f} GFLOP/s", peak.bf16_gflops) : "not measured",
+        device.is_cuda() ? "CUDA" : "CPU: " + cpuBf16Support().describe());
+  }
+  std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}", "what", "mode", "batch",
+                           "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s", "speedup");
+  if (roofline)
+    std::cout << fmt::format(" {:>5} {:>8} {:>8} {:>7}", "prec", "GFLOP", "GFLOP/s", "% peak");
+  std::cout << "\n";
   nlohmann::json j;
+  if (roofline) {
+    j["peak"] = {{"shape", peak.shape},
+                 {"fp32_gflops", peak.fp32_gflops},
+                 {"bf16_gflops",
+                  peak.bf16_gflops > 0 ? nlohmann::json(peak.bf16_gflops) : nlohmann::json()}};
+  }
   j["what"] = o.what;
   j["device"] = device.str();
   j["threads"] = threads;
@@ -220,9 +253,18 @@ int runBench(const BenchOptions& o) {
                                r.batch, r.loss);
     const double speedup = trained ? ref->train.median_ms / r.train.median_ms
                                    : ref->forward.median_ms / r.forward.median_ms;
-    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x\n", r.what,
-                             r.mode, r.batch, ms(r.forward), trained ? ms(r.train) : "n/a",
-                             r.batch * 1000.0 / (trained ? r.train : r.forward).median_ms, speedup);
+    const double step_ms = (trained ? r.train : r.forward).median_ms;
+    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x", r.what, r.mode,
+                             r.batch, ms(r.forward), trained ? ms(r.train) : "n/a",
+                             r.batch * 1000.0 / step_ms, speedup);
+    const double gflops_per_s = r.flops / 1e9 / (step_ms / 1000);
+    const double row_peak = peak.forPrecision(r.precision);
+    if (roofline) {
+      std::cout << fmt::format(
+          " {:>5} {:>8.2f} {:>8.1f} {:>7}", r.precision, r.flops / 1e9, gflops_per_s,
+          row_peak > 0 ? fmt::format("{:.1f}%", 100 * gflops_per_s / row_peak) : "-");
+    }
+    std::cout << "\n";
     j["rows"].push_back(
         {{"what", r.what},
          {"mode", r.mode},
@@ -231,7 +273,13 @@ int runBench(const BenchOptions& o) {
           {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
          {"forward_backward_ms",
           {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}},
-         {"loss", std::isfinite(r.loss) ? nlohmann::json(r.loss) : nlohmann::json()}});
+         {"loss", std::isfinite(r.loss) ? nlohmann::json(r.loss) : nlohmann::json()},
+         {"precision", r.precision},
+         {"gflop", r.flops / 1e9},
+         {"gflop_per_s", r.flops > 0 ? nlohmann::json(gflops_per_s) : nlohmann::json()},
+         {"percent_of_peak", r.flops > 0 && row_peak > 0
+                                 ? nlohmann::json(100 * gflops_per_s / row_peak)
+                                 : nlohmann::json()}});
   }
   const double rss = peakRssMiB();
   if (device.is_cuda()) {

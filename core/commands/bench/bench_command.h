@@ -24,6 +24,9 @@ struct BenchOptions {
   int epoch = 12;                 // train-step: MorphAEus's morphology term is on from epoch 11
   std::string warp = "both";      // both | native | grid_sample
   std::string profile;            // train-step, eval: Chrome trace of one extra step
+  // train-step, eval: fp32 | bf16 | auto, each measured (empty: the config's precision)
+  std::vector<std::string> precisions;
+  bool roofline = true;  // train-step, eval: FLOPs per row and the machine's measured peak
 };
 
 // Declares the subcommand; returns it so that main can test whether it was chosen.

@@ -21,7 +21,14 @@ struct BenchRow {
   int batch = 0;
   TimingStats forward, train;  // forward only; forward + backward (runs == 0: not measured)
   double loss = std::numeric_limits<double>::quiet_NaN();  // train-step: the first step's loss
+  std::string precision = "fp32";  // what the row ran in (fp32 | bf16 | fp64)
+  double flops = 0;                // of one step (FlopCounter); 0: not counted
 };
+
+// The --precision values to measure: each one given, or the config's own ("").
+inline std::vector<std::string> benchPrecisions(const BenchOptions& o) {
+  return o.precisions.empty() ? std::vector<std::string>{""} : o.precisions;
+}
 
 // The warp modes --warp selects.
 inline std::vector<WarpMode> benchWarpModes(const BenchOptions& o) {
@@ -40,10 +47,12 @@ inline std::function<void()> deviceSync(const torch::Device& device) {
 }
 
 // The experiment a benchmark runs: --config (default: the embedded demo) with --set overrides.
-inline Experiment loadBenchExperiment(const BenchOptions& o) {
+// `precision` (non-empty) as --precision gives it.
+inline Experiment loadBenchExperiment(const BenchOptions& o, const std::string& precision = "") {
   RunOptions run;
   run.config = o.config;
   run.sets = o.sets;
+  if (!precision.empty()) run.precision = precision;
   return loadExperiment(run);
 }
 
@@ -63,10 +72,13 @@ inline std::vector<int64_t> benchImageSize(const ConfigNode& config) {
 
 // `--what eval`: the evaluator's per-batch work (reconstruction, anomaly map, scores, SSIM of
 // every image) on random images, model in eval mode.
-std::vector<BenchRow> benchEval(const BenchOptions& options, const torch::Device& device);
+// One --precision value's rows ("": the config's).
+std::vector<BenchRow> benchEval(const BenchOptions& options, const torch::Device& device,
+                                const std::string& precision);
 
 // `--what train-step`: one full step of the configured trainer (losses, backward, Adam) at
 // `--epoch`, on random images or `--inputs`, from fresh or `--weights` weights.
-std::vector<BenchRow> benchTrainStep(const BenchOptions& options, const torch::Device& device);
+std::vector<BenchRow> benchTrainStep(const BenchOptions& options, const torch::Device& device,
+                                     const std::string& precision);
 
 }  // namespace morphaeus

@@ -1,6 +1,7 @@
 #include <torch/torch.h>
 
 #include "core/commands/bench/bench_rows.h"
+#include "core/commands/bench/flop_counter.h"
 #include "core/eval/anomaly_score.h"
 #include "core/eval/task_scoring.h"
 #include "core/metrics/ssim.h"
@@ -9,8 +10,9 @@
 
 namespace morphaeus {
 
-std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& device) {
-  const Experiment ex = loadBenchExperiment(o);
+std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& device,
+                                const std::string& precision) {
+  const Experiment ex = loadBenchExperiment(o, precision);
   auto model = buildModel(ex.config.at("model"));
   model->to(device);
   model->eval();
@@ -34,7 +36,13 @@ std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& devi
         for (int64_t i = 0; i < b; ++i) sum += ssim(rec[i][0], xc[i][0], 1.0);
         if (!(sum == sum)) throw std::runtime_error("bench --what eval: NaN scores");
       };
+      r.precision = precisionName(resolvePrecision(scoring.precision, device.type()).chosen);
       r.forward = timeSteps(step, o.warmup, o.steps, deviceSync(device));
+      if (o.roofline) {
+        const FlopCounter counter;
+        step();
+        r.flops = counter.flops();
+      }
       profileStep(profile, step);
       rows.push_back(r);
     }

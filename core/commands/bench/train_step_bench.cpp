@@ -3,6 +3,7 @@
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/torch_file_reader.h"
 #include "core/commands/bench/bench_rows.h"
+#include "core/commands/bench/flop_counter.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
 #include "core/train/trainer.h"
@@ -32,8 +33,9 @@ torch::Tensor readInputs(const std::string& path) {
 
 }  // namespace
 
-std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device& device) {
-  const Experiment ex = loadBenchExperiment(o);
+std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device& device,
+                                     const std::string& precision) {
+  const Experiment ex = loadBenchExperiment(o, precision);
   const ConfigNode& trainer_node = ex.config.at("trainer");
   const TrainerOptions options = trainerOptions(trainer_node.at("params"));
   const auto size = benchImageSize(ex.config);
@@ -66,7 +68,14 @@ std::vector<BenchRow> benchTrainStep(const BenchOptions& o, const torch::Device&
         const NamedLosses losses = trainer->step(x, o.epoch);
         if (!std::isfinite(r.loss)) r.loss = losses.front().second.item<double>();
       };
+      const FastPathOptions& fast = trainer->fastPath();
+      r.precision = fast.float64 ? "fp64" : fast.autocast ? "bf16" : "fp32";
       r.train = timeSteps(step, o.warmup, o.steps, deviceSync(device));
+      if (o.roofline) {
+        const FlopCounter counter;
+        step();
+        r.flops = counter.flops();
+      }
       profileStep(profile, step);
       r.forward = r.train;
       rows.push_back(r);
