@@ -92,17 +92,19 @@ AdamOptions adamOptionsOf(const TypedParams& p, const std::string& lr_scheduler)
   return o;
 }
 
+// A boolean under `map` when the config gives it (its default depends on other keys).
+std::optional<bool> givenBool(const TypedParams& p, const std::string& map,
+                              const std::string& key) {
+  const ConfigNode* m = p.node().find(map);
+  if (m == nullptr || !m->isMap() || !m->has(key)) return std::nullopt;
+  return p.getBool(map + "." + key);
+}
+
 FastPathOptions fastPathOf(const TypedParams& p) {
   FastPathOptions o;
   o.precision = precisionFromName(p.getString("performance.precision"));
-  if (const ConfigNode* perf = p.node().find("performance");
-      perf != nullptr && perf->isMap() && perf->has("channels_last")) {
-    o.channels_last_config = p.getBool("performance.channels_last");
-  }
-  if (const ConfigNode* perf = p.node().find("performance");
-      perf != nullptr && perf->isMap() && perf->has("fused_adam")) {
-    o.fused_adam_config = p.getBool("performance.fused_adam");
-  }
+  o.channels_last_config = givenBool(p, "performance", "channels_last");
+  o.fused_adam_config = givenBool(p, "performance", "fused_adam");
   if (o.precision != Precision::Auto) o = resolveFastPath(o, c10::DeviceType::CPU);
   o.cuda_graph = p.getBool("performance.cuda_graph");
   o.loss_readback_every = p.getInt("performance.loss_readback_every");
