@@ -16,5 +16,7 @@ using BatchNormOverride =
 // Empty function: back to LibTorch's BatchNorm2d.
 void setBatchNormOverride(BatchNormOverride override);
 torch::Tensor batchNorm(torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x);
+// Whether an override is installed (fused paths that bypass bn.forward must then step aside).
+bool batchNormOverridden();
 
 }  // namespace morphaeus

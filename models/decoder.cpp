@@ -1,6 +1,7 @@
 #include "models/decoder.h"
 
-#include "models/batch_norm.h"
+#include "core/base/mixed_precision.h"
+#include "models/batch_norm_swish.h"
 
 namespace morphaeus {
 
@@ -56,10 +57,12 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& z,
       h = b.deconv->forward(h);
     }
     if (conv_outputs != nullptr) conv_outputs->push_back(h);
-    if (b.norm) h = batchNorm(*b.norm, h);
-    h = act_(h);
+    h = normThenActivate(b.norm.get(), act_, h);
   }
-  h = final_->forward(h);
+  {
+    const AutocastOff fp32(h.device().type());
+    h = final_->forward(fullPrecision(h));
+  }
   if (conv_outputs != nullptr) conv_outputs->push_back(h);
   return torch::sigmoid(h);
 }

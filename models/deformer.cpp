@@ -1,6 +1,7 @@
 #include "models/deformer.h"
 
-#include "models/batch_norm.h"
+#include "core/base/mixed_precision.h"
+#include "models/batch_norm_swish.h"
 
 #include "models/conv_transpose.h"
 
@@ -80,11 +81,13 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
     } else {
       h = convTranspose2d(*level.deconv, in, level.stride, level.padding, 1);
     }
-    if (level.norm) h = batchNorm(*level.norm, h);
-    h = act_(h);
+    h = normThenActivate(level.norm.get(), act_, h);
   }
   DeformerOutput out;
-  out.velocity = flow_->forward(h);
+  {
+    const AutocastOff fp32(h.device().type());
+    out.velocity = flow_->forward(fullPrecision(h));
+  }
   out.deformation = integrate_->forward(out.velocity);
   out.y_source = transformer_->forward(x_prior, out.deformation);
   if (reverse) {

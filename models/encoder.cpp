@@ -1,6 +1,6 @@
 #include "models/encoder.h"
 
-#include "models/batch_norm.h"
+#include "models/batch_norm_swish.h"
 
 namespace morphaeus {
 
@@ -28,8 +28,7 @@ torch::Tensor EncoderImpl::forward(const torch::Tensor& x,
   for (std::size_t i = 0; i < convs_.size(); ++i) {
     h = convs_[i]->forward(h);
     if (conv_outputs != nullptr) conv_outputs->push_back(h);
-    if (!norms_.empty()) h = batchNorm(*norms_[i], h);
-    h = act_(h);
+    h = normThenActivate(norms_.empty() ? nullptr : norms_[i].get(), act_, h);
   }
   return h;
 }

@@ -161,13 +161,16 @@ def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", prec
     losses = []
 
     def step():
+        # bf16: the networks under autocast, the loss reductions in float32 (the NCC's window
+        # sums are convolutions that autocast would otherwise run in bf16: variances < 0).
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
             out = model(x)
             prior, rec, rev, v = [out[k].float() for k in ("x_prior", "y_source", "y_target", "deformation")]
-            loss = F.mse_loss(prior, x)
-            if alfa > 0:
-                loss = loss + alfa * perceptual(enc, prior, x)
-            loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
+            pl = perceptual(enc, prior, x) if alfa > 0 else None
+        loss = F.mse_loss(prior, x)
+        if pl is not None:
+            loss = loss + alfa * pl
+        loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -75,9 +75,18 @@ TEST_F(MetricsReference, SsimMatchesSkimage) {
     const double ours =
         ssim(c.at(c10::IValue("a")).toTensor(), c.at(c10::IValue("b")).toTensor(), 1.0);
     EXPECT_NEAR(ours, c.at(c10::IValue("ssim")).toTensor().item<double>(), 1e-6);
+    // The batched form (images in parallel) on a batch of three copies: skimage's value each.
+    const auto a = c.at(c10::IValue("a")).toTensor(), b = c.at(c10::IValue("b")).toTensor();
+    for (const double v : ssimBatch(a.expand({3, 1, -1, -1}), b.expand({3, 1, -1, -1}), 1.0))
+      EXPECT_NEAR(v, c.at(c10::IValue("ssim")).toTensor().item<double>(), 1e-6);
   }
   auto x = torch::rand({20, 20});
   EXPECT_NEAR(ssim(x, x), 1.0, 1e-12);
+  const auto xs = torch::rand({5, 1, 16, 18}), ys = torch::rand({5, 1, 16, 18});
+  const std::vector<double> batch = ssimBatch(xs, ys);
+  ASSERT_EQ(batch.size(), 5u);
+  for (int64_t i = 0; i < 5; ++i) EXPECT_EQ(batch[i], ssim(xs[i][0], ys[i][0]));
+  EXPECT_THROW(ssimBatch(xs, ys.narrow(0, 0, 4)), std::invalid_argument);
 }
 
 TEST_F(MetricsReference, StatisticsMatchNumpy) {

@@ -8,6 +8,7 @@
 #include "core/app/cli.h"
 #include "core/app/runner.h"
 #include "core/base/logging.h"
+#include "core/base/memory_reuse.h"
 #include "core/base/runtime.h"
 #include "core/commands/bench/bench_command.h"
 #include "core/commands/infer_command.h"
@@ -31,6 +32,7 @@ std::string rankPrefix() {
 
 int main(int argc, char** argv) {
   using namespace morphaeus;
+  reuseFreedMemory();
   RunOptions options;
   CLI::App app{"MorphAEus-cpp: deformable autoencoders for unsupervised anomaly detection"};
   app.set_version_flag("--version", [] { return versionString(); });

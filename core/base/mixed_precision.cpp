@@ -24,6 +24,15 @@ AutocastGuard::~AutocastGuard() {
   compat::setAutocastDtype(device_, prev_dtype_);
 }
 
+AutocastOff::AutocastOff(c10::DeviceType device)
+    : device_(device), prev_enabled_(compat::autocastEnabled(device)) {
+  if (prev_enabled_) compat::setAutocastEnabled(device, false);
+}
+
+AutocastOff::~AutocastOff() {
+  if (prev_enabled_) compat::setAutocastEnabled(device_, true);
+}
+
 void toChannelsLast(torch::nn::Module& module) {
   torch::NoGradGuard no_grad;
   auto convert = [](torch::Tensor& t) {

@@ -34,6 +34,21 @@ class AutocastGuard {
   c10::ScalarType prev_dtype_ = c10::ScalarType::Float;
 };
 
+// Autocast off for a scope (restored after): the layers whose outputs go straight into the
+// losses -- the decoder's last convolution and sigmoid, the deformer's velocity field -- run in
+// float32 under a bf16 step, as the losses' sums do.
+class AutocastOff {
+ public:
+  explicit AutocastOff(c10::DeviceType device);
+  ~AutocastOff();
+  AutocastOff(const AutocastOff&) = delete;
+  AutocastOff& operator=(const AutocastOff&) = delete;
+
+ private:
+  c10::DeviceType device_;
+  bool prev_enabled_;
+};
+
 // bf16/fp16 tensors (outputs of autocast regions) as float32; others unchanged. The losses
 // compute their reductions in float32 through this.
 inline at::Tensor fullPrecision(const at::Tensor& t) {

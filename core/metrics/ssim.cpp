@@ -1,5 +1,7 @@
 #include "core/metrics/ssim.h"
 
+#include <ATen/Parallel.h>
+
 #include <stdexcept>
 #include <vector>
 
@@ -62,6 +64,20 @@ double ssim(const torch::Tensor& a, const torch::Tensor& b, double data_range) {
       sum += (a1 * a2) / (b1 * b2);
     }
   return sum / ((h - 2 * kPad) * static_cast<double>(w - 2 * kPad));
+}
+
+std::vector<double> ssimBatch(const torch::Tensor& a, const torch::Tensor& b, double data_range) {
+  if (a.sizes() != b.sizes() || a.dim() < 3 || (a.dim() == 4 && a.size(1) != 1) || a.dim() > 4) {
+    throw std::invalid_argument("ssimBatch: expected two equal [B, 1, H, W] or [B, H, W] batches");
+  }
+  const auto ac = a.to(torch::kCPU, torch::kDouble).reshape({a.size(0), a.size(-2), a.size(-1)});
+  const auto bc = b.to(torch::kCPU, torch::kDouble).reshape({b.size(0), b.size(-2), b.size(-1)});
+  std::vector<double> out(static_cast<std::size_t>(a.size(0)));
+  at::parallel_for(0, a.size(0), 1, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i)
+      out[static_cast<std::size_t>(i)] = ssim(ac[i], bc[i], data_range);
+  });
+  return out;
 }
 
 }  // namespace morphaeus

@@ -5,9 +5,16 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace morphaeus {
 
 // a, b: [H, W] (H, W >= 7).
 double ssim(const torch::Tensor& a, const torch::Tensor& b, double data_range = 1.0);
+
+// ssim of every image of two [B, 1, H, W] (or [B, H, W]) batches, the images in parallel on
+// LibTorch's intra-op threads; the same values as ssim() image by image.
+std::vector<double> ssimBatch(const torch::Tensor& a, const torch::Tensor& b,
+                              double data_range = 1.0);
 
 }  // namespace morphaeus

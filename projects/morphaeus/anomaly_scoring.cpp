@@ -28,7 +28,8 @@ ScoredImages scoreImages(torch::nn::Module& model, BatchLoader& loader, const to
     for (const std::size_t index : batch->indices)
       seeds.push_back(imageSeed(request.seed, loader.dataset().entry(index).path));
     const ScoredBatch s = scoreBatch(model, x, request.score, seeds);
-    const auto rec = s.reconstruction.to(torch::kCPU);
+    const std::vector<double> ssims =
+        request.details ? ssimBatch(s.reconstruction, batch->images, 1.0) : std::vector<double>();
     const torch::Tensor lp =
         request.details && request.lpips ? (*request.lpips)(s.reconstruction, x) : torch::Tensor();
     for (int64_t i = 0; i < x.size(0); ++i) {
@@ -36,7 +37,7 @@ ScoredImages scoreImages(torch::nn::Module& model, BatchLoader& loader, const to
                               0.0, 0.0, 0.0};
       if (request.details) {
         row[kL1] = s.l1[i].item<double>();
-        row[kSsim] = ssim(rec[i][0], batch->images[i][0], 1.0);
+        row[kSsim] = ssims[static_cast<std::size_t>(i)];
         if (lp.defined()) row[kLpips] = lp[i].item<double>();
       }
       values.insert(values.end(), row, row + kColumns);

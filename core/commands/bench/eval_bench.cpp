@@ -31,9 +31,8 @@ std::vector<BenchRow> benchEval(const BenchOptions& o, const torch::Device& devi
       BenchRow r{"eval", morph ? warpModeName(mode) : "-", b, {}, {}};
       const auto step = [&] {
         const ScoredBatch s = scoreBatch(*model, x, scoring);
-        const auto rec = s.reconstruction.to(torch::kCPU), xc = x.to(torch::kCPU);
         double sum = s.score.sum().item<double>();
-        for (int64_t i = 0; i < b; ++i) sum += ssim(rec[i][0], xc[i][0], 1.0);
+        for (const double v : ssimBatch(s.reconstruction, x, 1.0)) sum += v;
         if (!(sum == sum)) throw std::runtime_error("bench --what eval: NaN scores");
       };
       r.precision = precisionName(resolvePrecision(scoring.precision, device.type()).chosen);
