@@ -4,11 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
+#include "core/base/cpu_kernels.h"
 #include "models/batch_norm.h"
 
 namespace morphaeus {
@@ -225,27 +224,15 @@ __attribute__((target("avx2,fma"))) void backwardAvx2(const Args& a, int64_t r0,
 #endif
 
 using RangeKernel = void (*)(const Args&, int64_t, int64_t);
-bool useAvx2() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  static const bool yes = [] {
-    const char* cap = std::getenv("ATEN_CPU_CAPABILITY");
-    return !(cap != nullptr && std::string(cap) == "default") && __builtin_cpu_supports("avx2") &&
-           __builtin_cpu_supports("fma");
-  }();
-  return yes;
-#else
-  return false;
-#endif
-}
 RangeKernel forwardKernel() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (useAvx2()) return &forwardAvx2;
+  if (useAvx2FmaKernels()) return &forwardAvx2;
 #endif
   return &forwardPortable;
 }
 RangeKernel backwardKernel() {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (useAvx2()) return &backwardAvx2;
+  if (useAvx2FmaKernels()) return &backwardAvx2;
 #endif
   return &backwardPortable;
 }

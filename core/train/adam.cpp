@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "core/base/cpu_kernels.h"
 #include "core/checkpoint/checked_value.h"
 
 namespace morphaeus {
@@ -157,16 +158,12 @@ __attribute__((target("avx2,fma"))) void adamRangeAvx2(const AdamScalars& c, con
 }
 #endif
 
-// ATen's own choice: its vector kernels (with FMA) unless ATEN_CPU_CAPABILITY=default or the CPU
-// lacks AVX2/FMA.
+// ATen's own choice of kernel variant (core/base/cpu_kernels.h).
 using AdamKernel = void (*)(const AdamScalars&, const AdamPointers&, int64_t, int64_t);
 AdamKernel adamKernel() {
   static const AdamKernel k = [] {
 #if defined(__x86_64__) && defined(__GNUC__)
-    const char* cap = std::getenv("ATEN_CPU_CAPABILITY");
-    const bool aten_default = cap != nullptr && std::string(cap) == "default";
-    if (!aten_default && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-      return &adamRangeAvx2;
+    if (useAvx2FmaKernels()) return &adamRangeAvx2;
 #endif
     return &adamRangePortable;
   }();
