@@ -6,13 +6,10 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <sys/resource.h>
-
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
 
-#include "core/base/memory_reuse.h"
 #include "core/base/mixed_precision.h"
 #include "core/base/precision.h"
 #include "core/checkpoint/torch_file_reader.h"
@@ -337,32 +334,6 @@ TEST(BatchNormSwish, EqualsBatchNormThenSiluInFloat64) {
   EXPECT_FALSE(fusedBatchNormSwishApplies(*bn, swish, x));
   EXPECT_TRUE(torch::allclose(normThenActivate(bn.get(), swish, x), torch::silu(bn->forward(x))));
   bn->eval();
-}
-
-// Freed tensor memory is reused (core/base/memory_reuse): a 64 MiB tensor allocated, written and
-// freed, then allocated and written again, page-faults only for the first one (16,384 pages of
-// 4 KiB; glibc's default would map and fault the second one in anew as well).
-// MORPHAEUS_MALLOC=system leaves the defaults.
-TEST(MemoryReuse, AFreedLargeTensorIsReusedWithoutNewPageFaults) {
-  ::setenv("MORPHAEUS_MALLOC", "system", 1);
-  EXPECT_FALSE(reuseFreedMemory());
-  ::unsetenv("MORPHAEUS_MALLOC");
-#if !defined(__GLIBC__)
-  GTEST_SKIP() << "not glibc: reuseFreedMemory does nothing";
-#else
-  ASSERT_TRUE(reuseFreedMemory());
-  const auto faults = [] {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return u.ru_minflt;
-  };
-  constexpr int64_t kFloats = 16 << 20;  // 64 MiB
-  torch::empty({kFloats}).fill_(1.0f);   // touched, then freed
-  const long before = faults();
-  torch::empty({kFloats}).fill_(2.0f);
-  const long again = faults() - before;
-  EXPECT_LT(again, 1000) << again << " page faults for a 64 MiB tensor allocated a second time";
-#endif
 }
 
 }  // namespace
