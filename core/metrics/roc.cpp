@@ -39,11 +39,7 @@ ClfCurve binaryClfCurve(const std::vector<int>& labels, const std::vector<double
   return c;
 }
 
-}  // namespace
-
-RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores,
-                  bool drop_intermediate) {
-  ClfCurve c = binaryClfCurve(labels, scores);
+RocCurve rocFromCurve(const ClfCurve& c, bool drop_intermediate) {
   std::vector<std::size_t> keep;
   const std::size_t n = c.fps.size();
   if (drop_intermediate && n > 2) {
@@ -71,8 +67,7 @@ RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& sco
   return r;
 }
 
-PrCurve precisionRecallCurve(const std::vector<int>& labels, const std::vector<double>& scores) {
-  const ClfCurve c = binaryClfCurve(labels, scores);
+PrCurve prFromCurve(const ClfCurve& c) {
   PrCurve pr;
   const double P = c.tps.back();
   for (std::size_t k = c.tps.size(); k-- > 0;) {
@@ -86,8 +81,7 @@ PrCurve precisionRecallCurve(const std::vector<int>& labels, const std::vector<d
   return pr;
 }
 
-double aurocScore(const std::vector<int>& labels, const std::vector<double>& scores) {
-  const RocCurve r = rocCurve(labels, scores);
+double areaUnder(const RocCurve& r) {
   double area = 0;
   for (std::size_t i = 1; i < r.fpr.size(); ++i) {
     area += (r.fpr[i] - r.fpr[i - 1]) * (r.tpr[i] + r.tpr[i - 1]) / 2;
@@ -95,8 +89,7 @@ double aurocScore(const std::vector<int>& labels, const std::vector<double>& sco
   return area;
 }
 
-double averagePrecision(const std::vector<int>& labels, const std::vector<double>& scores) {
-  const PrCurve pr = precisionRecallCurve(labels, scores);
+double averagePrecisionOf(const PrCurve& pr) {
   double ap = 0;
   for (std::size_t i = 0; i + 1 < pr.recall.size(); ++i) {
     ap -= (pr.recall[i + 1] - pr.recall[i]) * pr.precision[i];
@@ -104,11 +97,41 @@ double averagePrecision(const std::vector<int>& labels, const std::vector<double
   return ap;
 }
 
-double fprAtTpr(const std::vector<int>& labels, const std::vector<double>& scores, double tpr) {
-  const RocCurve r = rocCurve(labels, scores);
+double fprWhereTprReaches(const RocCurve& r, double tpr) {
   for (std::size_t i = 0; i < r.tpr.size(); ++i)
     if (r.tpr[i] >= tpr) return r.fpr[i];
   return 1.0;
+}
+
+}  // namespace
+
+RocCurve rocCurve(const std::vector<int>& labels, const std::vector<double>& scores,
+                  bool drop_intermediate) {
+  return rocFromCurve(binaryClfCurve(labels, scores), drop_intermediate);
+}
+
+PrCurve precisionRecallCurve(const std::vector<int>& labels, const std::vector<double>& scores) {
+  return prFromCurve(binaryClfCurve(labels, scores));
+}
+
+double aurocScore(const std::vector<int>& labels, const std::vector<double>& scores) {
+  return areaUnder(rocCurve(labels, scores));
+}
+
+double averagePrecision(const std::vector<int>& labels, const std::vector<double>& scores) {
+  return averagePrecisionOf(precisionRecallCurve(labels, scores));
+}
+
+double fprAtTpr(const std::vector<int>& labels, const std::vector<double>& scores, double tpr) {
+  return fprWhereTprReaches(rocCurve(labels, scores), tpr);
+}
+
+DetectionMetrics detectionMetrics(const std::vector<int>& labels,
+                                  const std::vector<double>& scores) {
+  const ClfCurve c = binaryClfCurve(labels, scores);
+  const RocCurve r = rocFromCurve(c, true);
+  return {areaUnder(r), averagePrecisionOf(prFromCurve(c)), fprWhereTprReaches(r, 0.95),
+          fprWhereTprReaches(r, 0.99)};
 }
 
 }  // namespace morphaeus

@@ -25,4 +25,11 @@ double aurocScore(const std::vector<int>& labels, const std::vector<double>& sco
 double averagePrecision(const std::vector<int>& labels, const std::vector<double>& scores);
 double fprAtTpr(const std::vector<int>& labels, const std::vector<double>& scores, double tpr);
 
+struct DetectionMetrics {
+  double auroc = 0, auprc = 0, fpr95 = 0, fpr99 = 0;  // fpr95/99: FPR at TPR >= 0.95/0.99
+};
+// All four from one sort: equal to aurocScore, averagePrecision and fprAtTpr.
+DetectionMetrics detectionMetrics(const std::vector<int>& labels,
+                                  const std::vector<double>& scores);
+
 }  // namespace morphaeus
