@@ -15,8 +15,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Splits one CSV line into fields (double quotes may enclose commas; "" is a quote).
-std::vector<std::string> splitFields(const std::string& line) {
+}  // namespace
+
+std::vector<std::string> splitCsvFields(const std::string& line) {
   std::vector<std::string> fields(1);
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
@@ -40,6 +41,8 @@ std::vector<std::string> splitFields(const std::string& line) {
   }
   return fields;
 }
+
+namespace {
 
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
@@ -66,7 +69,7 @@ std::vector<SplitEntry> readSplitCsv(const std::string& csv_path, const std::str
     if (line_no == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line = line.substr(3);  // UTF-8 BOM
     line = trim(line);
     if (line.empty()) continue;
-    const std::vector<std::string> fields = splitFields(line);
+    const std::vector<std::string> fields = splitCsvFields(line);
     if (column < 0) {
       for (std::size_t i = 0; i < fields.size(); ++i)
         if (trim(fields[i]) == "filename") column = static_cast<int>(i);

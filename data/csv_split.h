@@ -15,6 +15,9 @@ struct SplitEntry {
   std::string where() const;  // "splits.csv:12" or the folder
 };
 
+// Splits one CSV line into fields (RFC 4180: double quotes may enclose commas; "" is a quote).
+std::vector<std::string> splitCsvFields(const std::string& line);
+
 // Reads the `filename` column. Relative image paths resolve against `data_root` (when empty:
 // the working directory, as upstream). DataError on a missing file, a header without
 // `filename`, a row without a value, or no rows at all.

@@ -2,6 +2,7 @@
 // and the prepare commands.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "tests/test_support.h"
@@ -82,6 +83,66 @@ TEST(DataCli, PrepareRsnaWritesImagesMasksAndSplits) {
   ASSERT_EQ(count.exit_code, 0) << count.err;
   EXPECT_EQ(count.out, "105\n");
   EXPECT_EQ(runMorphaeus("prepare rsna --dicom-dir x --labels " + d + "/nope.csv --out y").exit_code, 1);
+}
+
+// PadChest's normal test split: exactly ['normal'] in the PA projection, images found in their
+// ImageDir folder or flat, 8-bit 299x299 with the image's own range stretched (mean checked by
+// Pillow + NumPy), a seeded sample that repeats, and a labels CSV without its columns refused.
+TEST(DataCli, PreparePadchestWritesTheNormalSplit) {
+  const std::string d = makeTempDir("padchest");
+  auto fx = runCommand("/usr/bin/python3 " + sourcePath("tests/python/data_fixtures.py") +
+                       " padchest " + d);
+  ASSERT_EQ(fx.exit_code, 0) << fx.err;
+  const std::string base =
+      "prepare padchest --labels " + d + "/labels.csv --images " + d + "/images --out ";
+  CommandResult r = runMorphaeus(base + d + "/all");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("7 images listed, 4 normal in projection PA, 3 written (1 not found"),
+            std::string::npos)
+      << r.err;
+  const std::string csv = readText(d + "/all/splits/padchest_normal_test.csv");
+  for (const char* name : {"n1.png", "n2.png", "n4.png"})
+    EXPECT_NE(csv.find(name), std::string::npos) << csv;
+  for (const char* name : {"n3.png", "p1.png", "p2.png", "n5.png"})
+    EXPECT_EQ(csv.find(name), std::string::npos) << csv;
+  const std::string check =
+      "import numpy as np; from PIL import Image\n"
+      "for line in open('" +
+      d +
+      "/means.txt'):\n"
+      "    name, want = line.split()\n"
+      "    if name not in ('n1.png', 'n2.png', 'n4.png'): continue\n"
+      "    im = Image.open('" +
+      d +
+      "/all/images/' + name)\n"
+      "    a = np.array(im)\n"
+      "    assert im.mode == 'L' and a.shape == (299, 299), (im.mode, a.shape)\n"
+      "    assert a.min() == 0 and a.max() == 255, (a.min(), a.max())\n"
+      "    assert abs(a.mean() - float(want)) < 1.0, (name, a.mean(), want)\n"
+      "print('ok')\n";
+  writeText(d + "/check.py", check);
+  CommandResult py = runCommand("/usr/bin/python3 " + d + "/check.py");
+  ASSERT_EQ(py.exit_code, 0) << py.err << py.out;
+
+  // A sample of 2 of the 5 matches in any projection: the same twice for one seed.
+  CommandResult any = runMorphaeus(base + d + "/s1 --count 2 --seed 9 --projection any");
+  ASSERT_EQ(any.exit_code, 0) << any.err;
+  EXPECT_NE(any.err.find("5 normal in projection any"), std::string::npos) << any.err;
+  ASSERT_EQ(runMorphaeus(base + d + "/s2 --count 2 --seed 9 --projection any").exit_code, 0);
+  const std::string s1 = readText(d + "/s1/splits/padchest_normal_test.csv");
+  const std::string s2 = readText(d + "/s2/splits/padchest_normal_test.csv");
+  const auto rows = std::count(s1.begin(), s1.end(), '\n') - 1;
+  EXPECT_TRUE(rows == 1 || rows == 2) << s1;  // 1 where the missing n5 was drawn
+  std::string shifted = s2;
+  for (std::size_t at; (at = shifted.find("/s2/")) != std::string::npos;)
+    shifted.replace(at, 4, "/s1/");
+  EXPECT_EQ(s1, shifted);
+
+  writeText(d + "/bad.csv", "ImageID,Projection\nn1.png,PA\n");
+  CommandResult bad = runMorphaeus("prepare padchest --labels " + d + "/bad.csv --images " + d +
+                                   "/images --out " + d + "/bad");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("bad.csv:1: no column 'ImageDir'"), std::string::npos) << bad.err;
 }
 
 TEST(DataCli, PrepareCovidReportsMissingFiles) {

@@ -68,6 +68,9 @@ int main(int argc, char** argv) {
     if (prepare_cmds.rsna->parsed()) {
       return command("morphaeus prepare rsna", [&] { return runPrepareRsna(prepare); });
     }
+    if (prepare_cmds.padchest->parsed()) {
+      return command("morphaeus prepare padchest", [&] { return runPreparePadchest(prepare); });
+    }
     if (infer_cmd->parsed()) return command("morphaeus infer", [&] { return runInfer(infer); });
     if (reproduce_cmd->parsed()) {
       return command("morphaeus reproduce", [&] { return runReproduce(reproduce); });

@@ -26,6 +26,32 @@ PrepareCommands addPrepareCommand(CLI::App& app, PrepareOptions& o) {
   c.rsna->add_option("--out", o.rsna.out, "output folder (images/, masks/, splits/)")->required();
   c.rsna->add_option("--size", o.rsna.size, "resize to SIZE x SIZE (default: keep)")
       ->check(CLI::NonNegativeNumber);
+  c.padchest = cmd->add_subcommand(
+      "padchest", "the PadChest normal test split of the COVID-19 task: 8-bit 299x299 PNGs + CSV");
+  c.padchest
+      ->add_option("--labels", o.padchest.labels,
+                   "PadChest's labels CSV (PADCHEST_chest_x_ray_images_labels_160K_01.02.19.csv)")
+      ->required();
+  c.padchest
+      ->add_option("--images", o.padchest.images,
+                   "PadChest's images: <dir>/<ImageDir>/<ImageID> or <dir>/<ImageID>")
+      ->required();
+  c.padchest
+      ->add_option("--out", o.padchest.out,
+                   "output folder (images/, splits/padchest_normal_test.csv); the paper configs "
+                   "expect data/padchest")
+      ->required();
+  c.padchest
+      ->add_option("--projection", o.padchest.projection,
+                   "Projection column to keep (default PA, the COVID set's view; any = all)")
+      ->check(CLI::IsMember({"PA", "AP", "AP_horizontal", "L", "COSTAL", "any"}));
+  c.padchest
+      ->add_option("--count", o.padchest.count,
+                   "images in the split, a seeded sample of the matches (default 0 = all)")
+      ->check(CLI::NonNegativeNumber);
+  c.padchest->add_option("--seed", o.padchest.seed, "seed of the sample (default 2023)");
+  c.padchest->add_option("--size", o.padchest.size, "image side (default 299, as the COVID set)")
+      ->check(CLI::Range(8, 4096));
   return c;
 }
 
@@ -55,6 +81,15 @@ int runPrepareRsna(const PrepareOptions& o) {
   spdlog::info(
       "RSNA: {} normal and {} pneumonia images written to {} ({} patients without a DICOM)",
       s.normal, s.pneumonia, o.rsna.out, s.missing);
+  return 0;
+}
+
+int runPreparePadchest(const PrepareOptions& o) {
+  const PadchestSummary s = convertPadchest(o.padchest);
+  spdlog::info(
+      "PadChest: {} images listed, {} normal in projection {}, {} written ({} not found under "
+      "{}); split {}",
+      s.listed, s.matched, o.padchest.projection, s.written, s.missing, o.padchest.images, s.split);
   return 0;
 }
 

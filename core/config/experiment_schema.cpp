@@ -55,6 +55,11 @@ Schema downstreamTaskSiblings() {
   task.boolean("compute_scores")
       .describe("AUROC, AUPRC and FPR of the pathology datasets (default true); false skips them");
   task.component("data_loader", ComponentKind::DataLoader, loader_siblings).require();
+  task.string("if_missing")
+      .describe(
+          "ours: where a test split file of this task is missing, the run skips the task "
+          "with a warning naming the file and this hint (e.g. how to make it), and runs "
+          "the others; without it a missing file is an error");
   return task;
 }
 

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "core/experiment/run_data.h"
 #include "core/registry/registry.h"
 
 namespace morphaeus {
@@ -62,6 +63,11 @@ std::string describePlan(const Experiment& ex) {
   if (const ConfigNode* tasks = c.find("downstream_tasks"); tasks && tasks->isMap()) {
     for (const auto& [name, task] : tasks->entries()) {
       out << line("  ", "task " + name, reg.resolve(ComponentKind::Evaluator, task));
+      if (task.has("if_missing")) {
+        if (const std::string missing = missingTaskInput(task); !missing.empty())
+          out << "    skipped: " << missing << " does not exist (" << task.at("if_missing").text()
+              << ")\n";
+      }
       const ConfigNode& loader = task.at("data_loader");
       describeLoader(out, "    ", loader);
       for (const auto& [ds_name, ds] : loader.at("datasets").entries()) {

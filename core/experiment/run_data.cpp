@@ -3,6 +3,8 @@
 #include <spdlog/fmt/ostr.h>
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "core/config/error_context.h"
 #include "core/distributed/process_group.h"
 
@@ -18,6 +20,23 @@ void readFirstBatch(const std::string& what, BatchLoader& loader) {
 
 }  // namespace
 
+std::string missingTaskInput(const ConfigNode& task) {
+  const ConfigNode* loader = task.find("data_loader");
+  const ConfigNode* datasets = loader ? loader->find("datasets") : nullptr;
+  if (datasets == nullptr || !datasets->isMap()) return {};
+  std::error_code ec;
+  for (const auto& [name, dataset] : datasets->entries()) {
+    for (const char* dir : {"data_dir", "label_dir"}) {
+      const ConfigNode* d = dataset.find(dir);
+      const ConfigNode* test = d && d->isMap() ? d->find("test") : nullptr;
+      if (test == nullptr || !test->isSequence()) continue;
+      for (const auto& item : test->items())
+        if (item.isScalar() && !std::filesystem::exists(item.text(), ec)) return item.text();
+    }
+  }
+  return {};
+}
+
 RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
   RunData d;
   d.context = dataContext(ex.config);
@@ -28,6 +47,12 @@ RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
   const ConfigNode* blocks = ex.config.find("downstream_tasks");
   if (blocks == nullptr || !blocks->isMap() || blocks->entries().empty()) return d;
   for (const auto& [name, task] : blocks->entries()) {
+    if (const ConfigNode* hint = task.find("if_missing"); hint && hint->isScalar()) {
+      if (const std::string missing = missingTaskInput(task); !missing.empty()) {
+        spdlog::warn("task {} skipped: {} does not exist ({})", name, missing, hint->text());
+        continue;
+      }
+    }
     TaskData t{name, &task, {}};
     const std::string task_name = name;
     inContext(doingWith("reading the first batches of task " + task_name, task), [&] {

@@ -28,6 +28,10 @@ struct RunData {
   std::shared_ptr<BatchLoader> threshold;  // null: no normal validation split (logged)
 };
 
+// The first test split file (data_dir or label_dir) of the task that does not exist; empty when
+// all do. A task with `if_missing` and such a file is skipped (warning: the file and the hint).
+std::string missingTaskInput(const ConfigNode& task);
+
 // `group`: the run's process group (null in one process): each rank reads its shard.
 RunData buildRunData(const Experiment& ex, const ProcessGroup* group);
 

@@ -136,5 +136,32 @@ def rsna(d):
         f.write("p4,,,,,0\n")                        # no DICOM for p4
 
 
+def padchest(d):
+    """A miniature PadChest: its labels CSV (quoted label lists with commas) and 16-bit PNGs with
+    a 12-bit range, in ImageDir folders or flat; one listed image missing."""
+    rows = [("n1.png", "0", "PA", "['normal']"), ("n2.png", "1", "PA", '"[\'normal\']"'),
+            ("n3.png", "0", "AP", "['normal']"), ("n4.png", "7", "PA", "['normal']"),
+            ("p1.png", "0", "PA", '"[\'pneumonia\', \'normal\']"'),
+            ("p2.png", "1", "PA", '"[\'normal\', \'cardiomegaly\']"'), ("n5.png", "2", "PA", "['normal']")]
+    with open(os.path.join(d, "labels.csv"), "w") as f:
+        f.write("ImageID,ImageDir,StudyDate_DICOM,Projection,Labels,Localizations\n")
+        for name, folder, proj, labels in rows:
+            f.write(f"{name},{folder},20150101,{proj},{labels},[]\r\n")
+    means = {}
+    for name, folder, _, _ in rows:
+        if name == "n5.png":
+            continue
+        where = os.path.join(d, "images") if name == "n4.png" else os.path.join(d, "images", folder)
+        os.makedirs(where, exist_ok=True)
+        img = (rng.random((120, 90)) * 3000 + 500).astype(np.uint16)
+        img[10:40, 20:50] = 4000
+        Image.fromarray(img, "I;16").save(os.path.join(where, name))
+        lo, hi = float(img.min()), float(img.max())
+        means[name] = float(((img - lo) * (255.0 / (hi - lo))).mean())
+    with open(os.path.join(d, "means.txt"), "w") as f:
+        for k, v in sorted(means.items()):
+            f.write(f"{k} {v}\n")
+
+
 if __name__ == "__main__":
-    {"images": images, "preprocess": preprocess, "rsna": rsna}[sys.argv[1]](sys.argv[2])
+    {"images": images, "preprocess": preprocess, "rsna": rsna, "padchest": padchest}[sys.argv[1]](sys.argv[2])
