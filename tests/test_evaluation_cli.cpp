@@ -1,7 +1,8 @@
 // Evaluation through the real executable: train briefly on synthetic data, evaluate two tasks,
 // check the report files agree with each other (AUROC/AUPRC in metrics.json recomputed from
-// scores.csv by scikit-learn, saved anomaly maps reduce to the scores) and that batched
-// evaluation gives the per-image scores of batch size 1.
+// scores.csv by scikit-learn, the paper's bootstrap and the intervals recomputed by NumPy, saved
+// anomaly maps reduce to the scores) and that batched evaluation gives the per-image scores of
+// batch size 1.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -127,6 +128,26 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   writeText(d + "/maps_check.py", maps_check);
   CommandResult maps = runCommand("/usr/bin/python3 " + d + "/maps_check.py");
   ASSERT_EQ(maps.exit_code, 0) << maps.err;
+
+  // The paper's 5-seed bootstrap and the 1000-resample intervals, against NumPy + sklearn.
+  for (const std::string& where :
+       {report + " Opacity_synthetic", d + "/t/eval/opacity_max Opacity_again"}) {
+    CommandResult boot = runCommand(
+        "/usr/bin/python3 " + sourcePath("tests/python/bootstrap_check.py") + " eval " + where);
+    ASSERT_EQ(boot.exit_code, 0) << where << ": " << boot.err << boot.out;
+  }
+  EXPECT_NE(readText(report + "/table.md").find("AUROC bootstrap (5 seeds)"), std::string::npos);
+
+  // report.html in a real browser: loaded, every image drawn, no script error, nothing missing.
+  ASSERT_TRUE(fs::exists(d + "/t/report.html"));
+  EXPECT_TRUE(fs::exists(d + "/t/curves.png"));
+  const RenderedPage page = renderInBrowser(d + "/t/report.html");
+  for (const auto& p : page.problems) ADD_FAILURE() << p;
+  for (const char* text :
+       {"Training curves", "Task opacity", "Task opacity_max", "bootstrap AUROC",
+        "examples_Opacity_synthetic.png", "maps/Opacity_synthetic/", "Configuration"})
+    EXPECT_NE(page.dom.find(text), std::string::npos) << text;
+  EXPECT_NE(page.dom.find("data-images=\""), std::string::npos) << page.dom.substr(0, 2000);
 
   const std::string check =
       "import json, csv; from sklearn.metrics import roc_auc_score, average_precision_score\n"
@@ -259,6 +280,53 @@ TEST(EvaluationCli, TestTaskNeedsWeights) {
       runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' --task test --output o" + kTiny);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("task test needs experiment.weights"), std::string::npos) << r.err;
+}
+
+// A task whose split file is missing: with `if_missing` the run says which file and the hint,
+// skips that task and evaluates the other (also in --dry-run); without it the run fails.
+TEST(EvaluationCli, ATaskWithAMissingSplitIsSkippedWithItsHint) {
+  const std::string d = makeTempDir("eval_missing");
+  fs::create_directories(d + "/configs");
+  const std::string task =
+      "  covid:\n"
+      "    module_name: projects.23_morphaeus.DownstreamEvaluator\n"
+      "    class_name: PDownstreamEvaluator\n"
+      "IF_MISSING"
+      "    data_loader:\n"
+      "      module_name: core.DataLoader\n"
+      "      class_name: DefaultDataLoader\n"
+      "      params: {args: {target_size: *target_size, batch_size: 5}}\n"
+      "      datasets:\n"
+      "        Normal_Padchest: {data_dir: {test: ['../nowhere/padchest_normal_test.csv']}}\n"
+      "        Covid: {data_dir: {test: ['../runs/demo-data/splits/opacity_test.csv']}}\n";
+  std::string with_hint = task, without = task;
+  with_hint.replace(with_hint.find("IF_MISSING"), 10,
+                    "    if_missing: 'make it with prepare padchest'\n");
+  without.replace(without.find("IF_MISSING"), 10, "");
+  writeText(d + "/configs/hint.yaml", readText(sourcePath("configs/demo.yaml")) + with_hint);
+  writeText(d + "/configs/none.yaml", readText(sourcePath("configs/demo.yaml")) + without);
+  const std::string run = "cd " + d + " && '" + MORPHAEUS_EXE + "' --config configs/";
+  CommandResult dry = runCommand(run + "hint.yaml --dry-run" + kTiny);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("skipped: " + d +
+                         "/nowhere/padchest_normal_test.csv does not exist "
+                         "(make it with prepare padchest)"),
+            std::string::npos)
+      << dry.out;
+  CommandResult r =
+      runCommand(run + "hint.yaml --output t --set trainer.params.nr_epochs=1" + kTiny);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("task covid skipped: " + d +
+                       "/nowhere/padchest_normal_test.csv does not "
+                       "exist (make it with prepare padchest)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(d + "/t/eval/opacity/metrics.json"));
+  EXPECT_FALSE(fs::exists(d + "/t/eval/covid"));
+  CommandResult fail =
+      runCommand(run + "none.yaml --output u --set trainer.params.nr_epochs=1" + kTiny);
+  EXPECT_NE(fail.exit_code, 0);
+  EXPECT_NE(fail.err.find("padchest_normal_test.csv"), std::string::npos) << fail.err;
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // `morphaeus reproduce --synthetic` end to end on a tiny version of the sweep: every method twin
-// in configs/ trains and evaluates through the real executable for two seeds, the tables agree
-// with the runs' metrics.json (recomputed with NumPy), a second call skips the finished runs and
-// a run whose marker is gone resumes from its latest checkpoint.
+// in configs/ trains and evaluates through the real executable for two seeds; the paper's table
+// (bootstrap of the first seed), the intervals and DeLong's tests agree with NumPy + sklearn run
+// on the runs' scores.csv (tests/python/bootstrap_check.py), the seeds table with the runs'
+// metrics.json; a second call skips the finished runs and a run whose marker is gone resumes
+// from its latest checkpoint.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,27 +22,50 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
   }
   // tinyDemoArgs' --device and --set flags, as reproduce options for every run.
   const std::string sweep = "cd " + d + " && '" + MORPHAEUS_EXE +
-                            "' reproduce --synthetic --seeds 2 --epochs 1" + tinyDemoArgs(16, 6, 8);
+                            "' reproduce --synthetic --seeds 2 --epochs 1 --compare AE-S,VAE" +
+                            tinyDemoArgs(16, 6, 8);
   CommandResult first = runCommand(sweep);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("18 run(s) done, 0 skipped"), std::string::npos) << first.err;
   const std::string out = d + "/runs/reproduce";
-  for (const char* f : {"table.md", "table.csv", "table.tex", "auroc.png"})
+  for (const char* f : {"table.md", "table.csv", "table.tex", "table_stats.md", "table_stats.csv",
+                        "table_stats.tex", "table_pairs.md", "table_pairs.csv", "table_seeds.md",
+                        "table_seeds.csv", "table_seeds.tex", "auroc.png", "report.html"})
     EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
   const std::string md = readText(out + "/table.md");
-  for (const char* m : {"| AE-S |", "| AE-D |", "| VAE |", "| beta-VAE |", "| AAE |", "| SI-VAE |", "| DAE |",
-                        "| MorphAEus-woPLM |", "| MorphAEus |"}) {
-    EXPECT_NE(md.find(m), std::string::npos) << md;
+  std::size_t at = 0;  // the paper's order
+  for (const char* m : {"| AE-S |", "| AE-D |", "| VAE |", "| beta-VAE |", "| AAE |", "| SI-VAE |",
+                        "| DAE |", "| MorphAEus-woPLM |", "| MorphAEus |"}) {
+    const auto found = md.find(m, at);
+    ASSERT_NE(found, std::string::npos) << m << "\n" << md;
+    at = found;
   }
+  EXPECT_NE(md.find(" ± "), std::string::npos) << md;  // bootstrap std
+  EXPECT_NE(md.find("average AUROC"), std::string::npos) << md;
   EXPECT_NE(md.find("**"), std::string::npos) << md;  // best bold
   EXPECT_NE(readText(out + "/table.tex").find("\\textbf{"), std::string::npos);
+  EXPECT_NE(readText(out + "/table.tex").find("$\\pm$"), std::string::npos);
+  EXPECT_NE(readText(out + "/table_stats.md").find("DeLong z vs MorphAEus"), std::string::npos);
+  EXPECT_NE(readText(out + "/table_pairs.md").find("| AE-S vs VAE |"), std::string::npos);
+  EXPECT_NE(first.out.find("## The paper's protocol"), std::string::npos) << first.out;
+
+  // The sweep's report.html: the tables, the figure and a working link to every run's page.
+  const RenderedPage page = renderInBrowser(out + "/report.html");
+  for (const auto& p : page.problems) ADD_FAILURE() << p;
+  EXPECT_NE(page.dom.find("DeLong"), std::string::npos);
+  EXPECT_NE(page.dom.find("morphaeus/seed-2109/report.html"), std::string::npos) << page.dom;
+
+  // table.csv and table_stats.csv recomputed from the runs' scores.csv with NumPy and sklearn.
+  CommandResult boot = runCommand(
+      "/usr/bin/python3 " + sourcePath("tests/python/bootstrap_check.py") + " reproduce " + out);
+  ASSERT_EQ(boot.exit_code, 0) << boot.err << boot.out;
 
   const std::string check =
       "import csv, glob, json; import numpy as np\n"
       "out = '" +
       out +
       "'\n"
-      "rows = {r['method']: r for r in csv.DictReader(open(out + '/table.csv'))}\n"
+      "rows = {r['method']: r for r in csv.DictReader(open(out + '/table_seeds.csv'))}\n"
       "names = {'ae-s': 'AE-S', 'ae-d': 'AE-D', 'vae': 'VAE', 'b-vae': 'beta-VAE', 'aae': 'AAE',\n"
       "         'si-vae': 'SI-VAE', 'dae': 'DAE',\n"
       "         'baseline': 'MorphAEus-woPLM', 'morphaeus': 'MorphAEus'}\n"
@@ -73,6 +98,14 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
 }
 
 TEST(ReproduceCli, FolderWithoutMethodConfigsFails) {
+  const std::string s = makeTempDir("reproduce_compare");
+  fs::create_directories(s + "/configs");
+  fs::copy_file(sourcePath("configs/ae-s.yaml"), s + "/configs/ae-s.yaml");
+  CommandResult bad = runCommand("cd " + s + " && '" + MORPHAEUS_EXE +
+                                 "' reproduce --synthetic --seeds 1 --compare AE-S,Nope");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--compare AE-S,Nope: no method 'Nope'"), std::string::npos) << bad.err;
+
   const std::string d = makeTempDir("reproduce_none");
   CommandResult r =
       runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' reproduce --configs . --seeds 1");

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -89,6 +90,57 @@ std::string startInBackground(const std::string& dir, const std::string& args,
   const std::string pid = dir + "/" + tag + "pid";
   waitFor([&] { return std::filesystem::exists(pid) && !readText(pid).empty(); }, 10);
   return readText(pid);
+}
+
+RenderedPage renderInBrowser(const std::string& html_path, int height) {
+  RenderedPage page;
+  if (!fs::exists("/usr/bin/chromium")) {
+    page.problems.push_back("no /usr/bin/chromium: scripts/setup.sh installs Debian's chromium");
+    return page;
+  }
+  const std::string profile = makeTempDir("chromium");
+  page.screenshot = profile + "/page.png";
+  const std::string url = "file://" + fs::absolute(html_path).string();
+  const std::string browser =
+      "/usr/bin/chromium --headless --no-sandbox --disable-gpu "
+      "--disable-dev-shm-usage --hide-scrollbars --user-data-dir=" +
+      profile + " --virtual-time-budget=10000 ";
+  const CommandResult dom = runCommand(browser + "--dump-dom '" + url + "'");
+  page.dom = dom.out;
+  if (dom.exit_code != 0) page.problems.push_back("chromium --dump-dom failed: " + dom.err);
+  const CommandResult shot = runCommand(browser + "--window-size=1300," + std::to_string(height) +
+                                        " --screenshot=" + page.screenshot + " '" + url + "'");
+  if (shot.exit_code != 0 || !fs::exists(page.screenshot))
+    page.problems.push_back("chromium --screenshot failed: " + shot.err);
+  const auto attribute = [&](const std::string& name) -> std::optional<std::string> {
+    const std::string key = name + "=\"";
+    const auto at = page.dom.find(key);
+    if (at == std::string::npos) return std::nullopt;
+    const auto end = page.dom.find('"', at + key.size());
+    return page.dom.substr(at + key.size(), end - at - key.size());
+  };
+  if (attribute("data-loaded") != std::optional<std::string>("yes"))
+    page.problems.push_back("the page did not finish loading");
+  if (const auto images = attribute("data-images")) {
+    const auto slash = images->find('/');
+    if (slash == std::string::npos || images->substr(0, slash) != images->substr(slash + 1))
+      page.problems.push_back("images drawn: " + *images +
+                              ", broken: " + attribute("data-broken").value_or(""));
+  }
+  if (const auto errors = attribute("data-errors"); errors && !errors->empty())
+    page.problems.push_back("script errors: " + *errors);
+  // Every local src/href of the page exists beside it.
+  const std::string html = readText(html_path);
+  for (const std::string key : {"src=\"", "href=\""}) {
+    for (std::size_t at = html.find(key); at != std::string::npos; at = html.find(key, at + 1)) {
+      const auto start = at + key.size();
+      const std::string ref = html.substr(start, html.find('"', start) - start);
+      if (ref.rfind("http", 0) == 0 || ref.empty() || ref[0] == '#') continue;
+      if (!fs::exists(fs::path(html_path).parent_path() / ref))
+        page.problems.push_back("referenced but missing: " + ref);
+    }
+  }
+  return page;
 }
 
 bool waitFor(const std::function<bool()>& cond, int seconds) {

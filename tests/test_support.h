@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace morphaeus::test {
 
@@ -33,6 +34,17 @@ std::string tinyDemoArgs(int n_train, int n_test, int batch);
 // <tag>bg.out/.err. Returns the pid.
 std::string startInBackground(const std::string& dir, const std::string& args,
                               const std::string& env = "", const std::string& tag = "");
+// An HTML report opened in headless Chromium (/usr/bin/chromium, scripts/setup.sh installs it):
+// the DOM after load (the page's own check marks <body>: core/report/html_page.h), a screenshot
+// of the page's top `height` pixels, and every src/href the page references that is not on
+// disk beside it. Empty `problems` means: loaded, every image drawn, no script error, nothing
+// missing.
+struct RenderedPage {
+  std::string dom, screenshot;
+  std::vector<std::string> problems;
+};
+RenderedPage renderInBrowser(const std::string& html_path, int height = 3000);
+
 // Polls `cond` every 20 ms for up to `seconds`.
 bool waitFor(const std::function<bool()>& cond, int seconds);
 

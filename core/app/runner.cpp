@@ -26,6 +26,7 @@
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
+#include "core/report/run_report.h"
 #include "core/train/trainer.h"
 #include "core/train/trainer_factory.h"
 
@@ -231,6 +232,13 @@ int runExperiment(const RunOptions& options) {
             [&] { loadStateDict(*model, readCheckpoint(weights).model_weights, weights); });
   spdlog::info("evaluating {}", weights);
   evaluate(ex, run_dir, device, model, data, group, trained);
+  if (main_rank) {
+    try {
+      spdlog::info("report {}", writeRunReport(run_dir, versionString()));
+    } catch (const std::exception& e) {  // the results are written; the page is a view of them
+      spdlog::warn("{}/report.html not written: {}", run_dir, e.what());
+    }
+  }
   return 0;
 }
 

@@ -27,6 +27,9 @@ AnomalyEvaluatorOptions anomalyEvaluatorOptions(const ConfigNode& task) {
   o.lpips_alexnet = p->getString("lpips_alexnet_weights", "");
   o.lpips_lins = p->getString("lpips_weights", "");
   o.lpips_normalize = p->getBool("lpips_normalize", o.lpips_normalize);
+  o.interval_resamples = static_cast<int>(p->getInt("interval_resamples", o.interval_resamples));
+  o.interval_seed = p->getInt("interval_seed", o.interval_seed);
+  o.interval_level = p->getDouble("interval_level", o.interval_level);
   if (o.lpips_alexnet.empty() != o.lpips_lins.empty()) {
     throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
   }
@@ -76,6 +79,7 @@ EvaluationResult AnomalyEvaluator::run() {
     ScoredDataset d;
     d.name = name;
     d.label = name.find("Normal") != std::string::npos ? 0 : 1;
+    request.progress = setup_.task + "/" + name;
     d.images = scoreImages(model, *loader, setup_.device, request, setup_.process_group);
     if (!main_rank) continue;  // rank 0 alone writes the report
     BatchLoader& l = *loader;
@@ -91,6 +95,7 @@ EvaluationResult AnomalyEvaluator::run() {
   if (setup_.normal_validation) {
     ScoringRequest scores_only = request;
     scores_only.details = scores_only.keep_maps = scores_only.keep_masks = false;
+    scores_only.progress = setup_.task + "/threshold";
     const ScoredImages v = scoreImages(model, *setup_.normal_validation, setup_.device, scores_only,
                                        setup_.process_group);
     result.threshold = percentile(v.score, o_.threshold_percentile);
@@ -101,6 +106,9 @@ EvaluationResult AnomalyEvaluator::run() {
   mo.compute_scores = o_.compute_scores;
   mo.lpips = lpips.has_value();
   mo.threshold = result.threshold;
+  mo.interval_resamples = o_.interval_resamples;
+  mo.interval_seed = static_cast<uint32_t>(o_.interval_seed);
+  mo.interval_level = o_.interval_level;
   std::vector<DatasetCurves> curves;
   result.metrics = anomalyMetrics(datasets, mo, &curves);
   result.metrics["task"] = setup_.task;

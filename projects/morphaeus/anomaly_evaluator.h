@@ -1,7 +1,8 @@
 // Anomaly detection evaluation (upstream PDownstreamEvaluator, METHOD.md section 5): for every
 // image the reconstruction (model in eval mode), the anomaly score (default: mean |rec - x|), L1
 // and SSIM; per pathology dataset against the normal ones (datasets whose name contains "Normal"
-// are label 0): AUROC, AUPRC, FPR at TPR >= 0.95 and 0.99 (scikit-learn semantics); pixel-level
+// are label 0): AUROC, AUPRC, FPR at TPR >= 0.95 and 0.99 (scikit-learn semantics), the paper's
+// 5-seed bootstrap of them and percentile bootstrap intervals; pixel-level
 // AUROC, AUPRC and best Dice where masks exist; a threshold from the normal validation scores.
 // Writes metrics.json, scores.csv and table.md under <output>/eval/<task>/ and returns them.
 // The parts: anomaly_scoring (the pass over a loader, gathered over ranks), anomaly_metrics
@@ -25,6 +26,9 @@ struct AnomalyEvaluatorOptions {
   std::string lpips_alexnet, lpips_lins;  // both set: LPIPS per image
   bool lpips_normalize = false;           // as upstream (lpips' normalize=False)
   bool compute_scores = true;             // AUROC, AUPRC, FPR (upstream's compute_scores)
+  int interval_resamples = 1000;          // percentile bootstrap intervals (0: none)
+  int64_t interval_seed = 2023;
+  double interval_level = 0.95;
 };
 
 // From a validated task block; ConfigError when only one of the two LPIPS files is given.

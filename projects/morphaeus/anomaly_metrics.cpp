@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <sstream>
+#include <functional>
 
+#include "core/metrics/bootstrap.h"
 #include "core/metrics/dice.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/statistics.h"
+#include "core/report/text_table.h"
 
 namespace morphaeus {
 namespace {
@@ -39,6 +41,44 @@ void pixelMetrics(const ScoredImages& s, nlohmann::json& m) {
   m["best_dice"] = bestDice(residual, mask);
 }
 
+nlohmann::json metricsJson(const DetectionMetrics& m) {
+  return {
+      {"auroc", m.auroc}, {"auprc", m.auprc}, {"fpr_at_tpr95", m.fpr95}, {"fpr_at_tpr99", m.fpr99}};
+}
+
+// The paper's bootstrap and the intervals, into m["bootstrap"] and m["interval"]. A resample of
+// one class only (tiny test sets) has no AUROC: then m["bootstrap_note"] says so instead.
+void bootstrapMetrics(const DatasetCurves& c, const AnomalyMetricsOptions& o, nlohmann::json& m) {
+  try {
+    const PaperBootstrap b = paperBootstrap(c.labels, c.scores);
+    nlohmann::json j = {{"seeds", b.seeds},
+                        {"auroc_mean", b.auroc.mean},
+                        {"auroc_std", b.auroc.std},
+                        {"auprc_mean", b.auprc.mean},
+                        {"auprc_std", b.auprc.std},
+                        {"fpr_at_tpr95_mean", b.fpr95.mean},
+                        {"fpr_at_tpr95_std", b.fpr95.std},
+                        {"fpr_at_tpr99_mean", b.fpr99.mean},
+                        {"fpr_at_tpr99_std", b.fpr99.std}};
+    for (const auto& r : b.resamples) j["resamples"].push_back(metricsJson(r));
+    m["bootstrap"] = std::move(j);
+    if (o.interval_resamples > 0) {
+      const BootstrapIntervals ci = bootstrapIntervals(c.labels, c.scores, o.interval_resamples,
+                                                       o.interval_seed, o.interval_level);
+      m["interval"] = {{"level", ci.level},
+                       {"resamples", ci.resamples},
+                       {"seed", ci.seed},
+                       {"one_class_resamples_skipped", ci.skipped},
+                       {"auroc", {ci.auroc.low, ci.auroc.high}},
+                       {"auprc", {ci.auprc.low, ci.auprc.high}},
+                       {"fpr_at_tpr95", {ci.fpr95.low, ci.fpr95.high}},
+                       {"fpr_at_tpr99", {ci.fpr99.low, ci.fpr99.high}}};
+    }
+  } catch (const std::invalid_argument& e) {
+    m["bootstrap_note"] = std::string("no bootstrap: ") + e.what();
+  }
+}
+
 }  // namespace
 
 nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
@@ -60,11 +100,9 @@ nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
         c.labels.insert(c.labels.end(), part.images.size(), part.label);
         c.scores.insert(c.scores.end(), part.images.score.begin(), part.images.score.end());
       }
-      m["auroc"] = aurocScore(c.labels, c.scores);
-      m["auprc"] = averagePrecision(c.labels, c.scores);
-      m["fpr_at_tpr95"] = fprAtTpr(c.labels, c.scores, 0.95);
-      m["fpr_at_tpr99"] = fprAtTpr(c.labels, c.scores, 0.99);
+      m.update(metricsJson(detectionMetrics(c.labels, c.scores)));
       m["normal_reference"] = normal->name;
+      bootstrapMetrics(c, options, m);
       if (curves != nullptr) curves->push_back(std::move(c));
     }
     pixelMetrics(d.images, m);
@@ -74,33 +112,54 @@ nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
 
 std::string metricsTable(const nlohmann::json& metrics, const std::vector<ScoredDataset>& datasets,
                          bool lpips) {
-  std::vector<std::pair<std::string, std::string>> columns = {
-      {"AUROC", "auroc"},         {"AUPRC", "auprc"},    {"FPR@95", "fpr_at_tpr95"},
-      {"FPR@99", "fpr_at_tpr99"}, {"SSIM", "ssim_mean"}, {"L1", "l1_mean"}};
-  if (lpips) columns.emplace_back("LPIPS", "lpips_mean");
-  columns.insert(
-      columns.end(),
-      {{"pixel AUROC", "pixel_auroc"}, {"pixel AUPRC", "pixel_auprc"}, {"best Dice", "best_dice"}});
-  std::ostringstream table;
-  table << "| dataset |";
-  for (const auto& c : columns) table << " " << c.first << " |";
-  table << "\n|---|";
-  for (std::size_t i = 0; i < columns.size(); ++i) table << "---|";
-  table << "\n";
+  using Cell = std::function<std::string(const nlohmann::json&)>;
+  const auto number = [](const char* key) -> Cell {
+    return [key](const nlohmann::json& m) {
+      return m.contains(key) ? fmt::format("{:.4f}", m[key].get<double>()) : std::string("-");
+    };
+  };
+  std::vector<std::pair<std::string, Cell>> columns = {
+      {"AUROC", number("auroc")},
+      {"AUROC bootstrap (5 seeds)",
+       [](const nlohmann::json& m) {
+         if (!m.contains("bootstrap")) return std::string("-");
+         const auto& b = m["bootstrap"];
+         return fmt::format("{:.4f} +/- {:.4f}", b["auroc_mean"].get<double>(),
+                            b["auroc_std"].get<double>());
+       }},
+      {"AUROC interval",
+       [](const nlohmann::json& m) {
+         if (!m.contains("interval")) return std::string("-");
+         const auto& i = m["interval"];
+         return fmt::format("{:.0f}%: {:.4f}-{:.4f}", 100 * i["level"].get<double>(),
+                            i["auroc"][0].get<double>(), i["auroc"][1].get<double>());
+       }},
+      {"AUPRC", number("auprc")},
+      {"FPR@95", number("fpr_at_tpr95")},
+      {"FPR@99", number("fpr_at_tpr99")},
+      {"SSIM", number("ssim_mean")},
+      {"L1", number("l1_mean")}};
+  if (lpips) columns.emplace_back("LPIPS", number("lpips_mean"));
+  columns.insert(columns.end(), {{"pixel AUROC", number("pixel_auroc")},
+                                 {"pixel AUPRC", number("pixel_auprc")},
+                                 {"best Dice", number("best_dice")}});
+  TextTable table;
+  table.columns.push_back({"dataset", {"dataset"}});
+  for (const auto& c : columns) table.columns.push_back({c.first, {c.first}});
   for (const int label : {1, 0}) {
     for (const auto& d : datasets) {
       if (d.label != label) continue;
       const nlohmann::json& m = metrics.at("datasets").at(d.name);
-      table << "| " << d.name << (label == 0 ? " (normal)" : "") << " |";
+      const std::string name = d.name + (label == 0 ? " (normal)" : "");
+      std::vector<TableCell> row = {{name, {name}, false}};
       for (const auto& c : columns) {
-        table << " "
-              << (m.contains(c.second) ? fmt::format("{:.4f}", m[c.second].get<double>()) : "-")
-              << " |";
+        const std::string text = c.second(m);
+        row.push_back({text, {text}, false});
       }
-      table << "\n";
+      table.rows.push_back(std::move(row));
     }
   }
-  return table.str();
+  return table.markdown();
 }
 
 }  // namespace morphaeus

@@ -1,12 +1,14 @@
 // The evaluator's numbers from the scored images, with no I/O: per dataset the score, L1, SSIM
 // (and LPIPS) summaries and the flagged fraction; every pathology dataset against the first
 // normal one (upstream: the first dataset whose name contains "Normal"; further normal datasets
-// are not pooled into it): AUROC, AUPRC, FPR at TPR >= 0.95 / 0.99; pixel-level AUROC, AUPRC and
-// best Dice where masks exist. And the report's table of them.
+// are not pooled into it): AUROC, AUPRC, FPR at TPR >= 0.95 / 0.99, the paper's bootstrap of
+// them (5 seeds, mean and population std: core/metrics/bootstrap.h) and percentile intervals;
+// pixel-level AUROC, AUPRC and best Dice where masks exist. And the report's table of them.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +29,11 @@ struct AnomalyMetricsOptions {
   bool compute_scores = true;  // AUROC, AUPRC, FPR (upstream's compute_scores)
   bool lpips = false;          // the images carry LPIPS values
   std::optional<double> threshold;
+  // Beyond the paper's 5-seed bootstrap (always computed with the scores): percentile intervals
+  // from this many resamples of one seeded stream (0: none), at this level.
+  int interval_resamples = 1000;
+  uint32_t interval_seed = 2023;
+  double interval_level = 0.95;
 };
 
 // metrics["datasets"][name] for every dataset; `curves` (optional) receives the ROC/PR inputs.

@@ -1,5 +1,6 @@
 #include "projects/morphaeus/anomaly_scoring.h"
 
+#include "core/base/progress_line.h"
 #include "core/distributed/process_group.h"
 #include "core/metrics/ssim.h"
 
@@ -22,6 +23,8 @@ ScoredImages scoreImages(torch::nn::Module& model, BatchLoader& loader, const to
   const bool with_masks = request.keep_masks && loader.dataset().hasMasks();
   const bool keep_maps = request.keep_maps || with_masks;
   loader.startEpoch(0);
+  ProgressLine progress(request.progress, static_cast<int64_t>(loader.batchesPerEpoch()), "images",
+                        !request.progress.empty() && (group == nullptr || group->rank() == 0));
   while (auto batch = loader.next()) {
     const auto x = batch->images.to(device);
     std::vector<std::uint64_t> seeds;
@@ -44,6 +47,7 @@ ScoredImages scoreImages(torch::nn::Module& model, BatchLoader& loader, const to
       if (keep_maps) maps.push_back(s.anomaly_map[i][0].to(torch::kCPU, torch::kDouble).flatten());
       if (with_masks) masks.push_back((batch->masks[i].flatten() > 0.5).to(torch::kDouble));
     }
+    progress.step(x.size(0));
   }
   const auto n = static_cast<int64_t>(values.size() / kColumns);
   torch::Tensor table = torch::tensor(values, torch::kDouble).view({n, kColumns});

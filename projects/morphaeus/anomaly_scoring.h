@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/eval/anomaly_score.h"
@@ -25,6 +26,7 @@ struct ScoringRequest {
   bool keep_masks = false;  // the loader's masks, [N, H*W] int (when it has them)
   LpipsMetric* lpips = nullptr;
   std::uint64_t seed = 2109;  // the run's seed (models that sample at evaluation)
+  std::string progress;       // shown as the pass's progress line (core/base/progress_line.h)
 };
 
 // One row per image, in dataset order (index ascending).

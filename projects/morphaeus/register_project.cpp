@@ -96,6 +96,20 @@ void registerProject(Registry& registry) {
   evaluator.params.boolean("lpips_normalize")
       .describe("rescale [0, 1] to [-1, 1] before LPIPS (false: as upstream calls it)")
       .byDefault(d.lpips_normalize);
+  evaluator.params.integer("interval_resamples")
+      .between(0, 1000000)
+      .describe(
+          "bootstrap resamples of the 95% intervals (0 = none; the paper's 5-seed "
+          "bootstrap is always reported)")
+      .byDefault(d.interval_resamples);
+  evaluator.params.integer("interval_seed")
+      .between(0, 4294967295LL)
+      .describe("seed of the intervals' resamples (NumPy's legacy generator)")
+      .byDefault(d.interval_seed);
+  evaluator.params.number("interval_level")
+      .between(0.5, 0.999)
+      .describe("coverage of the percentile bootstrap intervals")
+      .byDefault(d.interval_level);
   evaluator.factory = EvaluatorFactory(
       [](EvaluationSetup setup, const ConfigNode& task) -> std::unique_ptr<Evaluator> {
         return std::make_unique<AnomalyEvaluator>(std::move(setup), anomalyEvaluatorOptions(task));

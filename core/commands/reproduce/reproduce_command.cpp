@@ -1,9 +1,11 @@
 #include "core/commands/reproduce/reproduce_command.h"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -98,6 +100,10 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
   cmd->add_option("--threads", o.threads, "intra-op threads per run (0 = all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--data-root", o.data_root, "base folder for image paths inside split CSVs");
+  cmd->add_option("--compare", o.compare,
+                  "A,B: DeLong's test of two methods (their table names, e.g. AE-S,VAE); "
+                  "repeatable. Every method is tested against MorphAEus in any case")
+      ->take_all();
   return cmd;
 }
 
@@ -109,7 +115,21 @@ int runReproduce(const ReproduceOptions& o) {
   installStopHandlers();
   fs::create_directories(o.output);
   ResultsTable table;
+  for (const Method& m : methods)
+    if (fs::path(m.file).stem() == "morphaeus") table.reference = m.label;
+  for (const std::string& pair : o.compare) {
+    const auto comma = pair.find(',');
+    const std::string a = pair.substr(0, comma),
+                      b = comma == std::string::npos ? "" : pair.substr(comma + 1);
+    for (const std::string& name : {a, b}) {
+      if (std::none_of(methods.begin(), methods.end(),
+                       [&](const Method& m) { return m.label == name; }))
+        throw std::runtime_error("--compare " + pair + ": no method '" + name + "' in " + dir);
+    }
+    table.pairs.emplace_back(a, b);
+  }
   int failed = 0, skipped = 0, ran = 0;
+  double run_seconds = 0;  // of the runs done in this call
   for (const Method& m : methods) {
     for (int k = 0; k < o.seeds; ++k) {
       const int64_t seed = m.base_seed + k;
@@ -136,7 +156,15 @@ int runReproduce(const ReproduceOptions& o) {
       if (o.epochs)
         args.insert(args.end(), {"--set", "trainer.params.nr_epochs=" + std::to_string(*o.epochs)});
       for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
-      spdlog::info("{} seed {}: run {}", m.label, seed, run.string());
+      const int total = static_cast<int>(methods.size()) * o.seeds;
+      const int position = static_cast<int>(&m - methods.data()) * o.seeds + k + 1;
+      std::string eta;
+      if (ran > 0) {
+        eta =
+            fmt::format(", sweep ETA {:.0f} min", run_seconds / ran * (total - position + 1) / 60);
+      }
+      spdlog::info("reproduce: run {}/{} ({} done, {} skipped, {} failed{}): {} seed {} in {}",
+                   position, total, ran, skipped, failed, eta, m.label, seed, run.string());
       const auto start = std::chrono::steady_clock::now();
       const int rc = runChild(args);
       const double seconds =
@@ -150,6 +178,7 @@ int runReproduce(const ReproduceOptions& o) {
       const nlohmann::json done = {
           {"method", m.label}, {"config", m.file}, {"seed", seed}, {"seconds", seconds}};
       writeFileAtomic(marker.string(), done.dump(2) + "\n");
+      run_seconds += seconds;
       table.addRun(m.label, run.string());
       ++ran;
     }

@@ -3,7 +3,8 @@
 // ones present) for N seeds, each run a child process of this executable in
 // <output>/<method>/seed-<seed>/. A finished run is marked (reproduce.json) and skipped when the
 // sweep is run again; an interrupted one resumes from its latest_model.pt. Finally the results
-// table (results_table.h) of all finished runs.
+// tables (results_table.h) of all finished runs: the paper's bootstrap table, intervals and
+// DeLong's test against MorphAEus (and of the pairs asked for), and over the seeds.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -23,6 +24,7 @@ struct ReproduceOptions {
   std::vector<std::string> sets;  // --set overrides passed to every run
   std::optional<std::string> device, data_root;
   std::optional<int> threads;
+  std::vector<std::string> compare;  // "A,B": DeLong's test of methods A and B (their labels)
 };
 
 CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& options);

@@ -1,90 +1,112 @@
 #include "core/commands/reproduce/results_table.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "core/base/atomic_file.h"
+#include "core/metrics/delong.h"
 #include "core/metrics/statistics.h"
 #include "core/report/bar_plot.h"
-#include "core/report/csv_quote.h"
 #include "core/report/curve_plot.h"
+#include "core/report/html_page.h"
+#include "data/csv_split.h"
 
 namespace morphaeus {
 namespace fs = std::filesystem;
 namespace {
 
-struct Cell {
-  double mean = std::numeric_limits<double>::quiet_NaN(), std = 0;
-  std::size_t n = 0;
-};
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string full(double v) {
+  return std::isnan(v) ? "" : fmt::format("{:.17g}", v);
+}
 
 double sampleStd(const std::vector<double>& v) {
   if (v.size() < 2) return 0;
   return stddev(v) * std::sqrt(static_cast<double>(v.size()) / static_cast<double>(v.size() - 1));
 }
 
-// Cells of one (dataset, metric) column and the row index of the best mean (-1: none).
-std::pair<std::vector<Cell>, int> column(const ResultsTable& t, const std::string& dataset,
-                                         const TableMetric& m) {
-  std::vector<Cell> cells;
+double number(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : kNaN;
+}
+
+// Bold: the best value of the column and every value that rounds to it (three decimals).
+std::vector<bool> bestOf(const std::vector<double>& v, bool higher_is_better) {
   int best = -1;
-  for (const auto& method : t.methods) {
-    Cell c;
-    auto mi = t.values.find(method);
-    if (mi != t.values.end() && mi->second.count(dataset) && mi->second.at(dataset).count(m.key)) {
-      const auto& v = mi->second.at(dataset).at(m.key);
-      if (!v.empty()) c = Cell{mean(v), sampleStd(v), v.size()};
-    }
-    if (!std::isnan(c.mean) && (best < 0 || (m.higher_is_better ? c.mean > cells[best].mean
-                                                                : c.mean < cells[best].mean))) {
-      best = static_cast<int>(cells.size());
-    }
-    cells.push_back(c);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (std::isnan(v[i])) continue;
+    if (best < 0 || (higher_is_better ? v[i] > v[best] : v[i] < v[best]))
+      best = static_cast<int>(i);
   }
-  return {cells, best};
+  std::vector<bool> bold(v.size(), false);
+  if (best < 0) return bold;
+  for (std::size_t i = 0; i < v.size(); ++i)
+    bold[i] = !std::isnan(v[i]) && fmt::format("{:.3f}", v[i]) == fmt::format("{:.3f}", v[best]);
+  return bold;
 }
 
-// The best cell and every cell whose mean rounds to the same three decimals.
-bool isBest(const std::vector<Cell>& col, std::size_t row, int best) {
-  if (best < 0 || std::isnan(col[row].mean)) return false;
-  return fmt::format("{:.3f}", col[row].mean) == fmt::format("{:.3f}", col[best].mean);
+TableCell meanStdCell(double m, double s) {
+  if (std::isnan(m)) return {"-", {"", ""}, false};
+  return {std::isnan(s) ? fmt::format("{:.3f}", m) : fmt::format("{:.3f} ± {:.3f}", m, s),
+          {full(m), full(s)},
+          false};
 }
 
-std::string cellText(const Cell& c, const char* pm) {
-  if (std::isnan(c.mean)) return "-";
-  return c.n > 1 ? fmt::format("{:.3f}{}{:.3f}", c.mean, pm, c.std) : fmt::format("{:.3f}", c.mean);
+TableCell valueCell(double v, const char* format = "{:.3f}") {
+  return {std::isnan(v) ? "-" : fmt::format(fmt::runtime(format), v), {full(v)}, false};
 }
 
-// Every row's cells, column by column: "mean<pm>std", the best ones wrapped in open/close.
-std::vector<std::vector<std::string>> formattedCells(const ResultsTable& t, const char* pm,
-                                                     const std::string& open,
-                                                     const std::string& close) {
-  std::vector<std::vector<std::string>> cells(t.methods.size());
-  for (const auto& d : t.datasets) {
-    for (const auto& m : tableMetrics()) {
-      const auto [col, best] = column(t, d, m);
-      for (std::size_t r = 0; r < col.size(); ++r) {
-        const std::string text = cellText(col[r], pm);
-        cells[r].push_back(isBest(col, r, best) ? open + text + close : text);
-      }
+// Marks the best cells of table column `col` (rows' values in `v`).
+void markBest(TextTable& t, std::size_t col, const std::vector<double>& v, bool higher) {
+  const auto bold = bestOf(v, higher);
+  for (std::size_t r = 0; r < t.rows.size(); ++r) t.rows[r][col].bold = bold[r];
+}
+
+// The images of one column as scores.csv lists them: the dataset's and its normal reference's.
+struct ColumnScores {
+  std::vector<std::string> paths;
+  std::vector<int> labels;
+  std::vector<double> scores;
+};
+
+ColumnScores readColumnScores(const ColumnReport& c) {
+  std::ifstream in(c.scores_csv);
+  if (!in) throw std::runtime_error(c.scores_csv + ": cannot open the scores");
+  std::string line;
+  std::getline(in, line);
+  const auto header = splitCsvFields(line);
+  const auto col = [&](const char* name) {
+    const auto it = std::find(header.begin(), header.end(), name);
+    if (it == header.end()) throw std::runtime_error(c.scores_csv + ": no column " + name);
+    return static_cast<std::size_t>(it - header.begin());
+  };
+  const std::size_t d = col("dataset"), p = col("path"), l = col("label"), s = col("score");
+  ColumnScores out;
+  for (std::size_t n = 2; std::getline(in, line); ++n) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto f = splitCsvFields(line);
+    if (f.size() != header.size())
+      throw std::runtime_error(fmt::format("{}:{}: {} fields, the header has {}", c.scores_csv, n,
+                                           f.size(), header.size()));
+    if (f[d] != c.dataset && f[d] != c.normal) continue;
+    out.paths.push_back(f[p]);
+    out.labels.push_back(f[l] == "0" ? 0 : 1);
+    try {
+      out.scores.push_back(std::stod(f[s]));
+    } catch (const std::exception&) {
+      throw std::runtime_error(
+          fmt::format("{}:{}: score '{}' is not a number", c.scores_csv, n, f[s]));
     }
-  }
-  return cells;
-}
-
-std::string latexEscape(const std::string& s) {
-  std::string out;
-  for (char ch : s) {
-    if (ch == '_' || ch == '%' || ch == '&' || ch == '#') out += '\\';
-    out += ch;
   }
   return out;
 }
@@ -108,6 +130,7 @@ void ResultsTable::addRun(const std::string& method, const std::string& run_dir)
   for (const auto& e : fs::directory_iterator(eval))
     if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
   std::sort(tasks.begin(), tasks.end());
+  std::map<std::string, ColumnReport> run;
   for (const auto& task : tasks) {
     std::ifstream in(task / "metrics.json");
     nlohmann::json j;
@@ -122,94 +145,257 @@ void ResultsTable::addRun(const std::string& method, const std::string& run_dir)
           tasks.size() > 1 ? task.filename().string() + "/" + dataset : dataset;
       if (std::find(datasets.begin(), datasets.end(), column) == datasets.end())
         datasets.push_back(column);
-      for (const auto& metric : tableMetrics()) {
-        if (m.contains(metric.key))
-          values[method][column][metric.key].push_back(m.at(metric.key).get<double>());
-      }
+      run[column] = ColumnReport{m, (task / "scores.csv").string(), dataset,
+                                 m.value("normal_reference", std::string())};
     }
   }
+  runs[method].push_back(std::move(run));
+  run_dirs[method].push_back(run_dir);
+}
+
+namespace {
+
+const ColumnReport* firstRun(const ResultsTable& t, const std::string& method,
+                             const std::string& column) {
+  const auto it = t.runs.find(method);
+  if (it == t.runs.end() || it->second.empty()) return nullptr;
+  const auto c = it->second.front().find(column);
+  return c == it->second.front().end() ? nullptr : &c->second;
+}
+
+// DeLong's test of two methods' first runs on one column; nullopt where a side is missing or the
+// two did not score the same images.
+std::optional<DelongResult> delongOf(const ResultsTable& t, const std::string& a,
+                                     const std::string& b, const std::string& column) {
+  const ColumnReport* ra = firstRun(t, a, column);
+  const ColumnReport* rb = firstRun(t, b, column);
+  if (ra == nullptr || rb == nullptr) return std::nullopt;
+  const ColumnScores sa = readColumnScores(*ra), sb = readColumnScores(*rb);
+  if (sa.paths != sb.paths || sa.labels != sb.labels) {
+    spdlog::warn("{}: {} and {} scored different images; no DeLong test", column, a, b);
+    return std::nullopt;
+  }
+  try {
+    return delongTest(sa.labels, sa.scores, sb.scores);
+  } catch (const std::invalid_argument& e) {
+    spdlog::warn("{}: {} vs {}: {}", column, a, b, e.what());
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+TextTable ResultsTable::paperTable() const {
+  TextTable t;
+  t.columns.push_back({"method", {"method"}});
+  for (const auto& d : datasets) {
+    t.columns.push_back({d + " AUROC", {d + " AUROC mean", d + " AUROC std"}});
+    t.columns.push_back({d + " AUPRC", {d + " AUPRC"}});
+    t.columns.push_back({d + " FPR95", {d + " FPR95"}});
+  }
+  t.columns.push_back({"average AUROC", {"average AUROC"}});
+  std::vector<std::vector<double>> values(t.columns.size());
+  std::vector<bool> higher(t.columns.size(), true);
+  for (std::size_t k = 0; k < datasets.size(); ++k) higher[3 + 3 * k] = false;  // FPR95
+  for (const auto& method : methods) {
+    std::vector<TableCell> row = {{method, {method}, false}};
+    std::vector<double> aurocs;
+    for (const auto& d : datasets) {
+      const ColumnReport* r = firstRun(*this, method, d);
+      double am = kNaN, as = kNaN, ap = kNaN, fp = kNaN;
+      if (r != nullptr && r->metrics.contains("bootstrap")) {
+        const auto& b = r->metrics["bootstrap"];
+        am = number(b, "auroc_mean"), as = number(b, "auroc_std");
+        ap = number(b, "auprc_mean"), fp = number(b, "fpr_at_tpr95_mean");
+      } else if (r != nullptr) {  // a report without the bootstrap: the whole set's numbers
+        am = number(r->metrics, "auroc"), ap = number(r->metrics, "auprc");
+        fp = number(r->metrics, "fpr_at_tpr95");
+      }
+      const std::size_t c = row.size();
+      values[c].push_back(am);
+      values[c + 1].push_back(ap);
+      values[c + 2].push_back(fp);
+      row.push_back(meanStdCell(am, as));
+      row.push_back(valueCell(ap));
+      row.push_back(valueCell(fp));
+      aurocs.push_back(am);
+    }
+    const bool all =
+        std::none_of(aurocs.begin(), aurocs.end(), [](double v) { return std::isnan(v); });
+    const double avg = all && !aurocs.empty() ? mean(aurocs) : kNaN;
+    values[row.size()].push_back(avg);
+    row.push_back(valueCell(avg));
+    t.rows.push_back(std::move(row));
+  }
+  for (std::size_t c = 1; c < t.columns.size(); ++c) markBest(t, c, values[c], higher[c]);
+  return t;
+}
+
+TextTable ResultsTable::statsTable() const {
+  TextTable t;
+  t.columns.push_back({"method", {"method"}});
+  for (const auto& d : datasets) {
+    t.columns.push_back({d + " AUROC", {d + " AUROC"}});
+    t.columns.push_back({d + " 95% interval", {d + " interval low", d + " interval high"}});
+    t.columns.push_back({d + " DeLong z vs " + reference, {d + " DeLong z"}});
+    t.columns.push_back({d + " p", {d + " DeLong p"}});
+  }
+  for (const auto& method : methods) {
+    std::vector<TableCell> row = {{method, {method}, false}};
+    for (const auto& d : datasets) {
+      const ColumnReport* r = firstRun(*this, method, d);
+      row.push_back(valueCell(r ? number(r->metrics, "auroc") : kNaN));
+      if (r != nullptr && r->metrics.contains("interval")) {
+        const auto& i = r->metrics["interval"];
+        const double lo = i["auroc"][0].get<double>(), hi = i["auroc"][1].get<double>();
+        row.push_back({fmt::format("{:.3f}-{:.3f}", lo, hi), {full(lo), full(hi)}, false});
+      } else {
+        row.push_back({"-", {"", ""}, false});
+      }
+      const auto test = method == reference ? std::nullopt : delongOf(*this, method, reference, d);
+      row.push_back(valueCell(test ? test->z : kNaN, "{:.2f}"));
+      row.push_back(valueCell(test ? test->p_value : kNaN, "{:.3g}"));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+TextTable ResultsTable::pairsTable() const {
+  TextTable t;
+  t.columns.push_back({"pair", {"pair"}});
+  for (const auto& d : datasets) {
+    t.columns.push_back({d + " AUROC difference", {d + " AUROC difference"}});
+    t.columns.push_back({d + " DeLong z", {d + " DeLong z"}});
+    t.columns.push_back({d + " p", {d + " DeLong p"}});
+  }
+  for (const auto& [a, b] : pairs) {
+    const std::string name = a + " vs " + b;
+    std::vector<TableCell> row = {{name, {name}, false}};
+    for (const auto& d : datasets) {
+      const auto test = delongOf(*this, a, b, d);
+      row.push_back(valueCell(test ? test->auroc_a - test->auroc_b : kNaN, "{:+.3f}"));
+      row.push_back(valueCell(test ? test->z : kNaN, "{:.2f}"));
+      row.push_back(valueCell(test ? test->p_value : kNaN, "{:.3g}"));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+bool ResultsTable::severalSeeds() const {
+  return std::any_of(runs.begin(), runs.end(), [](const auto& kv) { return kv.second.size() > 1; });
+}
+
+TextTable ResultsTable::seedsTable() const {
+  TextTable t;
+  t.columns.push_back({"method", {"method"}});
+  for (const auto& d : datasets)
+    for (const auto& m : tableMetrics())
+      t.columns.push_back(
+          {d + " " + m.label, {d + " " + m.label + " mean", d + " " + m.label + " std"}});
+  t.columns.push_back({"seeds", {"seeds"}});
+  std::vector<std::vector<double>> means(t.columns.size());
+  for (const auto& method : methods) {
+    std::vector<TableCell> row = {{method, {method}, false}};
+    const auto it = runs.find(method);
+    const std::size_t n = it == runs.end() ? 0 : it->second.size();
+    for (const auto& d : datasets)
+      for (const auto& m : tableMetrics()) {
+        std::vector<double> v;
+        if (it != runs.end())
+          for (const auto& run : it->second) {
+            const auto c = run.find(d);
+            if (c != run.end() && !std::isnan(number(c->second.metrics, m.key)))
+              v.push_back(number(c->second.metrics, m.key));
+          }
+        const double mu = v.empty() ? kNaN : mean(v);
+        means[row.size()].push_back(mu);
+        row.push_back(meanStdCell(mu, v.size() > 1 ? sampleStd(v) : kNaN));
+        if (v.size() == 1) row.back().csv[1] = full(0.0);
+      }
+    row.push_back({std::to_string(n), {std::to_string(n)}, false});
+    t.rows.push_back(std::move(row));
+  }
+  std::size_t c = 1;
+  for (std::size_t k = 0; k < datasets.size(); ++k)
+    for (const auto& m : tableMetrics()) markBest(t, c, means[c], m.higher_is_better), ++c;
+  return t;
 }
 
 std::string ResultsTable::markdown() const {
   std::ostringstream out;
-  out << "| method |";
-  for (const auto& d : datasets)
-    for (const auto& m : tableMetrics()) out << " " << d << " " << m.label << " |";
-  out << "\n|---|";
-  for (std::size_t i = 0; i < datasets.size() * tableMetrics().size(); ++i) out << "---|";
-  out << "\n";
-  const auto cells = formattedCells(*this, " ± ", "**", "**");
-  for (std::size_t r = 0; r < methods.size(); ++r) {
-    out << "| " << methods[r] << " |";
-    for (const auto& c : cells[r]) out << " " << c << " |";
-    out << "\n";
-  }
+  out << "## The paper's protocol: one model per method, AUROC mean ± std over the 5 bootstrap "
+         "resamples\n\n"
+      << paperTable().markdown() << "\n## The whole test set: bootstrap interval, DeLong's test "
+      << "against " << reference << "\n\n"
+      << statsTable().markdown();
+  if (!pairs.empty())
+    out << "\n## DeLong's test of the pairs asked for\n\n" << pairsTable().markdown();
+  if (severalSeeds())
+    out << "\n## Over the training seeds: mean ± sample std\n\n" << seedsTable().markdown();
   return out.str();
 }
 
-std::string ResultsTable::csv() const {
-  std::ostringstream out;
-  out << "method";
-  for (const auto& d : datasets)
-    for (const auto& m : tableMetrics())
-      out << "," << csvQuote(d + " " + m.label + " mean") << ","
-          << csvQuote(d + " " + m.label + " std");
-  out << ",seeds\n";
-  std::vector<std::vector<Cell>> cells(methods.size());
-  for (const auto& d : datasets)
-    for (const auto& m : tableMetrics()) {
-      const auto col = column(*this, d, m).first;
-      for (std::size_t r = 0; r < col.size(); ++r) cells[r].push_back(col[r]);
-    }
-  for (std::size_t r = 0; r < methods.size(); ++r) {
-    out << csvQuote(methods[r]);
-    std::size_t n = 0;
-    for (const auto& c : cells[r]) {
-      n = std::max(n, c.n);
-      out << "," << (std::isnan(c.mean) ? "" : fmt::format("{:.17g}", c.mean)) << ","
-          << (std::isnan(c.mean) ? "" : fmt::format("{:.17g}", c.std));
-    }
-    out << "," << n << "\n";
+void ResultsTable::writeReport(const std::string& dir, bool figure) const {
+  HtmlPage page("MorphAEus-cpp sweep " + fs::absolute(dir).lexically_normal().filename().string());
+  page.heading(2, "The paper's protocol: AUROC mean ± std over the 5 bootstrap resamples");
+  page.table(paperTable());
+  page.heading(2, "The whole test set: 95% bootstrap interval, DeLong's test against " + reference);
+  page.table(statsTable());
+  if (!pairs.empty()) {
+    page.heading(2, "DeLong's test of the pairs asked for");
+    page.table(pairsTable());
   }
-  return out.str();
-}
-
-std::string ResultsTable::latex() const {
-  const std::size_t n_metrics = tableMetrics().size();
-  std::ostringstream out;
-  out << "\\begin{tabular}{l" << std::string(datasets.size() * n_metrics, 'c') << "}\n\\toprule\n";
-  for (const auto& d : datasets)
-    out << " & \\multicolumn{" << n_metrics << "}{c}{" << latexEscape(d) << "}";
-  out << " \\\\\nmethod";
-  for (std::size_t i = 0; i < datasets.size(); ++i)
-    for (const auto& m : tableMetrics())
-      out << " & " << m.label << (m.higher_is_better ? " $\\uparrow$" : " $\\downarrow$");
-  out << " \\\\\n\\midrule\n";
-  const auto cells = formattedCells(*this, " $\\pm$ ", "\\textbf{", "}");
-  for (std::size_t r = 0; r < methods.size(); ++r) {
-    out << latexEscape(methods[r]);
-    for (const auto& c : cells[r]) out << " & " << c;
-    out << " \\\\\n";
+  if (severalSeeds()) {
+    page.heading(2, "Over the training seeds: mean ± sample std");
+    page.table(seedsTable());
   }
-  out << "\\bottomrule\n\\end{tabular}\n";
-  return out.str();
+  if (figure) page.image("auroc.png", "AUROC per method", 900);
+  page.heading(2, "Runs");
+  std::string list = "<ul>\n";
+  for (const auto& method : methods) {
+    const auto it = run_dirs.find(method);
+    if (it == run_dirs.end()) continue;
+    for (const auto& run : it->second) {
+      const fs::path page_path = fs::path(run) / "report.html";
+      const std::string name = method + " " + fs::path(run).filename().string();
+      list += fs::exists(page_path)
+                  ? "<li><a href=\"" +
+                        htmlEscape(fs::relative(page_path, fs::absolute(dir)).generic_string()) +
+                        "\">" + htmlEscape(name) + "</a></li>\n"
+                  : "<li>" + htmlEscape(name) + " (no report.html)</li>\n";
+    }
+  }
+  page.raw(list + "</ul>\n");
+  writeFileAtomic((fs::path(dir) / "report.html").string(), page.html());
 }
 
 void ResultsTable::write(const std::string& dir) const {
-  fs::create_directories(dir);
-  writeFileAtomic((fs::path(dir) / "table.md").string(), markdown());
-  writeFileAtomic((fs::path(dir) / "table.csv").string(), csv());
-  writeFileAtomic((fs::path(dir) / "table.tex").string(), latex());
-  if (!canWriteFigures() || datasets.empty()) return;
-  BarPlot plot{"AUROC per method", "AUROC (mean +- std over seeds)", datasets, {}, 0.0, 1.0};
-  const TableMetric& auroc = tableMetrics().front();
-  for (std::size_t r = 0; r < methods.size(); ++r) plot.groups.push_back({methods[r], {}, {}});
-  for (const auto& d : datasets) {
-    const auto col = column(*this, d, auroc).first;
-    for (std::size_t r = 0; r < col.size(); ++r) {
-      plot.groups[r].values.push_back(col[r].mean);
-      plot.groups[r].errors.push_back(col[r].std);
+  writeTextTable(dir, "table", paperTable());
+  writeTextTable(dir, "table_stats", statsTable());
+  if (!pairs.empty()) writeTextTable(dir, "table_pairs", pairsTable());
+  if (severalSeeds()) writeTextTable(dir, "table_seeds", seedsTable());
+  const bool figure = canWriteFigures() && !datasets.empty();
+  writeReport(dir, figure);
+  if (!figure) return;
+  const bool seeds = severalSeeds();
+  BarPlot plot{"AUROC per method",
+               seeds ? "AUROC (mean +- std over seeds)" : "AUROC (bootstrap mean +- std)",
+               datasets,
+               {},
+               0.0,
+               1.0};
+  const TextTable source = seeds ? seedsTable() : paperTable();
+  const std::size_t stride = seeds ? tableMetrics().size() : 3;
+  for (const auto& row : source.rows) {
+    BarGroup g{row[0].text, {}, {}};
+    for (std::size_t k = 0; k < datasets.size(); ++k) {
+      const auto& cell = row[1 + k * stride];
+      g.values.push_back(cell.csv[0].empty() ? kNaN : std::stod(cell.csv[0]));
+      g.errors.push_back(cell.csv[1].empty() ? 0.0 : std::stod(cell.csv[1]));
     }
+    plot.groups.push_back(std::move(g));
   }
   writeBarPlot((fs::path(dir) / "auroc.png").string(), plot);
 }
