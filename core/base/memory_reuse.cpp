@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <string>
@@ -17,16 +18,30 @@
 namespace morphaeus {
 namespace {
 
+// The memory this process may use: the machine's, or less where a cgroup (a container, a batch
+// scheduler's job) caps it.
+std::size_t usableMemory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  std::size_t bytes = pages > 0 && page > 0
+                          ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page)
+                          : std::size_t{8} << 30;
+  for (const char* file :
+       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    std::ifstream in(file);
+    unsigned long long cap = 0;
+    if (in >> cap && cap > 0 && cap < bytes) bytes = static_cast<std::size_t>(cap);  // "max": none
+  }
+  return bytes;
+}
+
 std::size_t defaultLimit() {
   if (const char* mb = std::getenv("MORPHAEUS_CPU_CACHE_MB")) {
     char* end = nullptr;
     const unsigned long long v = std::strtoull(mb, &end, 10);
     if (end != mb && *end == '\0') return static_cast<std::size_t>(v) << 20;
   }
-  const long pages = sysconf(_SC_PHYS_PAGES);
-  const long page = sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || page <= 0) return std::size_t{4} << 30;
-  return static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) / 2;
+  return usableMemory() / 2;
 }
 
 // The free lists and the blocks in use, behind one mutex. A block's DataPtr from the system

@@ -10,10 +10,10 @@
 // eighth of the power of two below the size) and, when freed, kept in a free list of its class;
 // the next request of that class takes it back, with its pages already mapped. Smaller blocks
 // go straight to LibTorch's allocator (glibc's heap reuses them well). The idle blocks are
-// bounded (half of the physical memory, or MORPHAEUS_CPU_CACHE_MB): past the bound the largest
-// idle blocks go back to the system; a request the system cannot serve empties the cache and is
-// tried once more. The process's RSS stays near its peak instead of falling back between steps.
-// Off with MORPHAEUS_MALLOC=system.
+// bounded (half of the physical memory or of the cgroup's memory.max, or MORPHAEUS_CPU_CACHE_MB):
+// past the bound the largest idle blocks go back to the system; a request the system cannot
+// serve empties the cache and is tried once more. The process's RSS stays near its peak instead of
+// falling back between steps. Off with MORPHAEUS_MALLOC=system.
 #pragma once
 
 #include <cstddef>
