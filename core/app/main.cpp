@@ -11,6 +11,7 @@
 #include "core/base/memory_reuse.h"
 #include "core/base/runtime.h"
 #include "core/commands/bench/bench_command.h"
+#include "core/commands/configs_command.h"
 #include "core/commands/infer_command.h"
 #include "core/commands/launch_command.h"
 #include "core/commands/prepare_command.h"
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
   CLI::App* infer_cmd = addInferCommand(app, infer);
   ReproduceOptions reproduce;
   CLI::App* reproduce_cmd = addReproduceCommand(app, reproduce);
+  ConfigsOptions configs;
+  ConfigsCommands configs_cmds = addConfigsCommand(app, configs);
   LaunchOptions launch;
   CLI::App* launch_cmd = addLaunchCommand(app, launch);
   try {
@@ -71,6 +74,11 @@ int main(int argc, char** argv) {
     if (prepare_cmds.padchest->parsed()) {
       return command("morphaeus prepare padchest", [&] { return runPreparePadchest(prepare); });
     }
+    if (configs_cmds.show->parsed()) {
+      return command("morphaeus configs show", [&] { return runConfigsShow(configs); });
+    }
+    if (configs_cmds.list->parsed())
+      return command("morphaeus configs", [&] { return runConfigsList(); });
     if (infer_cmd->parsed()) return command("morphaeus infer", [&] { return runInfer(infer); });
     if (reproduce_cmd->parsed()) {
       return command("morphaeus reproduce", [&] { return runReproduce(reproduce); });

@@ -1,5 +1,7 @@
 #include "core/experiment/experiment.h"
 
+#include "core/base/shared_files.h"
+
 #include <filesystem>
 
 #include "core/config/experiment_schema.h"
@@ -120,10 +122,10 @@ Experiment loadExperiment(const RunOptions& options) {
     ex.config_dir = (fs::current_path() / "configs").string();
     ex.config = loadYamlString(embeddedDemoConfig(), ex.source);
   } else {
-    ex.source = options.config;
-    ex.config_dir =
-        fs::absolute(fs::path(options.config)).parent_path().lexically_normal().string();
-    ex.config = loadYamlFile(options.config);
+    const std::string file = resolveConfigName(options.config);  // "paper/morphaeus": shipped
+    ex.source = file;
+    ex.config_dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
+    ex.config = loadYamlFile(file);
   }
 
   for (const auto& assignment : options.sets) applyOverride(ex.config, assignment);

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/base/atomic_file.h"
+#include "core/base/shared_files.h"
 #include "core/commands/reproduce/results_table.h"
 #include "core/config/yaml_loader.h"
 #include "core/train/stop_signal.h"
@@ -108,9 +109,11 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
 }
 
 int runReproduce(const ReproduceOptions& o) {
-  const std::string dir = !o.configs.empty() ? o.configs
-                          : o.synthetic      ? "configs"
-                                             : "projects/morphaeus/configs/cxr";
+  std::string dir = !o.configs.empty() ? o.configs
+                    : o.synthetic      ? "configs"
+                                       : "projects/morphaeus/configs/cxr";
+  if (o.configs.empty() && !fs::is_directory(dir) && !sharedFilesDir().empty())
+    dir = (fs::path(sharedFilesDir()) / dir).string();  // the shipped ones, outside a checkout
   const std::vector<Method> methods = discoverMethods(dir);
   installStopHandlers();
   fs::create_directories(o.output);

@@ -1,0 +1,27 @@
+// Where the files shipped with the program are (the paper configs, their synthetic twins, the
+// demo config, the paper's split CSVs): MORPHAEUS_DATA_DIR when set; else <prefix>/share/morphaeus
+// beside an installed executable (<prefix>/bin/morphaeus); else, for a program run from its
+// build tree, the source tree it was built from. The folder mirrors the source layout:
+// configs/, projects/morphaeus/configs/cxr/, data/splits/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+// Empty when none of the three exists.
+std::string sharedFilesDir();
+
+struct ShippedConfig {
+  std::string name;  // "paper/morphaeus", "synthetic/vae", "demo"
+  std::string path;  // the file
+};
+// Every shipped config, paper ones first, each kind sorted by name.
+std::vector<ShippedConfig> shippedConfigs();
+
+// `name` as given to --config: an existing file stays as it is; otherwise a shipped config's
+// name ("paper/morphaeus", with or without .yaml) gives its path; else `name` unchanged.
+std::string resolveConfigName(const std::string& name);
+
+}  // namespace morphaeus

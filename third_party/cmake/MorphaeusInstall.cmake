@@ -1,0 +1,13 @@
+# Install rules (GNUInstallDirs): the executable to bin/, the shipped configs and the paper's
+# split CSVs to share/morphaeus/ in the source tree's layout, so that the configs' relative paths
+# (../../../../data/splits/...) hold there too. The installed program finds them relative to
+# itself (core/base/shared_files.h).
+include(GNUInstallDirs)
+install(TARGETS morphaeus RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+set(MORPHAEUS_SHARE ${CMAKE_INSTALL_DATADIR}/morphaeus)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/configs/ DESTINATION ${MORPHAEUS_SHARE}/configs
+        FILES_MATCHING PATTERN "*.yaml")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/projects/morphaeus/configs/cxr/
+        DESTINATION ${MORPHAEUS_SHARE}/projects/morphaeus/configs/cxr FILES_MATCHING PATTERN "*.yaml")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/splits/ DESTINATION ${MORPHAEUS_SHARE}/data/splits
+        FILES_MATCHING PATTERN "*.csv")
