@@ -109,8 +109,6 @@ class BlockCache {
     return std::exchange(limit_, bytes);
   }
 
-  c10::Allocator* system() const { return system_; }
-
  private:
   struct Block {
     c10::DataPtr data;

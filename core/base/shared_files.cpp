@@ -45,15 +45,20 @@ std::vector<ShippedConfig> shippedConfigs() {
   return out;
 }
 
-std::string resolveConfigName(const std::string& name) {
-  std::error_code ec;
-  if (name.empty() || fs::exists(name, ec)) return name;
+std::optional<ShippedConfig> findShippedConfig(const std::string& name) {
   std::string bare = name;
   if (bare.size() > 5 && bare.compare(bare.size() - 5, 5, ".yaml") == 0)
     bare.resize(bare.size() - 5);
   for (const auto& c : shippedConfigs())
-    if (c.name == bare) return c.path;
-  return name;
+    if (c.name == bare) return c;
+  return std::nullopt;
+}
+
+std::string resolveConfigName(const std::string& name) {
+  std::error_code ec;
+  if (name.empty() || fs::exists(name, ec)) return name;
+  const auto shipped = findShippedConfig(name);
+  return shipped ? shipped->path : name;
 }
 
 }  // namespace morphaeus

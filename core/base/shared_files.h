@@ -5,6 +5,7 @@
 // configs/, projects/morphaeus/configs/cxr/, data/splits/.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,9 @@ struct ShippedConfig {
 };
 // Every shipped config, paper ones first, each kind sorted by name.
 std::vector<ShippedConfig> shippedConfigs();
+
+// The shipped config called `name` ("paper/morphaeus", with or without .yaml); nullopt if none.
+std::optional<ShippedConfig> findShippedConfig(const std::string& name);
 
 // `name` as given to --config: an existing file stays as it is; otherwise a shipped config's
 // name ("paper/morphaeus", with or without .yaml) gives its path; else `name` unchanged.

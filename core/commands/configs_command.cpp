@@ -99,17 +99,13 @@ int runConfigsList() {
 }
 
 int runConfigsShow(const ConfigsOptions& o) {
-  std::string bare = o.show;
-  if (bare.size() > 5 && bare.compare(bare.size() - 5, 5, ".yaml") == 0)
-    bare.resize(bare.size() - 5);
-  for (const auto& c : shippedConfigs()) {
-    if (c.name != bare) continue;
-    std::cout << "# morphaeus configs show " << c.name << " (from " << c.path << ")\n"
-              << relocatedConfig(readAll(c.path), fs::path(c.path).parent_path().string(),
-                                 sharedFilesDir());
-    return 0;
-  }
-  throw std::runtime_error("no shipped config '" + o.show + "' (morphaeus configs lists them)");
+  const auto c = findShippedConfig(o.show);
+  if (!c)
+    throw std::runtime_error("no shipped config '" + o.show + "' (morphaeus configs lists them)");
+  std::cout << "# morphaeus configs show " << c->name << " (from " << c->path << ")\n"
+            << relocatedConfig(readAll(c->path), fs::path(c->path).parent_path().string(),
+                               sharedFilesDir());
+  return 0;
 }
 
 }  // namespace morphaeus

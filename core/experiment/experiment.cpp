@@ -1,9 +1,8 @@
 #include "core/experiment/experiment.h"
 
-#include "core/base/shared_files.h"
-
 #include <filesystem>
 
+#include "core/base/shared_files.h"
 #include "core/config/experiment_schema.h"
 #include "core/config/overrides.h"
 #include "core/config/validator.h"

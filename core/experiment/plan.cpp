@@ -63,11 +63,8 @@ std::string describePlan(const Experiment& ex) {
   if (const ConfigNode* tasks = c.find("downstream_tasks"); tasks && tasks->isMap()) {
     for (const auto& [name, task] : tasks->entries()) {
       out << line("  ", "task " + name, reg.resolve(ComponentKind::Evaluator, task));
-      if (task.has("if_missing")) {
-        if (const std::string missing = missingTaskInput(task); !missing.empty())
-          out << "    skipped: " << missing << " does not exist (" << task.at("if_missing").text()
-              << ")\n";
-      }
+      if (const std::string why = taskSkipReason(task); !why.empty())
+        out << "    skipped: " << why << "\n";
       const ConfigNode& loader = task.at("data_loader");
       describeLoader(out, "    ", loader);
       for (const auto& [ds_name, ds] : loader.at("datasets").entries()) {

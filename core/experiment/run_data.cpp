@@ -20,7 +20,9 @@ void readFirstBatch(const std::string& what, BatchLoader& loader) {
 
 }  // namespace
 
-std::string missingTaskInput(const ConfigNode& task) {
+std::string taskSkipReason(const ConfigNode& task) {
+  const ConfigNode* hint = task.find("if_missing");
+  if (hint == nullptr || !hint->isScalar()) return {};
   const ConfigNode* loader = task.find("data_loader");
   const ConfigNode* datasets = loader ? loader->find("datasets") : nullptr;
   if (datasets == nullptr || !datasets->isMap()) return {};
@@ -31,7 +33,8 @@ std::string missingTaskInput(const ConfigNode& task) {
       const ConfigNode* test = d && d->isMap() ? d->find("test") : nullptr;
       if (test == nullptr || !test->isSequence()) continue;
       for (const auto& item : test->items())
-        if (item.isScalar() && !std::filesystem::exists(item.text(), ec)) return item.text();
+        if (item.isScalar() && !std::filesystem::exists(item.text(), ec))
+          return item.text() + " does not exist (" + hint->text() + ")";
     }
   }
   return {};
@@ -47,11 +50,9 @@ RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
   const ConfigNode* blocks = ex.config.find("downstream_tasks");
   if (blocks == nullptr || !blocks->isMap() || blocks->entries().empty()) return d;
   for (const auto& [name, task] : blocks->entries()) {
-    if (const ConfigNode* hint = task.find("if_missing"); hint && hint->isScalar()) {
-      if (const std::string missing = missingTaskInput(task); !missing.empty()) {
-        spdlog::warn("task {} skipped: {} does not exist ({})", name, missing, hint->text());
-        continue;
-      }
+    if (const std::string why = taskSkipReason(task); !why.empty()) {
+      spdlog::warn("task {} skipped: {}", name, why);
+      continue;
     }
     TaskData t{name, &task, {}};
     const std::string task_name = name;

@@ -28,9 +28,10 @@ struct RunData {
   std::shared_ptr<BatchLoader> threshold;  // null: no normal validation split (logged)
 };
 
-// The first test split file (data_dir or label_dir) of the task that does not exist; empty when
-// all do. A task with `if_missing` and such a file is skipped (warning: the file and the hint).
-std::string missingTaskInput(const ConfigNode& task);
+// Why a task with `if_missing` is skipped: "<file> does not exist (<hint>)" for the first of its
+// test split files (data_dir or label_dir) that does not exist; empty when all do, or when the
+// task has no `if_missing` (then a missing file is an error when its loader is built).
+std::string taskSkipReason(const ConfigNode& task);
 
 // `group`: the run's process group (null in one process): each rank reads its shard.
 RunData buildRunData(const Experiment& ex, const ProcessGroup* group);

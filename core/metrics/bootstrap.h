@@ -39,6 +39,13 @@ struct PaperBootstrap {
 PaperBootstrap paperBootstrap(const std::vector<int>& labels, const std::vector<double>& scores,
                               const std::vector<uint32_t>& seeds = paperBootstrapSeeds());
 
+// How many resamples, from which seed, at which coverage (the evaluator's interval_* keys).
+struct IntervalOptions {
+  int resamples = 1000;  // 0: no intervals
+  uint32_t seed = 2023;
+  double level = 0.95;
+};
+
 struct Interval {
   double low = 0, high = 0;
 };

@@ -15,6 +15,7 @@
 #include "core/report/curve_plot.h"
 #include "core/report/html_page.h"
 #include "core/report/loss_curves.h"
+#include "core/report/metric_text.h"
 
 namespace morphaeus {
 namespace fs = std::filesystem;
@@ -85,12 +86,6 @@ TextTable epochTable(const std::vector<nlohmann::json>& rows) {
   return t;
 }
 
-std::string num(const nlohmann::json& m, const char* key, const char* format = "{:.4f}") {
-  return m.contains(key) && m[key].is_number()
-             ? fmt::format(fmt::runtime(format), m[key].get<double>())
-             : "-";
-}
-
 TextTable datasetTable(const nlohmann::json& metrics) {
   TextTable t;
   for (const char* c : {"dataset", "images", "AUROC", "bootstrap AUROC (5 seeds)", "AUROC interval",
@@ -98,19 +93,12 @@ TextTable datasetTable(const nlohmann::json& metrics) {
     t.columns.push_back({c, {c}});
   const auto add = [&](const std::string& name, const nlohmann::json& m, bool normal) {
     std::vector<std::string> cells = {name + (normal ? " (normal)" : ""),
-                                      num(m, "images", "{:.0f}"), num(m, "auroc")};
-    cells.push_back(m.contains("bootstrap")
-                        ? fmt::format("{:.4f} ± {:.4f}", m["bootstrap"]["auroc_mean"].get<double>(),
-                                      m["bootstrap"]["auroc_std"].get<double>())
-                        : "-");
-    cells.push_back(m.contains("interval") ? fmt::format("{:.0f}%: {:.4f}-{:.4f}",
-                                                         100 * m["interval"]["level"].get<double>(),
-                                                         m["interval"]["auroc"][0].get<double>(),
-                                                         m["interval"]["auroc"][1].get<double>())
-                                           : "-");
+                                      metricText(m, "images", "{:.0f}"), metricText(m, "auroc")};
+    cells.push_back(bootstrapAurocText(m, " ± "));
+    cells.push_back(intervalAurocText(m));
     for (const char* k : {"auprc", "fpr_at_tpr95", "fpr_at_tpr99", "ssim_mean", "l1_mean",
                           "pixel_auroc", "best_dice"})
-      cells.push_back(num(m, k));
+      cells.push_back(metricText(m, k));
     std::vector<TableCell> row;
     for (auto& c : cells) row.push_back({c, {c}, false});
     t.rows.push_back(std::move(row));

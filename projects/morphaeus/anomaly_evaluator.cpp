@@ -27,9 +27,10 @@ AnomalyEvaluatorOptions anomalyEvaluatorOptions(const ConfigNode& task) {
   o.lpips_alexnet = p->getString("lpips_alexnet_weights", "");
   o.lpips_lins = p->getString("lpips_weights", "");
   o.lpips_normalize = p->getBool("lpips_normalize", o.lpips_normalize);
-  o.interval_resamples = static_cast<int>(p->getInt("interval_resamples", o.interval_resamples));
-  o.interval_seed = p->getInt("interval_seed", o.interval_seed);
-  o.interval_level = p->getDouble("interval_level", o.interval_level);
+  IntervalOptions& iv = o.intervals;
+  iv.resamples = static_cast<int>(p->getInt("interval_resamples", iv.resamples));
+  iv.seed = static_cast<uint32_t>(p->getInt("interval_seed", iv.seed));  // schema: 0 .. 2^32 - 1
+  iv.level = p->getDouble("interval_level", iv.level);
   if (o.lpips_alexnet.empty() != o.lpips_lins.empty()) {
     throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
   }
@@ -106,9 +107,7 @@ EvaluationResult AnomalyEvaluator::run() {
   mo.compute_scores = o_.compute_scores;
   mo.lpips = lpips.has_value();
   mo.threshold = result.threshold;
-  mo.interval_resamples = o_.interval_resamples;
-  mo.interval_seed = static_cast<uint32_t>(o_.interval_seed);
-  mo.interval_level = o_.interval_level;
+  mo.intervals = o_.intervals;
   std::vector<DatasetCurves> curves;
   result.metrics = anomalyMetrics(datasets, mo, &curves);
   result.metrics["task"] = setup_.task;

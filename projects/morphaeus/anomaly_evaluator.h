@@ -26,9 +26,7 @@ struct AnomalyEvaluatorOptions {
   std::string lpips_alexnet, lpips_lins;  // both set: LPIPS per image
   bool lpips_normalize = false;           // as upstream (lpips' normalize=False)
   bool compute_scores = true;             // AUROC, AUPRC, FPR (upstream's compute_scores)
-  int interval_resamples = 1000;          // percentile bootstrap intervals (0: none)
-  int64_t interval_seed = 2023;
-  double interval_level = 0.95;
+  IntervalOptions intervals;              // percentile bootstrap intervals
 };
 
 // From a validated task block; ConfigError when only one of the two LPIPS files is given.

@@ -9,6 +9,7 @@
 #include "core/metrics/dice.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/statistics.h"
+#include "core/report/metric_text.h"
 #include "core/report/text_table.h"
 
 namespace morphaeus {
@@ -62,9 +63,9 @@ void bootstrapMetrics(const DatasetCurves& c, const AnomalyMetricsOptions& o, nl
                         {"fpr_at_tpr99_std", b.fpr99.std}};
     for (const auto& r : b.resamples) j["resamples"].push_back(metricsJson(r));
     m["bootstrap"] = std::move(j);
-    if (o.interval_resamples > 0) {
-      const BootstrapIntervals ci = bootstrapIntervals(c.labels, c.scores, o.interval_resamples,
-                                                       o.interval_seed, o.interval_level);
+    if (const IntervalOptions& iv = o.intervals; iv.resamples > 0) {
+      const BootstrapIntervals ci =
+          bootstrapIntervals(c.labels, c.scores, iv.resamples, iv.seed, iv.level);
       m["interval"] = {{"level", ci.level},
                        {"resamples", ci.resamples},
                        {"seed", ci.seed},
@@ -114,26 +115,13 @@ std::string metricsTable(const nlohmann::json& metrics, const std::vector<Scored
                          bool lpips) {
   using Cell = std::function<std::string(const nlohmann::json&)>;
   const auto number = [](const char* key) -> Cell {
-    return [key](const nlohmann::json& m) {
-      return m.contains(key) ? fmt::format("{:.4f}", m[key].get<double>()) : std::string("-");
-    };
+    return [key](const nlohmann::json& m) { return metricText(m, key); };
   };
   std::vector<std::pair<std::string, Cell>> columns = {
       {"AUROC", number("auroc")},
       {"AUROC bootstrap (5 seeds)",
-       [](const nlohmann::json& m) {
-         if (!m.contains("bootstrap")) return std::string("-");
-         const auto& b = m["bootstrap"];
-         return fmt::format("{:.4f} +/- {:.4f}", b["auroc_mean"].get<double>(),
-                            b["auroc_std"].get<double>());
-       }},
-      {"AUROC interval",
-       [](const nlohmann::json& m) {
-         if (!m.contains("interval")) return std::string("-");
-         const auto& i = m["interval"];
-         return fmt::format("{:.0f}%: {:.4f}-{:.4f}", 100 * i["level"].get<double>(),
-                            i["auroc"][0].get<double>(), i["auroc"][1].get<double>());
-       }},
+       [](const nlohmann::json& m) { return bootstrapAurocText(m, " +/- "); }},
+      {"AUROC interval", intervalAurocText},
       {"AUPRC", number("auprc")},
       {"FPR@95", number("fpr_at_tpr95")},
       {"FPR@99", number("fpr_at_tpr99")},

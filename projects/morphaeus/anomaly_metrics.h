@@ -8,11 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/metrics/bootstrap.h"
 #include "projects/morphaeus/anomaly_scoring.h"
 #include "projects/morphaeus/evaluation_figures.h"
 
@@ -29,11 +29,8 @@ struct AnomalyMetricsOptions {
   bool compute_scores = true;  // AUROC, AUPRC, FPR (upstream's compute_scores)
   bool lpips = false;          // the images carry LPIPS values
   std::optional<double> threshold;
-  // Beyond the paper's 5-seed bootstrap (always computed with the scores): percentile intervals
-  // from this many resamples of one seeded stream (0: none), at this level.
-  int interval_resamples = 1000;
-  uint32_t interval_seed = 2023;
-  double interval_level = 0.95;
+  // Beyond the paper's 5-seed bootstrap (always computed with the scores): percentile intervals.
+  IntervalOptions intervals;
 };
 
 // metrics["datasets"][name] for every dataset; `curves` (optional) receives the ROC/PR inputs.

@@ -101,15 +101,15 @@ void registerProject(Registry& registry) {
       .describe(
           "bootstrap resamples of the 95% intervals (0 = none; the paper's 5-seed "
           "bootstrap is always reported)")
-      .byDefault(d.interval_resamples);
+      .byDefault(d.intervals.resamples);
   evaluator.params.integer("interval_seed")
       .between(0, 4294967295LL)
       .describe("seed of the intervals' resamples (NumPy's legacy generator)")
-      .byDefault(d.interval_seed);
+      .byDefault(static_cast<int64_t>(d.intervals.seed));
   evaluator.params.number("interval_level")
       .between(0.5, 0.999)
       .describe("coverage of the percentile bootstrap intervals")
-      .byDefault(d.interval_level);
+      .byDefault(d.intervals.level);
   evaluator.factory = EvaluatorFactory(
       [](EvaluationSetup setup, const ConfigNode& task) -> std::unique_ptr<Evaluator> {
         return std::make_unique<AnomalyEvaluator>(std::move(setup), anomalyEvaluatorOptions(task));

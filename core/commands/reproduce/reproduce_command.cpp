@@ -112,8 +112,9 @@ int runReproduce(const ReproduceOptions& o) {
   std::string dir = !o.configs.empty() ? o.configs
                     : o.synthetic      ? "configs"
                                        : "projects/morphaeus/configs/cxr";
-  if (o.configs.empty() && !fs::is_directory(dir) && !sharedFilesDir().empty())
-    dir = (fs::path(sharedFilesDir()) / dir).string();  // the shipped ones, outside a checkout
+  if (const std::string shared = sharedFilesDir();
+      o.configs.empty() && !fs::is_directory(dir) && !shared.empty())
+    dir = (fs::path(shared) / dir).string();  // the shipped ones, outside a checkout
   const std::vector<Method> methods = discoverMethods(dir);
   installStopHandlers();
   fs::create_directories(o.output);
@@ -186,8 +187,9 @@ int runReproduce(const ReproduceOptions& o) {
       ++ran;
     }
   }
-  table.write(o.output);
-  std::cout << "\n" << table.markdown() << std::endl;
+  const auto sections = table.sections();
+  table.write(o.output, sections);
+  std::cout << "\n" << ResultsTable::markdown(sections) << std::endl;
   spdlog::info("reproduce: {} run(s) done, {} skipped (finished before), {} failed; tables in {}",
                ran, skipped, failed, fs::absolute(o.output).string());
   if (stopRequested()) return 128 + stopSignal();

@@ -163,14 +163,29 @@ const ColumnReport* firstRun(const ResultsTable& t, const std::string& method,
   return c == it->second.front().end() ? nullptr : &c->second;
 }
 
+// Each run's scores.csv read once per table, however many tests it takes part in.
+class ScoresCache {
+ public:
+  const ColumnScores& of(const ColumnReport& c) {
+    const std::string key = c.scores_csv + "\n" + c.dataset;
+    auto it = read_.find(key);
+    if (it == read_.end()) it = read_.emplace(key, readColumnScores(c)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, ColumnScores> read_;
+};
+
 // DeLong's test of two methods' first runs on one column; nullopt where a side is missing or the
 // two did not score the same images.
 std::optional<DelongResult> delongOf(const ResultsTable& t, const std::string& a,
-                                     const std::string& b, const std::string& column) {
+                                     const std::string& b, const std::string& column,
+                                     ScoresCache& cache) {
   const ColumnReport* ra = firstRun(t, a, column);
   const ColumnReport* rb = firstRun(t, b, column);
   if (ra == nullptr || rb == nullptr) return std::nullopt;
-  const ColumnScores sa = readColumnScores(*ra), sb = readColumnScores(*rb);
+  const ColumnScores &sa = cache.of(*ra), &sb = cache.of(*rb);
   if (sa.paths != sb.paths || sa.labels != sb.labels) {
     spdlog::warn("{}: {} and {} scored different images; no DeLong test", column, a, b);
     return std::nullopt;
@@ -240,6 +255,7 @@ TextTable ResultsTable::statsTable() const {
     t.columns.push_back({d + " DeLong z vs " + reference, {d + " DeLong z"}});
     t.columns.push_back({d + " p", {d + " DeLong p"}});
   }
+  ScoresCache cache;
   for (const auto& method : methods) {
     std::vector<TableCell> row = {{method, {method}, false}};
     for (const auto& d : datasets) {
@@ -252,7 +268,8 @@ TextTable ResultsTable::statsTable() const {
       } else {
         row.push_back({"-", {"", ""}, false});
       }
-      const auto test = method == reference ? std::nullopt : delongOf(*this, method, reference, d);
+      const auto test =
+          method == reference ? std::nullopt : delongOf(*this, method, reference, d, cache);
       row.push_back(valueCell(test ? test->z : kNaN, "{:.2f}"));
       row.push_back(valueCell(test ? test->p_value : kNaN, "{:.3g}"));
     }
@@ -269,11 +286,12 @@ TextTable ResultsTable::pairsTable() const {
     t.columns.push_back({d + " DeLong z", {d + " DeLong z"}});
     t.columns.push_back({d + " p", {d + " DeLong p"}});
   }
+  ScoresCache cache;
   for (const auto& [a, b] : pairs) {
     const std::string name = a + " vs " + b;
     std::vector<TableCell> row = {{name, {name}, false}};
     for (const auto& d : datasets) {
-      const auto test = delongOf(*this, a, b, d);
+      const auto test = delongOf(*this, a, b, d, cache);
       row.push_back(valueCell(test ? test->auroc_a - test->auroc_b : kNaN, "{:+.3f}"));
       row.push_back(valueCell(test ? test->z : kNaN, "{:.2f}"));
       row.push_back(valueCell(test ? test->p_value : kNaN, "{:.3g}"));
@@ -323,33 +341,37 @@ TextTable ResultsTable::seedsTable() const {
   return t;
 }
 
-std::string ResultsTable::markdown() const {
-  std::ostringstream out;
-  out << "## The paper's protocol: one model per method, AUROC mean ± std over the 5 bootstrap "
-         "resamples\n\n"
-      << paperTable().markdown() << "\n## The whole test set: bootstrap interval, DeLong's test "
-      << "against " << reference << "\n\n"
-      << statsTable().markdown();
+std::vector<TableSection> ResultsTable::sections() const {
+  std::vector<TableSection> out;
+  out.push_back(
+      {"table",
+       "The paper's protocol: one model per method, AUROC mean ± std over the 5 bootstrap "
+       "resamples",
+       paperTable()});
+  out.push_back({"table_stats",
+                 "The whole test set: 95% bootstrap interval, DeLong's test against " + reference,
+                 statsTable()});
   if (!pairs.empty())
-    out << "\n## DeLong's test of the pairs asked for\n\n" << pairsTable().markdown();
+    out.push_back({"table_pairs", "DeLong's test of the pairs asked for", pairsTable()});
   if (severalSeeds())
-    out << "\n## Over the training seeds: mean ± sample std\n\n" << seedsTable().markdown();
+    out.push_back({"table_seeds", "Over the training seeds: mean ± sample std", seedsTable()});
+  return out;
+}
+
+std::string ResultsTable::markdown(const std::vector<TableSection>& sections) {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < sections.size(); ++i)
+    out << (i ? "\n" : "") << "## " << sections[i].heading << "\n\n"
+        << sections[i].table.markdown();
   return out.str();
 }
 
-void ResultsTable::writeReport(const std::string& dir, bool figure) const {
+void ResultsTable::writeReport(const std::string& dir, const std::vector<TableSection>& sections,
+                               bool figure) const {
   HtmlPage page("MorphAEus-cpp sweep " + fs::absolute(dir).lexically_normal().filename().string());
-  page.heading(2, "The paper's protocol: AUROC mean ± std over the 5 bootstrap resamples");
-  page.table(paperTable());
-  page.heading(2, "The whole test set: 95% bootstrap interval, DeLong's test against " + reference);
-  page.table(statsTable());
-  if (!pairs.empty()) {
-    page.heading(2, "DeLong's test of the pairs asked for");
-    page.table(pairsTable());
-  }
-  if (severalSeeds()) {
-    page.heading(2, "Over the training seeds: mean ± sample std");
-    page.table(seedsTable());
+  for (const auto& s : sections) {
+    page.heading(2, s.heading);
+    page.table(s.table);
   }
   if (figure) page.image("auroc.png", "AUROC per method", 900);
   page.heading(2, "Runs");
@@ -371,24 +393,23 @@ void ResultsTable::writeReport(const std::string& dir, bool figure) const {
   writeFileAtomic((fs::path(dir) / "report.html").string(), page.html());
 }
 
-void ResultsTable::write(const std::string& dir) const {
-  writeTextTable(dir, "table", paperTable());
-  writeTextTable(dir, "table_stats", statsTable());
-  if (!pairs.empty()) writeTextTable(dir, "table_pairs", pairsTable());
-  if (severalSeeds()) writeTextTable(dir, "table_seeds", seedsTable());
+void ResultsTable::write(const std::string& dir, const std::vector<TableSection>& sections) const {
+  for (const auto& s : sections) writeTextTable(dir, s.stem, s.table);
   const bool figure = canWriteFigures() && !datasets.empty();
-  writeReport(dir, figure);
+  writeReport(dir, sections, figure);
   if (!figure) return;
-  const bool seeds = severalSeeds();
+  // The bars: the seeds table's AUROC where there are several seeds, else the paper table's.
+  const TableSection& source =
+      sections.back().stem == "table_seeds" ? sections.back() : sections.front();
+  const bool seeds = source.stem == "table_seeds";
   BarPlot plot{"AUROC per method",
                seeds ? "AUROC (mean +- std over seeds)" : "AUROC (bootstrap mean +- std)",
                datasets,
                {},
                0.0,
                1.0};
-  const TextTable source = seeds ? seedsTable() : paperTable();
   const std::size_t stride = seeds ? tableMetrics().size() : 3;
-  for (const auto& row : source.rows) {
+  for (const auto& row : source.table.rows) {
     BarGroup g{row[0].text, {}, {}};
     for (std::size_t k = 0; k < datasets.size(); ++k) {
       const auto& cell = row[1 + k * stride];

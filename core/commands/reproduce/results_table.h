@@ -31,6 +31,11 @@ struct TableMetric {
 };
 const std::vector<TableMetric>& tableMetrics();  // the seeds table's
 
+struct TableSection {
+  std::string stem, heading;  // table_stats, "The whole test set: ..."
+  TextTable table;
+};
+
 // One pathology dataset of one run: its metrics.json entry and where its per-image scores are.
 struct ColumnReport {
   nlohmann::json metrics;
@@ -52,10 +57,15 @@ struct ResultsTable {
   TextTable pairsTable() const;
   TextTable seedsTable() const;
   bool severalSeeds() const;
-  std::string markdown() const;  // the tables written, one after the other
-  // The tables, auroc.png and report.html (the tables, the figure, a link to each run's page).
-  void write(const std::string& dir) const;
-  void writeReport(const std::string& dir, bool with_figure) const;
+  // The tables above, each computed once (DeLong reads every run's scores.csv), with the file
+  // stem and the heading they are written under.
+  std::vector<TableSection> sections() const;
+  static std::string markdown(const std::vector<TableSection>& sections);  // one after the other
+  // The sections' files, auroc.png and report.html (the tables, the figure, a link to each
+  // run's page).
+  void write(const std::string& dir, const std::vector<TableSection>& sections) const;
+  void writeReport(const std::string& dir, const std::vector<TableSection>& sections,
+                   bool with_figure) const;
 };
 
 }  // namespace morphaeus
