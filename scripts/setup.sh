@@ -3,13 +3,14 @@
 # Idempotent: installs only what is missing. Runs apt-get as root, or through sudo.
 set -euo pipefail
 
-# Build: compiler toolchain, CMake/Ninja, ccache, and the C++ libraries.
-BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config
+# Build: compiler toolchain, CMake/Ninja, ccache, dpkg-dev and file (cpack -G DEB), and
+# the C++ libraries.
+BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config dpkg-dev file
   libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev libspdlog-dev libfmt-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libdcmtk-dev libgloo-dev"
 # Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3);
-# headless Chromium renders the HTML reports.
-TEST_PKGS="python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml dcmtk
+# headless Chromium renders the HTML reports; man-db reads the man page (scripts/package_test.sh).
+TEST_PKGS="man-db python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml dcmtk
   chromium fonts-dejavu-core"
 # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes, lld.
 FUZZ_PKGS="clang lld libclang-rt-14-dev"

@@ -1,7 +1,8 @@
 // The program as installed (`cmake --install` into a temporary prefix) and run from a folder
 // outside the checkout: it finds the shipped configs beside itself (<prefix>/share/morphaeus),
 // lists them, prints one with its paths made valid for the new location, and dry-runs it, a
-// paper config named as paper/<method>, and a printed synthetic twin.
+// paper config named as paper/<method>, and a printed and a named synthetic twin. The man page,
+// the completion and the package's documents are installed too.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,9 +20,12 @@ TEST(InstalledTree, RunsOutsideTheSourceTreeWithItsShippedConfigs) {
   ASSERT_EQ(install.exit_code, 0) << install.err << install.out;
   const std::string exe = d + "/prefix/bin/morphaeus";
   ASSERT_TRUE(fs::exists(exe));
-  for (const char* f : {"share/morphaeus/projects/morphaeus/configs/cxr/morphaeus.yaml",
-                        "share/morphaeus/configs/vae.yaml", "share/morphaeus/configs/demo.yaml",
-                        "share/morphaeus/data/splits/cxr_normal_test.csv"})
+  for (const char* f :
+       {"share/morphaeus/projects/morphaeus/configs/cxr/morphaeus.yaml",
+        "share/morphaeus/configs/vae.yaml", "share/morphaeus/configs/demo.yaml",
+        "share/morphaeus/data/splits/cxr_normal_test.csv", "share/man/man1/morphaeus.1.gz",
+        "share/bash-completion/completions/morphaeus", "share/doc/morphaeus/changelog.Debian.gz",
+        "share/doc/morphaeus/copyright"})
     EXPECT_TRUE(fs::exists(d + "/prefix/" + f)) << f;
   fs::create_directories(d + "/work");
   const std::string run = "cd " + d + "/work && env -u MORPHAEUS_DATA_DIR '" + exe + "' ";
@@ -57,6 +61,11 @@ TEST(InstalledTree, RunsOutsideTheSourceTreeWithItsShippedConfigs) {
   CommandResult dry = runCommand(run + "--config twin.yaml --dry-run");
   EXPECT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_NE(dry.out.find(d + "/work/runs/demo-data"), std::string::npos) << dry.out;
+  // Named, the installed twin generates its data under ./runs too, not in the shared folder.
+  CommandResult named_twin = runCommand(run + "--config synthetic/morphaeus --dry-run");
+  EXPECT_EQ(named_twin.exit_code, 0) << named_twin.err;
+  EXPECT_NE(named_twin.out.find(d + "/work/runs/demo-data"), std::string::npos) << named_twin.out;
+  EXPECT_EQ(named_twin.out.find(d + "/prefix/share/morphaeus/runs"), std::string::npos);
 
   CommandResult unknown = runCommand(run + "configs show paper/nope");
   EXPECT_EQ(unknown.exit_code, 1);

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/app/cli.h"
+#include "core/app/cli_docs.h"
 #include "core/app/runner.h"
 #include "core/base/logging.h"
 #include "core/base/memory_reuse.h"
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
   ConfigsCommands configs_cmds = addConfigsCommand(app, configs);
   LaunchOptions launch;
   CLI::App* launch_cmd = addLaunchCommand(app, launch);
+  CliDocsOptions docs;
+  addCliDocsOptions(app, docs);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
     setupConsoleLogging(options.log_level);
     // Each command names itself in front of an error that does not say what it was doing.
     const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
+    if (docs.requested()) return command("morphaeus", [&] { return writeCliDocs(app, docs); });
     if (bench_cmd->parsed()) return command("morphaeus bench", [&] { return runBench(bench); });
     if (synth_cmd->parsed()) return command("morphaeus synth", [&] { return runSynth(synth); });
     if (prepare_cmds.covid->parsed()) {

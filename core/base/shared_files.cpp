@@ -54,6 +54,16 @@ std::optional<ShippedConfig> findShippedConfig(const std::string& name) {
   return std::nullopt;
 }
 
+bool isInstalledSyntheticConfig(const std::string& file) {
+  const std::string root = sharedFilesDir();
+  std::error_code ec;
+  if (root.empty()) return false;
+#ifdef MORPHAEUS_SOURCE_DIR
+  if (fs::equivalent(root, MORPHAEUS_SOURCE_DIR, ec)) return false;
+#endif
+  return fs::equivalent(fs::absolute(file, ec).parent_path(), fs::path(root) / "configs", ec);
+}
+
 std::string resolveConfigName(const std::string& name) {
   std::error_code ec;
   if (name.empty() || fs::exists(name, ec)) return name;

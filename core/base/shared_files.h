@@ -24,6 +24,12 @@ std::vector<ShippedConfig> shippedConfigs();
 // The shipped config called `name` ("paper/morphaeus", with or without .yaml); nullopt if none.
 std::optional<ShippedConfig> findShippedConfig(const std::string& name);
 
+// True for a file of an installed shared folder's configs/ (the demo and the synthetic twins).
+// Their relative paths name the data they generate, so a run resolves them as the embedded
+// demo's, against ./configs, and never writes into the installed folder. False in the build
+// tree, whose shared folder is the checkout the user works in.
+bool isInstalledSyntheticConfig(const std::string& file);
+
 // `name` as given to --config: an existing file stays as it is; otherwise a shipped config's
 // name ("paper/morphaeus", with or without .yaml) gives its path; else `name` unchanged.
 std::string resolveConfigName(const std::string& name);

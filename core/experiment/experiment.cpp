@@ -124,6 +124,8 @@ Experiment loadExperiment(const RunOptions& options) {
     const std::string file = resolveConfigName(options.config);  // "paper/morphaeus": shipped
     ex.source = file;
     ex.config_dir = fs::absolute(fs::path(file)).parent_path().lexically_normal().string();
+    // An installed demo or synthetic twin generates its data under ./runs/, as the embedded one.
+    if (isInstalledSyntheticConfig(file)) ex.config_dir = (fs::current_path() / "configs").string();
     ex.config = loadYamlFile(file);
   }
 

@@ -11,3 +11,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/projects/morphaeus/configs/cxr/
         DESTINATION ${MORPHAEUS_SHARE}/projects/morphaeus/configs/cxr FILES_MATCHING PATTERN "*.yaml")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/splits/ DESTINATION ${MORPHAEUS_SHARE}/data/splits
         FILES_MATCHING PATTERN "*.csv")
+# The man page and the bash completion the program writes after each build (core/app/CMakeLists.txt).
+install(FILES ${CMAKE_BINARY_DIR}/share/man/man1/morphaeus.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${CMAKE_BINARY_DIR}/share/bash-completion/completions/morphaeus
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
