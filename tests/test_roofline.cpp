@@ -169,15 +169,29 @@ TEST(Precision, AutoFollowsTheCpuFlagsAndOneDnnsIsaCap) {
   EXPECT_TRUE(parseCpuBf16Support(amx, "AVX512_CORE_AMX").fast());
   EXPECT_TRUE(parseCpuBf16Support(amx, "ALL").fast());
   EXPECT_FALSE(parseCpuBf16Support("", "").fast());  // not x86 Linux: nothing found
+  // bf16 blocked: LibTorch sends bf16 convolutions to oneDNN on an AVX-512 CPU (BW, VL, DQ), and
+  // oneDNN capped below AVX-512 has no kernel for them; without AVX-512 LibTorch uses its own.
+  const std::string avx512 = "flags\t\t: fpu avx2 avx512f avx512dq avx512bw avx512vl\n";
+  EXPECT_EQ(parseCpuBf16Support(avx512, "").blocked(), "");
+  EXPECT_NE(parseCpuBf16Support(avx512, "AVX2").blocked().find("ONEDNN_MAX_CPU_ISA=AVX2"),
+            std::string::npos);
+  EXPECT_NE(parseCpuBf16Support(avx512, "avx2_vnni").blocked(), "");
+  EXPECT_EQ(parseCpuBf16Support(avx512, "AVX512_CORE").blocked(), "");  // oneDNN emulates bf16
+  EXPECT_EQ(parseCpuBf16Support(avx2, "AVX2").blocked(), "");
+  EXPECT_EQ(parseCpuBf16Support(amx, "AVX2").blocked(), "");  // no BW/VL/DQ listed
 
   // Explicit settings are what they say; channels_last follows bf16 unless set.
   const ComputePrecision f = resolvePrecision(Precision::Fp32, c10::DeviceType::CPU);
   EXPECT_FALSE(f.autocast.has_value());
   EXPECT_FALSE(f.channels_last);
-  const ComputePrecision b = resolvePrecision(Precision::Bf16, c10::DeviceType::CPU);
-  EXPECT_EQ(b.autocast, std::optional<c10::ScalarType>(c10::ScalarType::BFloat16));
-  EXPECT_TRUE(b.channels_last);
-  EXPECT_FALSE(resolvePrecision(Precision::Bf16, c10::DeviceType::CPU, false).channels_last);
+  if (cpuBf16Support().blocked().empty()) {
+    const ComputePrecision b = resolvePrecision(Precision::Bf16, c10::DeviceType::CPU);
+    EXPECT_EQ(b.autocast, std::optional<c10::ScalarType>(c10::ScalarType::BFloat16));
+    EXPECT_TRUE(b.channels_last);
+    EXPECT_FALSE(resolvePrecision(Precision::Bf16, c10::DeviceType::CPU, false).channels_last);
+  } else {  // run under ONEDNN_MAX_CPU_ISA=AVX2 on an AVX-512 CPU
+    EXPECT_THROW(resolvePrecision(Precision::Bf16, c10::DeviceType::CPU), std::invalid_argument);
+  }
   // auto on this machine: what its flags say, and the log line says why.
   const ComputePrecision here = resolvePrecision(Precision::Auto, c10::DeviceType::CPU);
   EXPECT_EQ(here.chosen == Precision::Bf16, cpuBf16Support().fast());

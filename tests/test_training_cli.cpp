@@ -191,6 +191,32 @@ TEST(TrainingCli, FastPathOnAMultiOptimiserTrainerIsAConfigError) {
   EXPECT_NE(r.err.find("has its own optimisation step"), std::string::npos) << r.err;
 }
 
+// An explicit bf16 that oneDNN cannot run (capped below AVX-512 on an AVX-512 CPU, where LibTorch
+// still sends bf16 convolutions to it): a config error at each key it was set at, here the
+// training step's and the task's by --precision, before any work; auto picks fp32 there. Without
+// AVX-512 LibTorch uses its own bf16 kernels, and the run goes ahead.
+TEST(TrainingCli, Bf16WhereOneDnnHasNoKernelForItIsAConfigError) {
+  const std::string d = makeTempDir("bf16cap");
+  const bool blocked = !parseCpuBf16Support(readText("/proc/cpuinfo"), "AVX2").blocked().empty();
+  const std::string capped = "cd " + d + " && ONEDNN_MAX_CPU_ISA=AVX2 '" + MORPHAEUS_EXE + "' ";
+  CommandResult r = runCommand(capped + "--dry-run --precision bf16" + tiny(1));
+  if (!blocked) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return;
+  }
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(
+      r.err.find("bf16 cannot run on this CPU: ONEDNN_MAX_CPU_ISA=AVX2 leaves oneDNN no bf16"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--precision"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("trainer.params.performance.precision"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("could not create a primitive"), std::string::npos) << r.err;
+  CommandResult a = runCommand(capped + "--output a --precision auto" + tiny(1));
+  EXPECT_EQ(a.exit_code, 0) << a.err;
+  EXPECT_NE(a.err.find("precision fp32 (auto: "), std::string::npos) << a.err;
+}
+
 TEST(TrainingCli, PerceptualLossWithoutWeightsSaysWhereToPutThem) {
   const std::string d = makeTempDir("vgg");
   CommandResult r = runIn(d, "--output out" + tiny(1) + " --set trainer.params.alfa=0.05");

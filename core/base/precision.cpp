@@ -48,6 +48,13 @@ std::string CpuBf16Support::describe() const {
   return has;
 }
 
+std::string CpuBf16Support::blocked() const {
+  if (!avx512_core || !cap_below_avx512) return {};
+  return "ONEDNN_MAX_CPU_ISA=" + isa_cap +
+         " leaves oneDNN no bf16 convolution kernel, but LibTorch sends bf16 convolutions to "
+         "oneDNN on this AVX-512 CPU; use fp32 or auto, or unset ONEDNN_MAX_CPU_ISA";
+}
+
 CpuBf16Support parseCpuBf16Support(const std::string& cpuinfo, const std::string& isa_cap) {
   CpuBf16Support s;
   std::istringstream lines(cpuinfo);
@@ -57,10 +64,13 @@ CpuBf16Support parseCpuBf16Support(const std::string& cpuinfo, const std::string
     std::istringstream words(
         line.substr(line.find(':') == std::string::npos ? 0 : line.find(':') + 1));
     std::string w;
+    int avx512_core = 0;
     while (words >> w) {
       s.amx_bf16 = s.amx_bf16 || w == "amx_bf16";
       s.avx512_bf16 = s.avx512_bf16 || w == "avx512_bf16";
+      avx512_core += w == "avx512bw" || w == "avx512vl" || w == "avx512dq";
     }
+    s.avx512_core = avx512_core == 3;
     break;  // every core lists the same flags
   }
   std::string cap = isa_cap;
@@ -71,6 +81,7 @@ CpuBf16Support parseCpuBf16Support(const std::string& cpuinfo, const std::string
   if (!cap.empty() && cap != "ALL" && cap.find("BF16") == std::string::npos &&
       cap.find("AMX") == std::string::npos && cap.find("FP16") == std::string::npos) {
     s.isa_cap = isa_cap;
+    s.cap_below_avx512 = cap.find("AVX512") == std::string::npos;
   }
   return s;
 }
@@ -117,6 +128,10 @@ ComputePrecision resolvePrecision(Precision requested, c10::DeviceType device,
       c.chosen = Precision::Fp32;
       c.reason = "no bf16 fast path on this device";
     }
+  }
+  if (c.chosen == Precision::Bf16 && device == c10::DeviceType::CPU) {
+    const std::string why = cpuBf16Support().blocked();
+    if (!why.empty()) throw std::invalid_argument("precision bf16: " + why);
   }
   if (c.chosen == Precision::Bf16) c.autocast = c10::ScalarType::BFloat16;
   c.channels_last = channels_last.value_or(c.chosen == Precision::Bf16);

@@ -27,9 +27,14 @@ std::vector<std::string> precisionNames(bool with_fp64);
 // caps it below AVX512_CORE_BF16.
 struct CpuBf16Support {
   bool amx_bf16 = false, avx512_bf16 = false;
-  std::string isa_cap;  // the ONEDNN_MAX_CPU_ISA value when it excludes the bf16 kernels
+  bool avx512_core = false;  // AVX512BW, VL and DQ: LibTorch then sends bf16 convolutions to oneDNN
+  std::string isa_cap;       // the ONEDNN_MAX_CPU_ISA value when it excludes the bf16 kernels
+  bool cap_below_avx512 = false;  // ... and every AVX-512 kernel (SSE41, AVX, AVX2, AVX2_VNNI)
   bool fast() const { return (amx_bf16 || avx512_bf16) && isa_cap.empty(); }
   std::string describe() const;  // e.g. "AMX-BF16 and AVX512-BF16" / "no AMX-BF16 or AVX512-BF16"
+  // Why bf16 cannot run at all here, empty when it can: LibTorch picks oneDNN for bf16
+  // convolutions from the CPU's flags, and oneDNN, capped below AVX-512, has no kernel for them.
+  std::string blocked() const;
 };
 const CpuBf16Support& cpuBf16Support();
 // From a /proc/cpuinfo text and an ISA cap (the environment's; tests pass their own).
@@ -45,7 +50,8 @@ struct ComputePrecision {
   std::string describe() const;  // "bf16 + channels_last (auto: ...)"
 };
 // channels_last: an explicit setting, else on exactly when the result is bf16 (contiguous bf16
-// tensors miss oneDNN's fast kernels on the CPU).
+// tensors miss oneDNN's fast kernels on the CPU). An explicit bf16 on a CPU where it is
+// blocked() throws std::invalid_argument saying why (auto picks fp32 there).
 ComputePrecision resolvePrecision(Precision requested, c10::DeviceType device,
                                   std::optional<bool> channels_last = std::nullopt);
 

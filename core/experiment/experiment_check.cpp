@@ -9,6 +9,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/base/precision.h"
 #include "core/config/error_context.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
@@ -71,6 +72,7 @@ class Checker {
       : ex_(ex), root_(ex.config), options_(options) {}
 
   void run() {
+    checkPrecision();
     collectInputs();
     const ConfigNode& model = root_.at("model");
     const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Model, model);
@@ -87,6 +89,7 @@ class Checker {
   std::vector<ConfigError> errors;
 
  private:
+  void checkPrecision();
   void collectInputs();
   void checkChannels(const std::string& cls, const ConfigNode& params);
   void checkModelSize(const std::string& cls, const ConfigNode& params);
@@ -111,6 +114,24 @@ class Checker {
   const CrossCheckOptions options_;
   std::vector<ImageInput> inputs_;  // the training loader first, when the task trains
 };
+
+// An explicit bf16 where this CPU cannot run it (the oneDNN ISA cap), for a run on the CPU.
+void Checker::checkPrecision() {
+  const std::string device = ex_.device();
+  if (device != "cpu" && torch::cuda::is_available()) return;
+  const std::string why = cpuBf16Support().blocked();
+  if (why.empty()) return;
+  std::vector<const ConfigNode*> keys{
+      child(&root_, {"trainer", "params", "performance", "precision"})};
+  if (const ConfigNode* tasks = child(&root_, {"downstream_tasks"}); tasks && tasks->isMap()) {
+    for (const auto& [name, task] : tasks->entries())
+      keys.push_back(child(&task, {"params", "precision"}));
+  }
+  for (const ConfigNode* key : keys) {
+    if (key != nullptr && key->isScalar() && key->text() == "bf16")
+      errors.push_back(key->error("bf16 cannot run on this CPU: " + why));
+  }
+}
 
 void Checker::collectInputs() {
   const ConfigNode* trainer = child(&root_, {"trainer"});
