@@ -22,8 +22,12 @@
 // reference must run with our kernels (the cached reference is keyed by the variables that choose
 // them). A behavioural difference -- train vs eval mode, a schedule, a sampled or a mean z --
 // moves these numbers by 1e-2 and more (16% for the model mode).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cmath>
 #include <cstdio>
@@ -76,6 +80,16 @@ class UpstreamTraining : public ::testing::Test {
     ref_ = new std::string(cache.string());
     if (std::filesystem::exists(cache / "done")) return;
     std::filesystem::create_directories(cache.parent_path());
+    // One process makes it; the others (ctest -j) wait for it instead of making their own copy
+    // at the same time on the same cores. The lock goes with the process, also when it fails.
+    struct Lock {
+      int fd;
+      ~Lock() { ::close(fd); }
+    };
+    const Lock lock{::open((cache.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)};
+    ASSERT_GE(lock.fd, 0) << cache << ".lock";
+    while (::flock(lock.fd, LOCK_EX) != 0) ASSERT_EQ(errno, EINTR) << cache << ".lock";
+    if (std::filesystem::exists(cache / "done")) return;
     const std::string tmp =
         cache.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
     std::filesystem::create_directories(tmp);
@@ -85,7 +99,7 @@ class UpstreamTraining : public ::testing::Test {
                    " make " + tmp + " " + tmp + "/orders.txt");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     writeText(tmp + "/done", "");
-    std::error_code ec;  // another test process may have put its copy in place first
+    std::error_code ec;  // a folder left there without its "done" is not replaced
     std::filesystem::rename(tmp, cache, ec);
     if (ec) std::filesystem::remove_all(tmp, ec);
     ASSERT_TRUE(std::filesystem::exists(cache / "done"));
