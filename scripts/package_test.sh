@@ -42,6 +42,7 @@ done
 for lib in libtorch libyaml-cpp libspdlog libc6; do
   dpkg-deb -f "$deb" Depends | grep -q "$lib" || fail "Depends lacks $lib"
 done
+[ "$(dpkg-deb -f "$deb" Recommends)" = libopenblas0-pthread ] || fail "Recommends is not OpenBLAS"
 
 tmp=$(mktemp -d /tmp/morphaeus-package.XXXXXX)
 chmod 755 "$tmp"

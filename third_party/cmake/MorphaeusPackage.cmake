@@ -39,6 +39,9 @@ checkpoints, the paper's evaluation protocol and reports. Includes the
 paper's configs, their synthetic-data twins and the split CSVs.")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# LibTorch takes any libblas.so.3, and apt then picks the reference BLAS; the tests and the
+# benchmarks ran on OpenBLAS (scripts/setup.sh), which apt installs with the package by default.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-pthread")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "man-db, bash-completion")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # morphaeus_0.1.0-1_amd64.deb
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
