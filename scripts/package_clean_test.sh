@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 
 fail() { echo "package_clean_test: FAILED: $*" >&2; exit 1; }
 step() { echo "package_clean_test: $*"; }
+# shellcheck source=scripts/installed_checks.sh
+source scripts/installed_checks.sh
 
 deb=${1:-}
 if [ -z "$deb" ]; then
@@ -75,24 +77,10 @@ step "BLAS: $blas -> $blas_real"
 case "$blas_real" in *openblas*) ;; *) fail "the BLAS is not OpenBLAS (Recommends)";; esac
 
 step "$(in_root morphaeus --version)"
-in_root sh -c 'mkdir -p /root/work && cd /root/work && morphaeus configs' >"$root/tmp/configs" ||
-  fail "morphaeus configs"
-names=$(awk '/^paper\// {print $1}' "$root/tmp/configs")
-[ "$(wc -w <<<"$names")" -eq 9 ] || fail "configs lists $(wc -w <<<"$names") paper configs, not 9"
-for name in $names; do
-  in_root sh -c "cd /root/work && morphaeus --config $name --dry-run" >"$root/tmp/dry.out" 2>&1 ||
-    { cat "$root/tmp/dry.out" >&2; fail "--config $name --dry-run"; }
-done
-step "--dry-run of the 9 paper configs: ok"
-
-step "a 1-epoch embedded demo"
+in_root mkdir /root/work
+in_work() { in_root bash -c "cd /root/work && $1"; }
+log=$root/tmp/out
+check_shipped_configs
 demo_start=$SECONDS
-in_root sh -c 'cd /root/work && morphaeus --device cpu --threads 2 --output demo \
-  --set trainer.params.nr_epochs=1 --set synthetic_data.n_train=16 --set synthetic_data.n_val=4 \
-  --set synthetic_data.n_test=8 --set synthetic_data.n_abnormal=8 --set synthetic_data.size=64 \
-  --set trainer.data_loader.params.args.batch_size=8' >"$root/tmp/demo.out" 2>&1 ||
-  { tail -20 "$root/tmp/demo.out" >&2; fail "the demo"; }
-for f in demo/best_model.pt demo/report.html demo/eval/opacity/metrics.json; do
-  [ -f "$root/root/work/$f" ] || fail "the demo did not write $f"
-done
+run_short_demo
 step "demo: ok ($((SECONDS - demo_start)) s); clean Debian 12 install: ok ($((SECONDS - start)) s)"

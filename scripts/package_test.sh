@@ -21,6 +21,8 @@ fi
 
 fail() { echo "package_test: FAILED: $*" >&2; exit 1; }
 step() { echo "package_test: $*"; }
+# shellcheck source=scripts/installed_checks.sh
+source scripts/installed_checks.sh
 
 step "building the package"
 rm -rf "$build/package"
@@ -58,6 +60,8 @@ $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-rec
 
 mkdir "$tmp/work"
 cd "$tmp/work"
+in_work() { bash -c "$1"; }
+log=$tmp/out
 unset MORPHAEUS_DATA_DIR
 [ "$(command -v morphaeus)" = /usr/bin/morphaeus ] || fail "morphaeus on PATH is $(command -v morphaeus)"
 step "$(morphaeus --version)"
@@ -73,28 +77,14 @@ step "man -l: $(wc -l <<<"$page") lines"
 completion=$(bash -c 'source /usr/share/bash-completion/completions/morphaeus
   COMP_WORDS=(morphaeus configs show paper/m); COMP_CWORD=3; _morphaeus; echo "${COMPREPLY[*]}"')
 [ "$completion" = "paper/morphaeus" ] || fail "completion of 'configs show paper/m': '$completion'"
-list=$(morphaeus configs)
-grep -q "in /usr/share/morphaeus" <<<"$list" || fail "configs: $list"
-names=$(awk '/^paper\// {print $1}' <<<"$list")
-[ "$(wc -w <<<"$names")" -eq 9 ] || fail "configs lists $(wc -w <<<"$names") paper configs, not 9"
-for name in $names; do
-  morphaeus --config "$name" --dry-run >"$tmp/dry.out" 2>&1 || { cat "$tmp/dry.out" >&2; fail "--config $name --dry-run"; }
-done
-step "--dry-run of the 9 installed paper configs: ok"
+check_shipped_configs
+grep -q "in /usr/share/morphaeus" <<<"$shipped_configs" || fail "configs: $shipped_configs"
 morphaeus configs show synthetic/vae >vae.yaml
 morphaeus --config vae.yaml --dry-run >"$tmp/dry.out" 2>&1 || { cat "$tmp/dry.out" >&2; fail "the printed twin"; }
 morphaeus --config synthetic/vae --dry-run >"$tmp/dry.out" 2>&1 || fail "--config synthetic/vae"
 grep -q "$tmp/work/runs/demo-data" "$tmp/dry.out" || fail "the installed twin's data is not under ./runs"
 
-step "a shortened embedded demo"
-morphaeus --device cpu --threads 2 --output demo --set trainer.params.nr_epochs=1 \
-  --set synthetic_data.n_train=16 --set synthetic_data.n_val=4 --set synthetic_data.n_test=8 \
-  --set synthetic_data.n_abnormal=8 --set synthetic_data.size=64 \
-  --set trainer.data_loader.params.args.batch_size=8 >"$tmp/demo.out" 2>&1 ||
-  { tail -20 "$tmp/demo.out" >&2; fail "the demo"; }
-for f in demo/best_model.pt demo/report.html demo/eval/opacity/metrics.json runs/demo-data/splits/normal_train.csv; do
-  [ -f "$f" ] || fail "the demo did not write $f"
-done
+run_short_demo
 [ -z "$(find /usr/share/morphaeus -newer "$tmp/apt.log" -print -quit)" ] || fail "a run wrote into /usr/share/morphaeus"
 
 cd /

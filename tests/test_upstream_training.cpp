@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
