@@ -14,7 +14,7 @@ ImageDataset::ImageDataset(ImageDatasetOptions options)
                     " masks for " + std::to_string(options_.images.size()) + " images");
   }
   // Missing files are found now rather than hours into training.
-  for (std::size_t i = 0; i < options_.images.size(); ++i) {
+  for (std::size_t i = 0; !options_.read && i < options_.images.size(); ++i) {
     for (const auto* list : {&options_.images, &options_.masks}) {
       if (list->empty()) continue;
       const SplitEntry& e = (*list)[i];
@@ -32,7 +32,8 @@ ImageDataset::ImageDataset(ImageDatasetOptions options)
 
 torch::Tensor ImageDataset::load(const SplitEntry& e) const {
   try {
-    return preprocessImage(readImage(e.path).pixels, options_.height, options_.width, options_.path);
+    const torch::Tensor pixels = options_.read ? options_.read(e) : readImage(e.path).pixels;
+    return preprocessImage(pixels, options_.height, options_.width, options_.path);
   } catch (const DataError& err) {
     // Prefix the CSV row that listed the file (the reader's message names the file).
     throw DataError(e.where() + ": " + err.what());

@@ -23,6 +23,9 @@ struct ImageDatasetOptions {
   bool skip_bad = false;  // on_bad_image: skip (log and leave out) instead of failing
   bool cache = false;     // keep preprocessed images in memory after their first read
   std::function<void(const std::string&)> on_skip;  // told about each skipped image
+  // How an entry's image is read: [H, W] float32 in [0, 1] (empty: readImage(entry.path), and
+  // the files are checked to exist up front). A DataError it throws is prefixed with where().
+  std::function<torch::Tensor(const SplitEntry&)> read;
 };
 
 struct Sample {

@@ -3,7 +3,7 @@
 # the release build) and runs each on its seed corpus for a bounded time. Fails on any finding:
 # the input is left in build/fuzz/findings/ (add it to tests/fuzz/regressions/<target>/ once the
 # bug is fixed). The regression inputs run first, once each.
-#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     (default 25 s; all seven targets; CI: 15 s)
+#   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]     (default 25 s; all ten targets; CI: 15 s)
 # e.g. scripts/fuzz.sh 3600 checkpoint   fuzzes the checkpoint reader for an hour; the corpus
 # grows in build/fuzz/corpus/<target> and is reused by the next run.
 set -euo pipefail
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-25}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(config set checkpoint csv npy png dicom)
+[ ${#targets[@]} -gt 0 ] || targets=(config set checkpoint csv npy png dicom nifti cifar10 celeba)
 root=$PWD
 [ -f build/release/core/app/libmorphaeus_app.a ] || { echo "fuzz: build the release preset first" >&2; exit 1; }
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -4,14 +4,15 @@
 set -euo pipefail
 
 # Build: compiler toolchain, CMake/Ninja, ccache, dpkg-dev and file (cpack -G DEB), and
-# the C++ libraries.
+# the C++ libraries (zlib: NIfTI input).
 BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config dpkg-dev file
   libtorch-dev libopenblas0-pthread libyaml-cpp-dev libopencv-dev libspdlog-dev libfmt-dev
-  libcli11-dev nlohmann-json3-dev libgtest-dev libdcmtk-dev libgloo-dev"
-# Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3);
+  libcli11-dev nlohmann-json3-dev libgtest-dev libdcmtk-dev libgloo-dev zlib1g-dev"
+# Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3;
+# nibabel reads NIfTI as upstream's ReadImage does);
 # headless Chromium renders the HTML reports; man-db reads the man page (scripts/package_test.sh);
 # debootstrap makes the clean Debian 12 root the package is installed into (package_clean_test.sh).
-TEST_PKGS="man-db debootstrap python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml dcmtk
+TEST_PKGS="man-db debootstrap python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml python3-nibabel dcmtk
   chromium fonts-dejavu-core"
 # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes, lld.
 FUZZ_PKGS="clang lld libclang-rt-14-dev"

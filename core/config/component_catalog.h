@@ -24,6 +24,9 @@ struct ComponentSpec {
   ComponentName name;                  // canonical name
   std::vector<ComponentName> aliases;  // other accepted spellings (e.g. upstream module paths)
   Schema params;                       // what `params` may hold
+  // Keys this component takes beside module_name/class_name/params, over those of the place that
+  // chooses it (a downstream data loader's `datasets` entries: CSV splits, or CIFAR-10 classes).
+  Schema siblings;
   std::string summary;                 // one line, shown by --dry-run and `morphaeus list`
   bool ignored = false;                // accepted for upstream compatibility; builds nothing
   bool trains_in_train_mode = false;   // trainers: the model mode of their steps by default

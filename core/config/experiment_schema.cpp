@@ -11,6 +11,15 @@ Schema dataDirSchema() {
   return splits;
 }
 
+Schema csvDatasetsSchema() {
+  Schema dataset = dataLoaderArgsSchema();
+  dataset.map("data_dir", dataDirSchema()).require();
+  Schema siblings;
+  siblings.dict("datasets", mapElement(dataset))
+      .describe("a downstream task's datasets: each a data_dir (test split) over the args");
+  return siblings;
+}
+
 Schema dataLoaderArgsSchema() {
   Schema args;
   args.map("data_dir", dataDirSchema());
@@ -39,11 +48,9 @@ Field componentElement(ComponentKind kind, Schema siblings) {
 }
 
 Schema downstreamTaskSiblings() {
-  Schema dataset = dataLoaderArgsSchema();
-  dataset.map("data_dir", dataDirSchema()).require();
-
+  // What an entry holds is the data loader's to say (ComponentSpec::siblings).
   Schema loader_siblings;
-  loader_siblings.dict("datasets", mapElement(dataset))
+  loader_siblings.dict("datasets", element(ValueType::Any))
       .require()
       .describe("datasets of this task; names containing \"Normal\" are label 0");
 
@@ -108,6 +115,9 @@ Schema experimentSchema() {
   synthetic.path("out").require().describe("folder for images/, masks/ and splits/");
   for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"})
     synthetic.integer(n).atLeast(1);
+  synthetic.integer("n_ood").atLeast(0).describe(
+      "images of each out-of-distribution family (digits, shapes: splits/<family>_test.csv) for "
+      "the figures; default 0 (none)");
   synthetic.integer("size").atLeast(16).describe("image side in pixels (default 160)");
   synthetic.integer("seed").atLeast(0);
   s.map("synthetic_data", synthetic)

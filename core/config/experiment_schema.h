@@ -12,5 +12,8 @@ Schema dataDirSchema();
 // The keys of a DefaultDataLoader's `params.args`; a downstream dataset entry may override any
 // of them (upstream merges {**args, **dataset}).
 Schema dataLoaderArgsSchema();
+// DefaultDataLoader's `datasets` beside params in a downstream task: each entry its args with a
+// required data_dir.
+Schema csvDatasetsSchema();
 
 }  // namespace morphaeus

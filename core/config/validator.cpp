@@ -141,7 +141,18 @@ void Validator::checkComponent(ConfigNode& node, const Field& field) {
     errors.push_back(e);
   }
   std::vector<std::string> extra = {"module_name", "class_name", "params"};
-  checkMap(node, *field.schema, extra);
+  if (spec == nullptr || spec->siblings.fields().empty()) {
+    checkMap(node, *field.schema, extra);
+  } else {  // the component's own sibling keys refine the place's (which may require them)
+    Schema merged = *field.schema;
+    for (const Field& own : spec->siblings.fields()) {
+      const Field* place = field.schema->find(own.name);
+      Field& f = merged.add(own.name, own.type);
+      f = own;
+      if (place != nullptr) f.required = f.required || place->required;
+    }
+    checkMap(node, merged, extra);
+  }
   if (spec == nullptr) return;
   if (spec->ignored) {
     report.ignored.push_back(node.path() + ": " + spec->summary);

@@ -63,14 +63,20 @@ std::string describePlan(const Experiment& ex) {
   if (const ConfigNode* tasks = c.find("downstream_tasks"); tasks && tasks->isMap()) {
     for (const auto& [name, task] : tasks->entries()) {
       out << line("  ", "task " + name, reg.resolve(ComponentKind::Evaluator, task));
-      if (const std::string why = taskSkipReason(task); !why.empty())
+      if (const std::string why = taskSkipReason(task, dataContext(c)); !why.empty())
         out << "    skipped: " << why << "\n";
       const ConfigNode& loader = task.at("data_loader");
       describeLoader(out, "    ", loader);
       for (const auto& [ds_name, ds] : loader.at("datasets").entries()) {
         const bool normal = ds_name.find("Normal") != std::string::npos;
-        out << "      dataset " << ds_name << " (label " << (normal ? 0 : 1)
-            << "): " << countFiles(ds.find("data_dir"), "test") << " test list(s)\n";
+        out << "      dataset " << ds_name << " (label " << (normal ? 0 : 1) << "): ";
+        if (const ConfigNode* classes = ds.find("classes"); classes && classes->isSequence()) {
+          out << "classes";
+          for (const auto& c : classes->items()) out << " " << c.text();
+          out << "\n";
+        } else {
+          out << countFiles(ds.find("data_dir"), "test") << " test list(s)\n";
+        }
       }
     }
   }

@@ -20,7 +20,10 @@ void readFirstBatch(const std::string& what, BatchLoader& loader) {
 
 }  // namespace
 
-std::string taskSkipReason(const ConfigNode& task) {
+std::string taskSkipReason(const ConfigNode& task, const DataContext& ctx) {
+  // A loader of a public data set (CIFAR-10, CelebA) says where it looked and where the data
+  // comes from; a task of split CSVs is skipped only where it says so (if_missing).
+  if (std::string why = missingTaskData(task, ctx); !why.empty()) return why;
   const ConfigNode* hint = task.find("if_missing");
   if (hint == nullptr || !hint->isScalar()) return {};
   const ConfigNode* loader = task.find("data_loader");
@@ -50,7 +53,7 @@ RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
   const ConfigNode* blocks = ex.config.find("downstream_tasks");
   if (blocks == nullptr || !blocks->isMap() || blocks->entries().empty()) return d;
   for (const auto& [name, task] : blocks->entries()) {
-    if (const std::string why = taskSkipReason(task); !why.empty()) {
+    if (const std::string why = taskSkipReason(task, d.context); !why.empty()) {
       spdlog::warn("task {} skipped: {}", name, why);
       continue;
     }

@@ -28,10 +28,12 @@ struct RunData {
   std::shared_ptr<BatchLoader> threshold;  // null: no normal validation split (logged)
 };
 
-// Why a task with `if_missing` is skipped: "<file> does not exist (<hint>)" for the first of its
-// test split files (data_dir or label_dir) that does not exist; empty when all do, or when the
-// task has no `if_missing` (then a missing file is an error when its loader is built).
-std::string taskSkipReason(const ConfigNode& task);
+// Why a task is skipped: its data loader's data set is not on disk (CIFAR-10, CelebA: the path
+// looked at and where the data comes from), or, for a task with `if_missing`, "<file> does not
+// exist (<hint>)" for the first of its test split files (data_dir or label_dir) that does not
+// exist; empty when all are there, or when a CSV task has no `if_missing` (then a missing file is
+// an error when its loader is built).
+std::string taskSkipReason(const ConfigNode& task, const DataContext& ctx);
 
 // `group`: the run's process group (null in one process): each rank reads its shard.
 RunData buildRunData(const Experiment& ex, const ProcessGroup* group);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <optional>
 #include <thread>
 
 #include "core/registry/registry.h"
@@ -23,10 +25,16 @@ std::vector<std::string> splitList(const ConfigNode* dirs, const std::string& sp
   return dirs->at(split).asStringList();
 }
 
-ResizePath resizePathOf(const ConfigNode* dataset_module) {
+ResizePath resizePathOf(const ConfigNode* dataset_module, bool training_split) {
   if (dataset_module == nullptr) return ResizePath::Tensor;  // upstream's DefaultDataset
   return Registry::global().requireFactory<DatasetFactory>(ComponentKind::Dataset,
-                                                           *dataset_module)();
+                                                           *dataset_module)(training_split);
+}
+
+// The data loader's own source of test images; null for DefaultDataLoader (split CSVs).
+const TestSetSource* testSetSource(const ConfigNode& data_loader) {
+  const Registry& registry = Registry::global();
+  return registry.factory<TestSetSource>(registry.resolve(ComponentKind::DataLoader, data_loader));
 }
 
 struct LoaderSpec {
@@ -37,6 +45,7 @@ struct LoaderSpec {
   int workers = 2;
   bool skip_bad = false, cache = false;
   ResizePath path = ResizePath::Tensor;
+  std::optional<TestImages> source;  // images from a TestSetSource instead of the CSVs
 };
 
 LoaderSpec specFor(const ConfigNode& args, const ConfigNode* overlay, const std::string& split,
@@ -52,15 +61,20 @@ LoaderSpec specFor(const ConfigNode& args, const ConfigNode* overlay, const std:
   if (auto n = pick(args, overlay, "num_workers")) s.workers = static_cast<int>(n->asInt());
   if (auto n = pick(args, overlay, "on_bad_image")) s.skip_bad = n->asString() == "skip";
   if (auto n = pick(args, overlay, "cache")) s.cache = n->asBool();
-  s.path = resizePathOf(pick(args, overlay, "dataset_module"));
+  s.path = resizePathOf(pick(args, overlay, "dataset_module"), split == "train");
   return s;
 }
 
 std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& ctx, bool train,
                                         const std::string& what) {
   ImageDatasetOptions o;
-  o.images = readSplit(s.images, s.file_type, ctx.data_root);
-  if (!s.masks.empty()) o.masks = readSplit(s.masks, s.file_type, ctx.data_root);
+  if (s.source) {
+    o.images = s.source->entries;
+    o.read = s.source->read;
+  } else {
+    o.images = readSplit(s.images, s.file_type, ctx.data_root);
+    if (!s.masks.empty()) o.masks = readSplit(s.masks, s.file_type, ctx.data_root);
+  }
   o.height = s.size[0];
   o.width = s.size[1];
   o.path = s.path;
@@ -81,9 +95,10 @@ std::shared_ptr<BatchLoader> makeLoader(const LoaderSpec& s, const DataContext& 
                s.workers, s.cache ? ", cached" : "");
   auto loader = std::make_shared<BatchLoader>(dataset, lo);
   if (loader->batchesPerEpoch() == 0) {
-    throw DataError(s.images.front() + ": the " + what + " split has " +
-                    std::to_string(dataset->size()) + " images, fewer than one batch of " +
-                    std::to_string(s.batch_size) + " (training drops incomplete batches)");
+    throw DataError((s.source ? s.source->entries.front().source : s.images.front()) + ": the " +
+                    what + " split has " + std::to_string(dataset->size()) +
+                    " images, fewer than one batch of " + std::to_string(s.batch_size) +
+                    " (training drops incomplete batches)");
   }
   return loader;
 }
@@ -97,6 +112,24 @@ const ConfigNode& argsOf(const ConfigNode& data_loader) {
 
 }  // namespace
 
+std::string dataPath(const std::string& path, const DataContext& ctx) {
+  const std::filesystem::path p(path);
+  if (p.is_absolute() || ctx.data_root.empty()) return p.lexically_normal().string();
+  return (std::filesystem::path(ctx.data_root) / p).lexically_normal().string();
+}
+
+std::string missingTaskData(const ConfigNode& task, const DataContext& ctx) {
+  const ConfigNode* loader = task.find("data_loader");
+  const ConfigNode* datasets = loader ? loader->find("datasets") : nullptr;
+  if (datasets == nullptr || !datasets->isMap()) return {};
+  const TestSetSource* source = testSetSource(*loader);
+  if (source == nullptr) return {};
+  for (const auto& [name, entry] : datasets->entries()) {
+    if (std::string why = source->missing(argsOf(*loader), entry, ctx); !why.empty()) return why;
+  }
+  return {};
+}
+
 DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
   ctx.data_root = root.getString("data_root", "");
@@ -106,6 +139,12 @@ DataContext dataContext(const ConfigNode& root) {
 
 TrainingData buildTrainingData(const ConfigNode& data_loader, const DataContext& ctx,
                                std::size_t batch_size) {
+  if (testSetSource(data_loader) != nullptr) {
+    throw data_loader.error(
+        data_loader.getString("module_name", "") + "/" + data_loader.getString("class_name", "") +
+        " reads a downstream task's test images only; the trainer's data_loader "
+        "is core.DataLoader/DefaultDataLoader");
+  }
   const ConfigNode& args = argsOf(data_loader);
   TrainingData d;
   auto spec = [&](const std::string& split) {
@@ -135,10 +174,16 @@ std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
     const ConfigNode& task, const DataContext& ctx) {
   const ConfigNode& loader = task.at("data_loader");
   const ConfigNode& args = argsOf(loader);
+  const TestSetSource* source = testSetSource(loader);
   std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> out;
   for (const auto& [name, entry] : loader.at("datasets").entries()) {
     LoaderSpec s = specFor(args, &entry, "test", ctx);
-    if (s.images.empty()) throw entry.error("dataset " + name + " has no data_dir.test");
+    if (source != nullptr) {
+      s.source = source->images(args, entry, ctx);
+      s.path = s.source->path;
+    } else if (s.images.empty()) {
+      throw entry.error("dataset " + name + " has no data_dir.test");
+    }
     out.emplace_back(name, makeLoader(s, ctx, false, task.path() + "." + name));
   }
   return out;
@@ -154,7 +199,7 @@ EvalPreprocessing evaluationPreprocessing(const ConfigNode& root) {
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return e;
   const ConfigNode& args = argsOf(tasks->entries().front().second.at("data_loader"));
   if (args.has("target_size")) e.size = args.at("target_size").asIntList();
-  e.path = resizePathOf(args.has("dataset_module") ? args.find("dataset_module") : nullptr);
+  e.path = resizePathOf(args.has("dataset_module") ? args.find("dataset_module") : nullptr, false);
   return e;
 }
 
@@ -179,11 +224,14 @@ bool ensureSyntheticData(const ConfigNode& root) {
   o.n_val = static_cast<int>(block->getInt("n_val", o.n_val));
   o.n_test = static_cast<int>(block->getInt("n_test", o.n_test));
   o.n_abnormal = static_cast<int>(block->getInt("n_abnormal", o.n_abnormal));
+  o.n_ood = static_cast<int>(block->getInt("n_ood", o.n_ood));
   o.size = static_cast<int>(block->getInt("size", o.size));
   o.seed = static_cast<std::uint64_t>(block->getInt("seed", static_cast<std::int64_t>(o.seed)));
   if (syntheticUpToDate(o)) return false;
-  spdlog::info("generating synthetic chest X-rays into {} ({} train, {} val, {} test, {} abnormal)",
-               o.out, o.n_train, o.n_val, o.n_test, o.n_abnormal);
+  spdlog::info(
+      "generating synthetic chest X-rays into {} ({} train, {} val, {} test, {} abnormal{})", o.out,
+      o.n_train, o.n_val, o.n_test, o.n_abnormal,
+      o.n_ood > 0 ? fmt::format(", {} digits and {} shapes", o.n_ood, o.n_ood) : "");
   generateSyntheticCxr(o);
   return true;
 }

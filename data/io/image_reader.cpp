@@ -16,7 +16,15 @@ LoadedImage readImage(const std::string& path) {
   if (ext == ".png" || ext == ".jpg" || ext == ".jpeg") return readPngJpeg(path);
   if (ext == ".npy") return readNpy(path);
   if (ext == ".dcm" || ext == ".dicom") return readDicom(path);
-  throw DataError(path + ": unsupported image type \"" + ext + "\" (png, jpg, jpeg, npy, dcm)");
+  if (ext == ".nii") return readNifti(path);
+  if (ext == ".gz") {
+    std::string name = std::filesystem::path(path).filename().string();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".nii.gz") == 0) return readNifti(path);
+  }
+  throw DataError(path + ": unsupported image type \"" + ext +
+                  "\" (png, jpg, jpeg, npy, dcm, nii, nii.gz)");
 }
 
 }  // namespace morphaeus

@@ -9,6 +9,8 @@
 
 #include "data/csv_split.h"
 #include "data/data_error.h"
+#include "data/synthetic/synthetic_ood.h"
+#include "data/synthetic/synthetic_rng.h"
 
 #ifdef MORPHAEUS_HAVE_OPENCV
 #include "data/io/atomic_image.h"
@@ -20,25 +22,7 @@ namespace {
 namespace fs = std::filesystem;
 constexpr double kPi = 3.14159265358979323846;
 
-// splitmix64-based uniform numbers: fixed by this code, not by the standard library.
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  double uniform(double lo = 0.0, double hi = 1.0) {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return lo + (hi - lo) * (static_cast<double>(z >> 11) * (1.0 / 9007199254740992.0));
-  }
-  double normal() {  // Box-Muller
-    const double u1 = std::max(uniform(), 1e-12), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(2 * kPi * u2);
-  }
-
- private:
-  std::uint64_t state_;
-};
+using Rng = SyntheticRng;
 
 double smoothstep(double e0, double e1, double x) {
   const double t = std::clamp((x - e0) / (e1 - e0), 0.0, 1.0);
@@ -141,6 +125,10 @@ std::vector<float> renderSyntheticCxr(int size, std::uint64_t seed, bool abnorma
   return img;
 }
 
+std::string oodSplit(const std::string& out, OodFamily family) {
+  return (fs::path(out) / "splits" / (oodFamilyName(family) + "_test.csv")).string();
+}
+
 SyntheticSplits syntheticSplits(const std::string& out) {
   const fs::path s = fs::path(out) / "splits";
   return {(s / "normal_train.csv").string(),       (s / "normal_val.csv").string(),
@@ -154,7 +142,9 @@ std::string stamp(const SyntheticOptions& o) {
   std::ostringstream ss;
   ss << "morphaeus synthetic v2 n_train=" << o.n_train << " n_val=" << o.n_val
      << " n_test=" << o.n_test << " n_abnormal=" << o.n_abnormal << " size=" << o.size
-     << " seed=" << o.seed << "\n";
+     << " seed=" << o.seed;
+  if (o.n_ood > 0) ss << " n_ood=" << o.n_ood;  // sets without them keep their stamp
+  ss << "\n";
   return ss.str();
 }
 
@@ -216,6 +206,20 @@ SyntheticSplits generateSyntheticCxr(const SyntheticOptions& o) {
   make("normal_val", o.n_val, false, 2, splits.val, "");
   make("normal_test", o.n_test, false, 3, splits.test, splits.test_masks);
   make("opacity_test", o.n_abnormal, true, 4, splits.abnormal, splits.abnormal_masks);
+  // Out-of-distribution families (the figures' other "anatomies"): digits and shapes.
+  for (const OodFamily family : {OodFamily::Digits, OodFamily::Shapes}) {
+    if (o.n_ood <= 0) break;
+    std::vector<std::string> files;
+    const std::string name = oodFamilyName(family);
+    for (int i = 0; i < o.n_ood; ++i) {
+      char stem[64];
+      std::snprintf(stem, sizeof stem, "%s_%05d.png", name.c_str(), i);
+      const std::string image = (root / "images" / stem).string();
+      writePng(image, renderOod(family, o.size, o.seed * 1000003ull + 700000ull + i), o.size);
+      files.push_back(image);
+    }
+    writeSplitCsv(oodSplit(root.string(), family), files);
+  }
   std::ofstream(root / "synthetic.stamp") << stamp(o);
   return splits;
 }

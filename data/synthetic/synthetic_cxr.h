@@ -14,6 +14,7 @@ namespace morphaeus {
 struct SyntheticOptions {
   std::string out;          // folder to fill: images/, masks/, splits/
   int n_train = 400, n_val = 50, n_test = 60, n_abnormal = 60;
+  int n_ood = 0;            // images of each out-of-distribution family (synthetic_ood.h)
   int size = 160;           // image side in pixels
   std::uint64_t seed = 2109;
 };
@@ -22,6 +23,9 @@ struct SyntheticSplits {
   std::string train, val, test, abnormal, abnormal_masks, test_masks;  // CSV paths
 };
 
+enum class OodFamily;
+// The test split of an out-of-distribution family: <out>/splits/<family>_test.csv.
+std::string oodSplit(const std::string& out, OodFamily family);
 // The CSV paths generate() writes for `out`.
 SyntheticSplits syntheticSplits(const std::string& out);
 // True when `out` holds a complete set made with exactly these options.

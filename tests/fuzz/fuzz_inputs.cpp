@@ -6,7 +6,10 @@
 //   checkpoint  a torch.save file (zip or legacy): readCheckpoint, then the optimiser state into
 //               an Adam over two parameters
 //   csv         a split CSV
-//   npy, png, dicom   an image file through readImage (PNG and JPEG share the OpenCV reader)
+//   npy, png, dicom, nifti   an image file through readImage (PNG and JPEG share the OpenCV
+//               reader; nifti is a .nii.gz, which zlib also reads uncompressed)
+//   cifar10     a CIFAR-10 binary batch
+//   celeba      a CelebA partition list (list_eval_partition.txt)
 // The contract under test: a value, or one of the program's own errors (ConfigError(s),
 // CheckpointError, DataError); any other exception, a crash, a leak or undefined behaviour is a
 // finding. Every input is written to a temporary file first, as the program reads files.
@@ -33,6 +36,8 @@
 #include "data/csv_split.h"
 #include "data/data_error.h"
 #include "data/io/image_reader.h"
+#include "data/sets/celeba_partition.h"
+#include "data/sets/cifar10_batch.h"
 
 namespace {
 
@@ -86,6 +91,16 @@ void fuzzCsv(const std::uint8_t* data, std::size_t size) {
   (void)readSplitCsv(g_file, "/nonexistent-root");
 }
 
+void fuzzCifar10(const std::uint8_t* data, std::size_t size) {
+  writeInput(data, size);
+  (void)readCifar10Batch(g_file);
+}
+
+void fuzzCeleba(const std::uint8_t* data, std::size_t size) {
+  writeInput(data, size);
+  (void)readCelebaPartition(g_file.substr(0, g_file.rfind('/')), kCelebaTestPartition);
+}
+
 void fuzzImage(const std::uint8_t* data, std::size_t size) {
   writeInput(data, size);
   (void)readImage(g_file);
@@ -98,22 +113,30 @@ extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {
   for (int i = 1; i < *argc; ++i) {
     if (std::strncmp((*argv)[i], "--target=", 9) == 0) g_target = (*argv)[i] + 9;
   }
-  const std::string ext = g_target == "npy"     ? ".npy"
-                          : g_target == "png"   ? ".png"
-                          : g_target == "dicom" ? ".dcm"
-                          : g_target == "csv"   ? ".csv"
-                                                : ".pt";
+  const std::string ext = g_target == "npy"       ? ".npy"
+                          : g_target == "png"     ? ".png"
+                          : g_target == "dicom"   ? ".dcm"
+                          : g_target == "nifti"   ? ".nii.gz"
+                          : g_target == "csv"     ? ".csv"
+                          : g_target == "cifar10" ? ".bin"
+                                                  : ".pt";
   g_file = "/tmp/morphaeus-fuzz-" + std::to_string(getpid()) + ext;
+  if (g_target == "celeba") {  // the list's fixed name, in a folder of this process's own
+    const std::string dir = "/tmp/morphaeus-fuzz-celeba-" + std::to_string(getpid());
+    (void)std::system(("mkdir -p " + dir).c_str());
+    g_file = dir + "/list_eval_partition.txt";
+  }
   if (g_target == "set") {
     std::ifstream in(MORPHAEUS_SOURCE_DIR "/tests/data/upstream/cxr/morphaeus.yaml");
     g_paper_config.assign(std::istreambuf_iterator<char>(in), {});
   }
-  const char* known[] = {"config", "set", "checkpoint", "csv", "npy", "png", "dicom"};
+  const char* known[] = {"config", "set",   "checkpoint", "csv",     "npy",
+                         "png",    "dicom", "nifti",      "cifar10", "celeba"};
   for (const char* k : known)
     if (g_target == k) return 0;
   std::fprintf(stderr,
                "fuzz_inputs: set MORPHAEUS_FUZZ_TARGET or --target= to one of config, set, "
-               "checkpoint, csv, npy, png, dicom\n");
+               "checkpoint, csv, npy, png, dicom, nifti, cifar10, celeba\n");
   std::exit(2);
 }
 
@@ -127,6 +150,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzzCheckpoint(data, size);
     else if (g_target == "csv")
       fuzzCsv(data, size);
+    else if (g_target == "cifar10")
+      fuzzCifar10(data, size);
+    else if (g_target == "celeba")
+      fuzzCeleba(data, size);
     else
       fuzzImage(data, size);
   } catch (const ConfigError&) {

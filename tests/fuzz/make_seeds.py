@@ -91,6 +91,21 @@ for mode in ("L", "RGB", "RGBA", "I;16"):
         img.save(buf, fmt)
         put("png", f"{mode.replace(';', '')}.{fmt.lower()}", buf.getvalue())
 
+# nifti: nibabel's NIfTI-1 files, gzipped (volumes with slice 85) and plain (2-D), several dtypes
+import gzip
+import nibabel as nib
+for dtype in ("uint8", "int16", "float32", ">u2"):
+    img = nib.Nifti1Image((rng.integers(0, 200, size=(3, 4, 86))).astype(dtype), np.eye(4))
+    put("nifti", f"vol-{dtype.strip('<>')}.nii.gz", gzip.compress(img.to_bytes()))
+put("nifti", "plain-2d.nii", nib.Nifti1Image(rng.uniform(0, 255, (5, 3)), np.eye(4)).to_bytes())
+
+# cifar10: three records of the binary version
+put("cifar10", "three.bin", b"".join(bytes([k]) + rng.integers(0, 256, 3072, dtype=np.uint8).tobytes() for k in (3, 5, 9)))
+
+# celeba: the partition list's two spellings
+put("celeba", "list.txt", b"000001.jpg 0\n000002.jpg 2\n000003.jpg 2\r\n")
+put("celeba", "list.csv", b"image_id,partition\n000001.jpg,2\n")
+
 # dicom: pydicom's own test files (little and big endian, implicit VR, RLE, JPEG, JPEG-LS, ...)
 import warnings
 warnings.simplefilter("ignore")  # pydicom warns that it cannot download its extra test files

@@ -65,6 +65,15 @@ if(MORPHAEUS_WITH_DCMTK)
   endif()
 endif()
 
+# --- zlib (optional: NIfTI input, .nii and .nii.gz) -----------------------------------------
+set(MORPHAEUS_HAVE_ZLIB OFF)
+find_package(ZLIB QUIET)
+if(ZLIB_FOUND)
+  set(MORPHAEUS_HAVE_ZLIB ON)
+else()
+  message(WARNING "zlib not found: building without NIfTI input")
+endif()
+
 find_package(Threads REQUIRED)
 
 # --- GoogleTest -------------------------------------------------------------------------------
@@ -72,4 +81,4 @@ if(MORPHAEUS_BUILD_TESTS)
   find_package(GTest REQUIRED)
 endif()
 
-message(STATUS "MorphAEus deps: Torch ${Torch_VERSION}, OpenCV ${MORPHAEUS_HAVE_OPENCV}, DCMTK ${MORPHAEUS_HAVE_DCMTK}")
+message(STATUS "MorphAEus deps: Torch ${Torch_VERSION}, OpenCV ${MORPHAEUS_HAVE_OPENCV}, DCMTK ${MORPHAEUS_HAVE_DCMTK}, zlib ${MORPHAEUS_HAVE_ZLIB}")

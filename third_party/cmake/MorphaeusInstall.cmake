@@ -7,8 +7,8 @@ install(TARGETS morphaeus RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 set(MORPHAEUS_SHARE ${CMAKE_INSTALL_DATADIR}/morphaeus)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/configs/ DESTINATION ${MORPHAEUS_SHARE}/configs
         FILES_MATCHING PATTERN "*.yaml")
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/projects/morphaeus/configs/cxr/
-        DESTINATION ${MORPHAEUS_SHARE}/projects/morphaeus/configs/cxr FILES_MATCHING PATTERN "*.yaml")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/projects/morphaeus/configs/
+        DESTINATION ${MORPHAEUS_SHARE}/projects/morphaeus/configs FILES_MATCHING PATTERN "*.yaml")
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/data/splits/ DESTINATION ${MORPHAEUS_SHARE}/data/splits
         FILES_MATCHING PATTERN "*.csv")
 # The man page and the bash completion the program writes after each build (core/app/CMakeLists.txt).

@@ -2,19 +2,15 @@
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <thread>
 
-#include "core/base/atomic_file.h"
 #include "core/base/shared_files.h"
+#include "core/commands/reproduce/child_run.h"
+#include "core/commands/reproduce/paper_figures.h"
 #include "core/commands/reproduce/results_table.h"
 #include "core/config/yaml_loader.h"
 #include "core/train/stop_signal.h"
@@ -46,31 +42,6 @@ std::vector<Method> discoverMethods(const std::string& dir) {
   if (methods.empty())
     throw std::runtime_error(dir + ": none of the method configs (ae-s.yaml ... morphaeus.yaml)");
   return methods;
-}
-
-// Runs this executable with `args`; forwards a stop signal to the child. Returns its exit code
-// (128 + signal when it was killed).
-int runChild(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  std::cout.flush();
-  const pid_t pid = fork();
-  if (pid < 0) throw std::runtime_error("cannot start a run (fork failed)");
-  if (pid == 0) {
-    execv("/proc/self/exe", argv.data());
-    _exit(127);
-  }
-  bool forwarded = false;
-  int status = 0;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (stopRequested() && !forwarded) {
-      kill(pid, stopSignal());
-      forwarded = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace
@@ -105,10 +76,23 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
                   "A,B: DeLong's test of two methods (their table names, e.g. AE-S,VAE); "
                   "repeatable. Every method is tested against MorphAEus in any case")
       ->take_all();
+  cmd->add_option("--figure", o.figure,
+                  "a figure of the paper instead of the table: depth (Figure 2, cor/baseline.yaml) "
+                  "or teaser (Figure 1, teaser/ae-s.yaml and teaser/morphaeus.yaml)")
+      ->check(CLI::IsMember({"depth", "teaser"}));
+  cmd->add_option("--config", o.config, "--figure depth: the config (default the paper's)");
+  cmd->add_option("--weights", o.weights,
+                  "--figure teaser: LABEL=FILE, evaluate these weights instead of training that "
+                  "model (e.g. AE-S=best_model.pt); repeatable")
+      ->take_all();
+  cmd->add_option("--examples", o.examples, "--figure depth: examples of each dataset shown")
+      ->check(CLI::Range(1, 64));
   return cmd;
 }
 
 int runReproduce(const ReproduceOptions& o) {
+  if (o.figure == "depth") return runDepthFigure(o);
+  if (o.figure == "teaser") return runTeaserFigure(o);
   std::string dir = !o.configs.empty() ? o.configs
                     : o.synthetic      ? "configs"
                                        : "projects/morphaeus/configs/cxr";
@@ -139,8 +123,7 @@ int runReproduce(const ReproduceOptions& o) {
       const int64_t seed = m.base_seed + k;
       const fs::path run = fs::absolute(fs::path(o.output) / fs::path(m.file).stem() /
                                         ("seed-" + std::to_string(seed)));
-      const fs::path marker = run / "reproduce.json";
-      if (fs::exists(marker)) {
+      if (fs::exists(finishedMarker(run.string()))) {
         spdlog::info("{} seed {}: finished before, skipped ({})", m.label, seed, run.string());
         table.addRun(m.label, run.string());
         ++skipped;
@@ -181,7 +164,7 @@ int runReproduce(const ReproduceOptions& o) {
       }
       const nlohmann::json done = {
           {"method", m.label}, {"config", m.file}, {"seed", seed}, {"seconds", seconds}};
-      writeFileAtomic(marker.string(), done.dump(2) + "\n");
+      markFinished(run.string(), done);
       run_seconds += seconds;
       table.addRun(m.label, run.string());
       ++ran;

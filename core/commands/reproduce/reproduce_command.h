@@ -25,6 +25,11 @@ struct ReproduceOptions {
   std::optional<std::string> device, data_root;
   std::optional<int> threads;
   std::vector<std::string> compare;  // "A,B": DeLong's test of methods A and B (their labels)
+  // --figure depth|teaser (paper_figures.h) instead of the table.
+  std::string figure;
+  std::string config;                // depth: the config (default cor/baseline.yaml)
+  std::vector<std::string> weights;  // teaser: LABEL=FILE evaluated instead of trained
+  int examples = 4;                  // depth: examples of each dataset in the figure
 };
 
 CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& options);

@@ -1,0 +1,130 @@
+#include "core/commands/reproduce/figure_runs.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/checkpoint/checkpoint.h"
+#include "core/checkpoint/state_dict.h"
+#include "core/commands/reproduce/child_run.h"
+#include "core/experiment/experiment.h"
+#include "core/experiment/run_data.h"
+#include "core/registry/data_factory.h"
+#include "core/registry/model_factory.h"
+#include "core/train/stop_signal.h"
+#include "data/data_error.h"
+#include "models/reconstruction.h"
+
+namespace morphaeus {
+namespace fs = std::filesystem;
+
+std::string FigureRun::best() const {
+  return weights ? *weights : (fs::path(run_dir) / "best_model.pt").string();
+}
+
+int runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& o) {
+  int failed = 0;
+  for (const FigureRun& r : runs) {
+    if (fs::exists(finishedMarker(r.run_dir))) {
+      spdlog::info("{}: finished before, skipped ({})", r.label, r.run_dir);
+      continue;
+    }
+    if (stopRequested()) break;
+    std::vector<std::string> args = {"morphaeus", "--config", r.config, "--output", r.run_dir};
+    if (r.weights) {
+      args.insert(args.end(), {"--task", "test", "--weights", *r.weights});
+    } else if (fs::exists(fs::path(r.run_dir) / "latest_model.pt")) {
+      spdlog::info("{}: resuming from {}", r.label,
+                   (fs::path(r.run_dir) / "latest_model.pt").string());
+      args.insert(args.end(), {"--resume", (fs::path(r.run_dir) / "latest_model.pt").string()});
+    }
+    if (o.device) args.insert(args.end(), {"--device", *o.device});
+    if (o.threads) args.insert(args.end(), {"--threads", std::to_string(*o.threads)});
+    if (o.data_root) args.insert(args.end(), {"--data-root", *o.data_root});
+    if (o.epochs && !r.weights)
+      args.insert(args.end(), {"--set", "trainer.params.nr_epochs=" + std::to_string(*o.epochs)});
+    for (const auto& s : r.sets) args.insert(args.end(), {"--set", s});
+    for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
+    spdlog::info("figure: {} in {}", r.label, r.run_dir);
+    const int rc = runChild(args);
+    if (rc != 0) {
+      spdlog::error("{}: the run failed (exit code {}); see {}", r.label, rc,
+                    (fs::path(r.run_dir) / "run.log").string());
+      ++failed;
+      continue;
+    }
+    markFinished(r.run_dir, {{"figure_run", r.label}, {"config", r.config}, {"sets", r.sets}});
+  }
+  return failed;
+}
+
+std::vector<DatasetExamples> reconstructExamples(const FigureRun& run, const ReproduceOptions& o,
+                                                 int count) {
+  RunOptions ro;
+  ro.config = run.config;
+  ro.sets = run.sets;
+  ro.sets.insert(ro.sets.end(), o.sets.begin(), o.sets.end());
+  ro.data_root = o.data_root;
+  const Experiment ex = loadExperiment(ro);
+  auto model = buildModel(ex.config.at("model"));
+  const Checkpoint ckpt = readCheckpoint(run.best());
+  loadStateDict(*model, ckpt.model_weights, run.best());
+  model->eval();
+  torch::NoGradGuard no_grad;
+  std::vector<DatasetExamples> out;
+  const DataContext ctx = dataContext(ex.config);
+  const ConfigNode* tasks = ex.config.find("downstream_tasks");
+  if (tasks == nullptr || !tasks->isMap()) return out;
+  for (const auto& [task, block] : tasks->entries()) {
+    if (!taskSkipReason(block, ctx).empty()) continue;
+    for (auto& [dataset, loader] : buildTaskData(block, ctx)) {
+      std::vector<torch::Tensor> images;
+      int64_t have = 0;
+      loader->startEpoch(0);
+      while (have < count) {
+        auto batch = loader->next();
+        if (!batch) break;
+        images.push_back(batch->images);
+        have += batch->images.size(0);
+      }
+      if (images.empty()) continue;
+      const torch::Tensor x = torch::cat(images).slice(0, 0, count);
+      const torch::Tensor rec = reconstruct(*model, x).clamp(0, 1);
+      out.push_back({task, dataset, x.select(1, 0).contiguous(), rec.select(1, 0).contiguous()});
+    }
+  }
+  return out;
+}
+
+std::vector<DatasetScores> datasetScores(const FigureRun& run) {
+  std::vector<DatasetScores> out;
+  const fs::path eval = fs::path(run.run_dir) / "eval";
+  std::error_code ec;
+  std::vector<fs::path> tasks;
+  for (const auto& e : fs::directory_iterator(eval, ec))
+    if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
+  std::sort(tasks.begin(), tasks.end());
+  for (const fs::path& task : tasks) {
+    const std::string file = (task / "metrics.json").string();
+    nlohmann::json m;
+    try {
+      std::ifstream in(file);
+      m = nlohmann::json::parse(in);
+    } catch (const std::exception& e) {
+      throw DataError(file + ": not the JSON an evaluation writes (" + e.what() + ")");
+    }
+    if (!m.contains("datasets") || !m["datasets"].is_object()) continue;
+    for (const auto& [name, d] : m["datasets"].items()) {
+      DatasetScores s{task.filename().string(), name, d.value("l1_mean", 0.0),
+                      d.value("ssim_mean", 0.0), std::nullopt};
+      if (d.contains("lpips_mean")) s.lpips = d["lpips_mean"].get<double>();
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+}  // namespace morphaeus
