@@ -12,12 +12,13 @@
 
 namespace morphaeus::test {
 
-std::string makePythonReference(const std::string& script, const std::string& tag) {
-  const std::string dir = makeTempDir(tag);
-  const auto r =
-      runCommand("/usr/bin/python3 " + sourcePath("tests/python/" + script) + " make " + dir);
-  EXPECT_EQ(r.exit_code, 0) << script << ": " << r.err;
-  return dir;
+std::string makePythonReference(const std::string& script) {
+  try {
+    return cachedPythonReference(script);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
+    return makeTempDir("missing-reference");
+  }
 }
 
 std::unique_ptr<Trainer> configuredTrainer(const ConfigNode& config,

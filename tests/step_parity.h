@@ -19,9 +19,9 @@
 
 namespace morphaeus::test {
 
-// A temporary folder filled by `/usr/bin/python3 tests/python/<script> make DIR` (a test failure
-// with the script's stderr when it fails).
-std::string makePythonReference(const std::string& script, const std::string& tag);
+// The folder `/usr/bin/python3 tests/python/<script> make DIR` filled, made once per build tree
+// (cachedPythonReference); a test failure with the script's stderr when it fails. Read only.
+std::string makePythonReference(const std::string& script);
 
 // The trainer a config's `trainer` block names, on `model`, with a fresh run directory;
 // `training_mode` (eval | train) set in its params when not empty.

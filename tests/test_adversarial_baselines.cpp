@@ -29,7 +29,7 @@ namespace {
 class AdversarialParity : public ::testing::TestWithParam<const char*> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makePythonReference("adversarial_reference.py", "adversarial"));
+    dir_ = new std::string(test::makePythonReference("adversarial_reference.py"));
   }
   static std::string* dir_;
 };

@@ -52,7 +52,7 @@ TEST(ModelFactory, MissingParamsAreReportedAtEachCallsOwnPlace) {
 class BaselineParity : public ::testing::TestWithParam<const char*> {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makePythonReference("baselines_reference.py", "baselines"));
+    dir_ = new std::string(test::makePythonReference("baselines_reference.py"));
   }
   static std::string* dir_;
 };

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -57,8 +56,7 @@ double maxDifference(const std::string& a, const std::string& b) {
 }
 
 nlohmann::json metricsOf(const std::string& run) {
-  std::ifstream in(run + "/eval/opacity/metrics.json");
-  return nlohmann::json::parse(in);
+  return readJson(run + "/eval/opacity/metrics.json");
 }
 
 TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {

@@ -31,7 +31,7 @@ constexpr double kBf16CurveTolerance = 0.03;
 class FastPath : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makePythonReference("training_reference.py", "fastpath"));
+    dir_ = new std::string(test::makePythonReference("training_reference.py"));
   }
   // A small MorphAEus with seed-0 weights.
   static std::shared_ptr<MorphAEusImpl> makeModel(const torch::Device& device,

@@ -2,11 +2,12 @@
 // published) run from the authors' working directory on MedNIST-format data, with CIFAR-10 and
 // CelebA absent (their tasks skipped with the path looked at); cor/baseline.yaml trains and
 // evaluates; `reproduce --figure depth --synthetic` writes Figure 2's image, CSV, plots and page
-// from the runs' own metrics; bad CIFAR-10 input is one located line.
+// from the runs' own metrics, `--figure teaser --synthetic` its sheet and tables (trained, or from
+// given weights); bad CIFAR-10 input is one located line.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -77,8 +78,7 @@ TEST_F(FigureConfigs, CorBaselineTrainsAndEvaluatesOnMedNist) {
   EXPECT_NE(r.err.find("task celeba skipped: data/celeba/img_align_celeba does not exist"),
             std::string::npos)
       << r.err;
-  std::ifstream in(out + "/eval/mednist/metrics.json");
-  const nlohmann::json m = nlohmann::json::parse(in);
+  const nlohmann::json m = readJson(out + "/eval/mednist/metrics.json");
   for (const char* ds : {"CXR", "MNIST"}) {
     ASSERT_TRUE(m["datasets"].contains(ds)) << m.dump();
     EXPECT_GT(m["datasets"][ds]["l1_mean"].get<double>(), 0.0);
@@ -101,12 +101,10 @@ TEST_F(FigureConfigs, PublicSetsFoundUnderTheDataRootAreRead) {
   EXPECT_NE(r.err.find("class \"car\" (upstream's teaser config) is CIFAR-10's \"automobile\""),
             std::string::npos)
       << r.err;
-  std::ifstream cifar(out + "/eval/cifar10/metrics.json");
-  const nlohmann::json c = nlohmann::json::parse(cifar);
+  const nlohmann::json c = readJson(out + "/eval/cifar10/metrics.json");
   EXPECT_EQ(c["datasets"]["Normal_dog"]["images"].get<int>(), 4);
   EXPECT_EQ(c["datasets"]["car"]["images"].get<int>(), 4);
-  std::ifstream celeba(out + "/eval/celeba/metrics.json");
-  EXPECT_EQ(nlohmann::json::parse(celeba)["datasets"]["Normal_celebs"]["images"].get<int>(), 3);
+  EXPECT_EQ(readJson(out + "/eval/celeba/metrics.json")["datasets"]["Normal_celebs"]["images"], 3);
 }
 
 TEST_F(FigureConfigs, BadCifar10InputIsOneLocatedLine) {
@@ -156,8 +154,7 @@ TEST(FigureCli, SyntheticDepthFigureFromOneEpochRuns) {
     std::getline(fields, dataset, ',');
     std::getline(fields, l1, ',');
     std::getline(fields, ssim, ',');
-    std::ifstream in(out + "/ae" + depth + "/eval/ood/metrics.json");
-    const nlohmann::json m = nlohmann::json::parse(in);
+    const nlohmann::json m = readJson(out + "/ae" + depth + "/eval/ood/metrics.json");
     EXPECT_DOUBLE_EQ(std::stod(l1), m["datasets"][dataset]["l1_mean"].get<double>()) << line;
     EXPECT_DOUBLE_EQ(std::stod(ssim), m["datasets"][dataset]["ssim_mean"].get<double>()) << line;
     ++rows;
@@ -175,6 +172,58 @@ TEST(FigureCli, SyntheticDepthFigureFromOneEpochRuns) {
                  "--device cpu --examples 2 --set synthetic_data.n_train=32");
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.err.find("AE6: finished before, skipped"), std::string::npos) << again.err;
+}
+
+TEST(FigureCli, SyntheticTeaserSheetFromOneEpochRunsOrGivenWeights) {
+  const std::string d = makeTempDir("figure_teaser");
+  fs::create_directories(d + "/configs/figures");
+  for (const char* f : {"teaser-ae-s.yaml", "teaser-morphaeus.yaml"})
+    fs::copy_file(sourcePath(std::string("configs/figures/") + f), d + "/configs/figures/" + f);
+  const std::string small =
+      " --device cpu --threads 2 --set synthetic_data.n_train=16 --set synthetic_data.n_test=8"
+      " --set synthetic_data.n_ood=8";
+  auto reproduce = [&](const std::string& args) {
+    return runCommand("cd " + d + " && '" + MORPHAEUS_EXE + "' reproduce --figure teaser " + args);
+  };
+  const CommandResult r = reproduce("--synthetic --epochs 1" + small);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = d + "/runs/figure-teaser";
+  for (const char* f :
+       {"figure_teaser.png", "report.html", "ae-s/best_model.pt", "morphaeus/best_model.pt"})
+    EXPECT_TRUE(fs::exists(out + "/" + f)) << f;
+  // Each model's table: every dataset with the numbers of its own evaluation.
+  for (const char* run : {"ae-s", "morphaeus"}) {
+    SCOPED_TRACE(run);
+    const nlohmann::json m = readJson(out + "/" + run + "/eval/ood/metrics.json");
+    ASSERT_EQ(m["datasets"].size(), 3u) << m.dump();
+    for (const auto& [dataset, v] : m["datasets"].items()) {
+      char row[128];
+      std::snprintf(row, sizeof(row), "| %s | %.4f | %.4f |", dataset.c_str(),
+                    v["l1_mean"].get<double>(), v["ssim_mean"].get<double>());
+      EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+    }
+  }
+  EXPECT_NE(r.out.find("# AE-S"), std::string::npos);
+  EXPECT_NE(r.out.find("# MorphAEus"), std::string::npos);
+  const RenderedPage page = renderInBrowser(out + "/report.html");
+  for (const auto& p : page.problems) ADD_FAILURE() << p;
+  // Given weights: that model is evaluated from them, not trained (a fresh output folder).
+  const CommandResult given =
+      reproduce("--synthetic --epochs 1 --output " + d + "/given --weights AE-S=" + out +
+                "/ae-s/best_model.pt" + small);
+  ASSERT_EQ(given.exit_code, 0) << given.err;
+  EXPECT_FALSE(fs::exists(d + "/given/ae-s/best_model.pt"));
+  EXPECT_TRUE(fs::exists(d + "/given/morphaeus/best_model.pt"));
+  EXPECT_TRUE(fs::exists(d + "/given/figure_teaser.png"));
+  // A label that names neither model, or no file: one line, exit code 1 (as --compare's), nothing
+  // drawn.
+  for (const char* bad : {"--weights VAE=x.pt", "--weights AE-S="}) {
+    SCOPED_TRACE(bad);
+    const CommandResult e = reproduce("--synthetic --output " + d + "/bad " + bad + small);
+    EXPECT_EQ(e.exit_code, 1) << e.err;
+    EXPECT_NE(e.err.find("--weights"), std::string::npos) << e.err;
+    EXPECT_FALSE(fs::exists(d + "/bad/figure_teaser.png"));
+  }
 }
 
 }  // namespace

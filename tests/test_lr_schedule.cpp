@@ -27,7 +27,7 @@ LrScheduleOptions optionsFor(const std::string& kind, ScheduleStep step) {
 }
 
 TEST(LrSchedule, MatchesPyTorchsSchedulersSteppedWithTheValidationLossOrPerEpoch) {
-  const std::string dir = test::makePythonReference("lr_schedule_reference.py", "lrs");
+  const std::string dir = test::makePythonReference("lr_schedule_reference.py");
   const auto ref = readTorchFile(dir + "/schedules.pt").toGenericDict();
   const auto val = ref.at(c10::IValue("val_losses")).toTensor();
   for (const char* kind : {"cosine", "exponential", "plateau", "multistep"}) {

@@ -1,11 +1,14 @@
 #include "tests/test_support.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <thread>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace morphaeus::test {
@@ -37,6 +41,16 @@ std::string readText(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+nlohmann::json readJson(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
 }
 
 void writeText(const std::string& path, const std::string& text) {
@@ -150,6 +164,55 @@ bool waitFor(const std::function<bool()>& cond, int seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
+}
+
+std::string cachedReference(const std::string& tag, std::string inputs,
+                            const std::function<void(const std::string& dir)>& make) {
+  // The kernels the reference runs with are ours too: the same environment.
+  for (const char* var : {"ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
+    inputs += std::string(var) + "=" + (std::getenv(var) ? std::getenv(var) : "") + ";";
+  std::uint64_t key = 0xcbf29ce484222325ULL;
+  for (const unsigned char c : inputs) key = (key ^ c) * 0x100000001b3ULL;
+  const fs::path cache = fs::path(MORPHAEUS_TEST_CACHE_DIR) / (tag + "-" + std::to_string(key));
+  if (fs::exists(cache / "done")) return cache.string();
+  fs::create_directories(cache.parent_path());
+  const std::string lock_path = cache.string() + ".lock";
+  struct Lock {  // released with the process, also when it fails
+    int fd;
+    ~Lock() {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  const Lock lock{::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)};
+  if (lock.fd < 0) throw std::runtime_error("cannot open " + lock_path);
+  while (::flock(lock.fd, LOCK_EX) != 0) {
+    if (errno != EINTR) throw std::runtime_error("cannot lock " + lock_path);
+  }
+  if (fs::exists(cache / "done")) return cache.string();
+  const std::string tmp = cache.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp);
+  make(tmp);
+  writeText(tmp + "/done", "");
+  fs::rename(tmp, cache, ec);  // a folder left there without its "done" is not replaced
+  if (ec) fs::remove_all(tmp, ec);
+  if (!fs::exists(cache / "done")) throw std::runtime_error("cannot make " + cache.string());
+  return cache.string();
+}
+
+std::string cachedPythonReference(const std::string& script) {
+  std::vector<fs::path> scripts;
+  for (const auto& entry : fs::directory_iterator(sourcePath("tests/python")))
+    if (entry.path().extension() == ".py") scripts.push_back(entry.path());
+  std::sort(scripts.begin(), scripts.end());
+  std::string inputs = script + ";";
+  for (const auto& f : scripts) inputs += f.filename().string() + ":" + readText(f.string());
+  return cachedReference(fs::path(script).stem().string(), inputs, [&](const std::string& dir) {
+    const CommandResult r =
+        runCommand("/usr/bin/python3 " + sourcePath("tests/python/" + script) + " make " + dir);
+    if (r.exit_code != 0) throw std::runtime_error(script + " failed: " + r.err);
+  });
 }
 
 }  // namespace morphaeus::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ CommandResult runMorphaeus(const std::string& args);
 std::string makeTempDir(const std::string& tag);
 void writeText(const std::string& path, const std::string& text);
 std::string readText(const std::string& path);
+// The JSON document in `path`; std::runtime_error naming the file when it is missing or broken.
+nlohmann::json readJson(const std::string& path);
 std::string sourcePath(const std::string& relative);  // path inside the source tree
 
 // --set overrides that shrink the embedded demo for end-to-end runs: n_train training images,
@@ -44,6 +47,18 @@ struct RenderedPage {
   std::vector<std::string> problems;
 };
 RenderedPage renderInBrowser(const std::string& html_path, int height = 3000);
+
+// A reference made once per build tree and shared by the test processes (CTest runs every test in
+// its own): <build>/test-cache/<tag>-<key>, the key an FNV-1a hash of `inputs` (the scripts'
+// contents and whatever else decides what they write) and of the variables that choose
+// LibTorch's kernels. `make` fills a temporary folder that is then renamed into place; one
+// process makes it while the others wait for it on a lock. Returns the folder; throws
+// std::runtime_error when `make` fails (its message).
+std::string cachedReference(const std::string& tag, std::string inputs,
+                            const std::function<void(const std::string& dir)>& make);
+// `cachedReference` of one script run as `/usr/bin/python3 tests/python/<script> make DIR`, keyed
+// by the contents of every script in tests/python/ (they import each other).
+std::string cachedPythonReference(const std::string& script);
 
 // Polls `cond` every 20 ms for up to `seconds`.
 bool waitFor(const std::function<bool()>& cond, int seconds);

@@ -23,16 +23,10 @@
 namespace morphaeus {
 namespace {
 
-using test::runCommand;
-using test::sourcePath;
-
 class TrainingReference : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new std::string(test::makeTempDir("train"));
-    auto r = runCommand("/usr/bin/python3 " + sourcePath("tests/python/training_reference.py") +
-                        " make " + *dir_);
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    dir_ = new std::string(test::makePythonReference("training_reference.py"));
     losses_ = new c10::IValue(readTorchFile(*dir_ + "/losses.pt"));
   }
   static torch::Tensor t(const std::string& key) {
@@ -74,6 +68,25 @@ TEST_F(TrainingReference, ReconstructionLosses) {
 
 TEST_F(TrainingReference, NccLoss) {
   expectMatches("ncc", {t("a"), t("b")}, [](auto& in) { return nccLoss(in[0], in[1]); });
+  expectMatches("ncc", {t("a"), t("b")},
+                [](auto& in) { return nccLoss(in[0], in[1], NccWindowSums::BoxSum); });
+}
+
+// Where the windows' variances cancel (a nearly flat image against a textured one), float32
+// moves the loss by about 1.5e-3 with the order of the window sums. The default sums as upstream
+// does (convolutions) and gives PyTorch's float32 value; the box sums give another one, nearer
+// to float64 -- so this test tells the two apart.
+TEST_F(TrainingReference, NccLossRoundsAsUpstreamWhereVariancesCancel) {
+  const auto a = t("smooth_a"), b = t("smooth_b");
+  const double upstream = ref("ncc_smooth", "value").item<double>();
+  const double exact = ref("ncc_smooth_float64", "value").item<double>();
+  ASSERT_GT(std::abs(upstream - exact), 5e-4) << "the inputs no longer cancel";
+  expectMatches(
+      "ncc_smooth", {a, b}, [](auto& in) { return nccLoss(in[0], in[1]); }, 1e-7);
+  const double box = nccLoss(a, b, NccWindowSums::BoxSum).item<double>();
+  EXPECT_GT(std::abs(box - upstream), 5e-4);
+  EXPECT_LT(std::abs(box - exact), std::abs(upstream - exact));
+  EXPECT_NEAR(nccLoss(a.to(torch::kDouble), b.to(torch::kDouble)).item<double>(), exact, 1e-12);
 }
 
 TEST_F(TrainingReference, DisplacementRegularizers) {

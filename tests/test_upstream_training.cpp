@@ -4,15 +4,18 @@
 // same PNGs, against tests/python/upstream_training_reference.py, which follows their trainers:
 // eval-mode training (train mode for the AAE, and with training_mode: train), their losses,
 // schedules stepped with the validation loss, validation and best-checkpoint rule, early-stopping
-// calls. Per-epoch losses, validation losses and learning rates within 1e-3 relative; the final
+// calls. Every value their trainers log (for MorphAEus: the losses, the perceptual loss, the
+// regulariser, the NCC, the validation MSE, L2 and perceptual losses, lr and beta), every epoch,
+// within 1e-3 relative; the final
 // weights within 1e-3 relative L2; the same best epoch. Then runs resumed from checkpoints that
 // PyTorch wrote after epoch 1 (1.13 and 2.x layouts, int steps) for the trainers with one, two and
 // four optimisers, and checkpoints with bad optimiser values, which must fail with one line that
 // names the file and the key.
 //
-// Why 1e-3: both programs run float32 and, for MorphAEus, sum in different orders (our NCC window
-// sums, warp and transposed convolutions are not PyTorch's), so each step's losses agree to about
-// 1e-6 relative; Adam normalises gradients by their running RMS, which passes such relative
+// Why 1e-3: both programs run float32 and, for MorphAEus, sum in different orders (our warp and
+// transposed convolutions are not PyTorch's; the NCC's window sums are its convolutions, since
+// their order moves the NCC by up to 3e-3 where windows are smooth), so each step's losses agree to
+// about 1e-6 relative; Adam normalises gradients by their running RMS, which passes such relative
 // differences on to the weights without shrinking them, and the morphology stage (from epoch 11)
 // amplifies them: measured at most 3.3e-4 on a loss by epoch 13 in eval mode, also with the
 // reference on other kernels (ATEN_CPU_CAPABILITY=default, ONEDNN_MAX_CPU_ISA=AVX2). Train mode
@@ -22,19 +25,15 @@
 // reference must run with our kernels (the cached reference is keyed by the variables that choose
 // them). A behavioural difference -- train vs eval mode, a schedule, a sampled or a mean z --
 // moves these numbers by 1e-2 and more (16% for the model mode).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/file.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/torch_file_reader.h"
@@ -59,57 +58,37 @@ class UpstreamTraining : public ::testing::Test {
   // order's contents, made in a temporary folder and renamed into place.
   static void SetUpTestSuite() {
     work_ = new std::string(makeTempDir("upstream_training"));
-    std::string orders;  // our data order (4 images, seed 2109): what the reference feeds
-    for (int e = 0; e < kEpochs; ++e) {
-      for (std::size_t i : epochOrder(4, true, 2109, e)) orders += std::to_string(i) + " ";
-      orders += "\n";
-    }
-    std::uint64_t key = 0xcbf29ce484222325ULL;
-    std::string inputs = orders;
-    // The kernels the reference runs with are ours too: the same environment (see the AAE).
-    for (const char* var : {"ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
-      inputs += std::string(var) + "=" + (std::getenv(var) ? std::getenv(var) : "") + ";";
+    // Our data order (seed 2109) is what the reference feeds: 4 images, and 8 for the films.
+    auto orders = [](std::size_t n) {
+      std::string text;
+      for (int e = 0; e < kEpochs; ++e) {
+        for (std::size_t i : epochOrder(n, true, 2109, e)) text += std::to_string(i) + " ";
+        text += "\n";
+      }
+      return text;
+    };
+    std::string inputs = orders(4) + orders(8);
     for (const char* f :
          {"upstream_training_reference.py", "morphaeus_reference.py", "baselines_reference.py",
           "adversarial_reference.py", "training_reference.py"})
       inputs += readText(sourcePath(std::string("tests/python/") + f));
-    for (const unsigned char c : inputs) key = (key ^ c) * 0x100000001b3ULL;
-    const std::filesystem::path cache = std::filesystem::path(MORPHAEUS_TEST_CACHE_DIR) /
-                                        ("upstream_training-" + std::to_string(key));
-    ref_ = new std::string(cache.string());
-    if (std::filesystem::exists(cache / "done")) return;
-    std::filesystem::create_directories(cache.parent_path());
-    // One process makes it; the others (ctest -j) wait for it instead of making their own copy
-    // at the same time on the same cores. The lock goes with the process, also when it fails.
-    struct Lock {
-      int fd;
-      ~Lock() { ::close(fd); }
-    };
-    const Lock lock{::open((cache.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)};
-    ASSERT_GE(lock.fd, 0) << cache << ".lock";
-    while (::flock(lock.fd, LOCK_EX) != 0) ASSERT_EQ(errno, EINTR) << cache << ".lock";
-    if (std::filesystem::exists(cache / "done")) return;
-    const std::string tmp =
-        cache.string() + ".tmp-" + std::to_string(static_cast<long>(::getpid()));
-    std::filesystem::create_directories(tmp);
-    writeText(tmp + "/orders.txt", orders);
-    const CommandResult r =
-        runCommand("/usr/bin/python3 " + sourcePath("tests/python/upstream_training_reference.py") +
-                   " make " + tmp + " " + tmp + "/orders.txt");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    writeText(tmp + "/done", "");
-    std::error_code ec;  // a folder left there without its "done" is not replaced
-    std::filesystem::rename(tmp, cache, ec);
-    if (ec) std::filesystem::remove_all(tmp, ec);
-    ASSERT_TRUE(std::filesystem::exists(cache / "done"));
+    ref_ = new std::string(cachedReference("upstream_training", inputs, [&](const std::string& d) {
+      writeText(d + "/orders.txt", orders(4));
+      writeText(d + "/film_orders.txt", orders(8));
+      const CommandResult r = runCommand(
+          "/usr/bin/python3 " + sourcePath("tests/python/upstream_training_reference.py") +
+          " make " + d + " " + d + "/orders.txt " + d + "/film_orders.txt");
+      if (r.exit_code != 0) throw std::runtime_error(r.err);
+    }));
   }
 
   // Trains `config` (a published one) for `epochs` from `weights` (or resumes from it).
   static CommandResult train(const std::string& config, const std::string& out,
                              const std::string& weights, bool resume, int epochs,
-                             const std::string& extra = "") {
+                             const std::string& extra = "", const std::string& data = "") {
     std::string args = "--config '" + sourcePath("tests/data/upstream/cxr/" + config) +
-                       "' --data-root " + *ref_ + " --output " + out + " --device cpu --threads 2" +
+                       "' --data-root " + *ref_ + data + " --output " + out +
+                       " --device cpu --threads 2" +
                        (resume ? " --resume " : " --task train --weights ") + weights +
                        " --set trainer.params.nr_epochs=" + std::to_string(epochs) +
                        " --set trainer.data_loader.params.args.batch_size=4" + extra;
@@ -129,7 +108,7 @@ class UpstreamTraining : public ::testing::Test {
   // Every metric of the reference, epoch by epoch; the final weights; the best epoch. A `partial`
   // run trained only its first epochs: those are compared.
   static void expectMatches(const std::string& run, const std::string& reference,
-                            bool partial = false) {
+                            bool partial = false, double tolerance = kTolerance) {
     const auto ref = readTorchFile(reference).toGenericDict();
     const std::vector<nlohmann::json> rows = metrics(run);
     ASSERT_FALSE(rows.empty()) << run;
@@ -147,7 +126,7 @@ class UpstreamTraining : public ::testing::Test {
         ASSERT_TRUE(rows[e].contains(key)) << key << " missing in " << rows[e].dump();
         const double w = want[static_cast<int64_t>(e)].item<double>();
         const double ours = rows[e][key].get<double>();
-        EXPECT_NEAR(ours, w, kTolerance * std::abs(w) + kFloor)
+        EXPECT_NEAR(ours, w, tolerance * std::abs(w) + kFloor)
             << key << " at epoch " << rows[e]["epoch"];
         if (std::abs(w) > kFloor && std::abs(ours - w) / std::abs(w) > worst) {
           worst = std::abs(ours - w) / std::abs(w);
@@ -174,7 +153,7 @@ class UpstreamTraining : public ::testing::Test {
       diff += (ours.to(torch::kDouble) - t.to(torch::kDouble)).pow(2).sum().item<double>();
       norm += t.to(torch::kDouble).pow(2).sum().item<double>();
     }
-    EXPECT_LE(std::sqrt(diff / norm), kTolerance) << "relative L2 of the final weights";
+    EXPECT_LE(std::sqrt(diff / norm), tolerance) << "relative L2 of the final weights";
     std::printf("%s: final weights, relative L2 difference %.3g\n", run.c_str(),
                 std::sqrt(diff / norm));
     const int64_t best = ref.at(c10::IValue("best_epoch")).toInt();
@@ -191,7 +170,9 @@ struct Case {
   const char* name;    // reference folder
   const char* config;  // published config
   int epochs;
-  const char* extra;  // switches
+  const char* extra;      // switches
+  const char* data = "";  // the data root under the reference's folder
+  double tolerance = kTolerance;
 };
 
 void PrintTo(const Case& c, std::ostream* os) {
@@ -204,9 +185,9 @@ TEST_P(UpstreamTrainingCase, EpochsAndFinalWeightsMatchTheAuthorsTrainer) {
   const Case& c = GetParam();
   const std::string run = *work_ + "/ours_" + c.name;
   const CommandResult r =
-      train(c.config, run, *ref_ + "/" + c.name + "/init.pt", false, c.epochs, c.extra);
+      train(c.config, run, *ref_ + "/" + c.name + "/init.pt", false, c.epochs, c.extra, c.data);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  expectMatches(run, *ref_ + "/" + c.name + "/reference.pt");
+  expectMatches(run, *ref_ + "/" + c.name + "/reference.pt", false, c.tolerance);
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -220,7 +201,18 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{"vae_train", "vae.yaml", 4, " --set trainer.params.training_mode=train"},
                       Case{"b-vae", "b-vae.yaml", 4, ""}, Case{"dae", "dae.yaml", 4, ""},
                       Case{"baseline", "baseline.yaml", 4, ""}, Case{"aae", "aae.yaml", 4, ""},
-                      Case{"si-vae", "si-vae.yaml", 3, ""}),
+                      Case{"si-vae", "si-vae.yaml", 3, ""},
+                      // The run that found the NCC's rounding (film-like images, alfa 0, batch 8,
+                      // up to the first epoch of the morphology stage), where the window sums'
+                      // float32 order moves the deformation loss: 3e-4, from what was measured
+                      // on a 2-core AMD EPYC with AVX2 (no AVX-512): ours 8.3e-5 (1.0e-4 with
+                      // both programs on ATEN_CPU_CAPABILITY=default), the reference against
+                      // itself on those kernels 2.8e-5, and box sums instead of upstream's
+                      // convolutions 1.07e-3 (performance.ncc_box_sums).
+                      Case{"morphaeus_films", "morphaeus.yaml", 12,
+                           " --set trainer.params.alfa=0"
+                           " --set trainer.data_loader.params.args.batch_size=8",
+                           "/films", 3e-4}),
     [](const auto& info) {
       std::string n = info.param.name;
       for (char& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';

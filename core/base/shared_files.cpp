@@ -64,6 +64,16 @@ bool isInstalledSyntheticConfig(const std::string& file) {
   return fs::equivalent(fs::absolute(file, ec).parent_path(), fs::path(root) / "configs", ec);
 }
 
+std::string shippedOrGiven(const std::string& path) {
+  std::error_code ec;
+  if (path.empty() || fs::exists(path, ec)) return path;
+  if (const std::string shared = sharedFilesDir(); !shared.empty()) {
+    const fs::path p = fs::path(shared) / path;
+    if (fs::exists(p, ec)) return p.string();
+  }
+  return path;
+}
+
 std::string resolveConfigName(const std::string& name) {
   std::error_code ec;
   if (name.empty() || fs::exists(name, ec)) return name;

@@ -30,6 +30,10 @@ std::optional<ShippedConfig> findShippedConfig(const std::string& name);
 // tree, whose shared folder is the checkout the user works in.
 bool isInstalledSyntheticConfig(const std::string& file);
 
+// `path` (a file or folder relative to the working directory) as given when it exists; else the
+// same path under sharedFilesDir() when that exists; else `path` unchanged.
+std::string shippedOrGiven(const std::string& path);
+
 // `name` as given to --config: an existing file stays as it is; otherwise a shipped config's
 // name ("paper/morphaeus", with or without .yaml) gives its path; else `name` unchanged.
 std::string resolveConfigName(const std::string& name);

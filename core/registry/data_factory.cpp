@@ -33,6 +33,8 @@ ResizePath resizePathOf(const ConfigNode* dataset_module, bool training_split) {
 
 // The data loader's own source of test images; null for DefaultDataLoader (split CSVs).
 const TestSetSource* testSetSource(const ConfigNode& data_loader) {
+  if (data_loader.find("module_name") == nullptr)
+    return nullptr;  // an unvalidated args-only loader
   const Registry& registry = Registry::global();
   return registry.factory<TestSetSource>(registry.resolve(ComponentKind::DataLoader, data_loader));
 }

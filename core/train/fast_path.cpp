@@ -13,7 +13,9 @@ FastPathOptions resolveFastPath(FastPathOptions o, c10::DeviceType device) {
   o.float64 = c.chosen == Precision::Fp64;
   o.channels_last = c.channels_last;
   o.fused_adam = o.fused_adam_config.value_or(c.chosen == Precision::Bf16);
-  o.chosen = c.describe() + (o.fused_adam ? ", fused Adam" : "");
+  o.ncc_box_sums = o.ncc_box_sums_config.value_or(c.chosen == Precision::Bf16);
+  o.chosen = c.describe() + (o.fused_adam ? ", fused Adam" : "") +
+             (o.ncc_box_sums ? ", NCC box sums" : "");
   return o;
 }
 

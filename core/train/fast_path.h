@@ -21,11 +21,15 @@ struct FastPathOptions {
   Precision precision = Precision::Fp32;     // as configured (auto: decided by resolveFastPath)
   std::optional<bool> channels_last_config;  // performance.channels_last, when given
   std::optional<bool> fused_adam_config;     // performance.fused_adam, when given
+  std::optional<bool> ncc_box_sums_config;   // performance.ncc_box_sums, when given
   // The decision (resolveFastPath; explicit fp32/bf16/fp64 already by trainerOptions):
   std::optional<c10::ScalarType> autocast;  // bf16 -> BFloat16; fp32 -> none
   bool float64 = false;  // precision: fp64 -- weights, batches and losses in float64 (checks)
   bool channels_last = false;       // default: on exactly when the step runs in bf16
   bool fused_adam = false;          // default: on exactly when the step runs in bf16
+  // NCC window sums by the box-sum kernel instead of upstream's ones convolution (ncc_loss.h);
+  // default: on exactly when the step runs in bf16 (whose rounding is not upstream's anyway).
+  bool ncc_box_sums = false;
   std::string chosen = "fp32";      // what was chosen and why, for the log
   bool cuda_graph = false;          // CUDA only; ignored (with a warning) on the CPU
   int64_t loss_readback_every = 1;  // > 1: no host sync inside the steps in between

@@ -58,6 +58,11 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
       .describe(
           "Adam in one pass per parameter on the CPU (equal up to float32 rounding; default: on "
           "exactly when the step runs in bf16)");
+  performance.boolean("ncc_box_sums")
+      .describe(
+          "MorphAEus' NCC window sums by one box-sum kernel instead of upstream's ones "
+          "convolution (faster; rounds otherwise: the logged deformation loss moves up to 3e-3 "
+          "where windows are smooth; default: on exactly when the step runs in bf16)");
   performance.boolean("cuda_graph")
       .describe("capture the whole train step as a CUDA graph and replay it (CUDA only)")
       .byDefault(false);
@@ -105,6 +110,7 @@ FastPathOptions fastPathOf(const TypedParams& p) {
   o.precision = precisionFromName(p.getString("performance.precision"));
   o.channels_last_config = givenBool(p, "performance", "channels_last");
   o.fused_adam_config = givenBool(p, "performance", "fused_adam");
+  o.ncc_box_sums_config = givenBool(p, "performance", "ncc_box_sums");
   if (o.precision != Precision::Auto) o = resolveFastPath(o, c10::DeviceType::CPU);
   o.cuda_graph = p.getBool("performance.cuda_graph");
   o.loss_readback_every = p.getInt("performance.loss_readback_every");

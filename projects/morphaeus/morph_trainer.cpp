@@ -36,19 +36,22 @@ nlohmann::json MorphTrainer::epochValues() const {
 NamedLosses MorphTrainer::trainLosses(const torch::Tensor& x, int64_t epoch) {
   const MorphAEusOutput out = net().forward(x);
   const auto loss_rec = criterion()(out.x_prior, x);
-  const auto loss_pl = perceptual_ ? (*perceptual_)(out.x_prior, x) : torch::zeros({}, x.options());
+  // alfa 0: no perceptual loss, computed or logged (upstream computes and logs it anyway).
+  const auto loss_pl = perceptual_ ? (*perceptual_)(out.x_prior, x) : torch::Tensor();
   auto loss = perceptual_ ? loss_rec + o_.perceptual.alfa * loss_pl : loss_rec;
   const auto reg = displacementRegularizer(out.deformation, Regularizer::GradientL2);
+  const NccWindowSums sums =
+      fastPath().ncc_box_sums ? NccWindowSums::BoxSum : NccWindowSums::Convolution;
   const auto deform =
-      out.reconstruction.is_same(out.x_reversed)  // bidir: false returns y_source itself
-          ? nccLoss(x, out.reconstruction)
-          : (nccLoss(x, out.reconstruction) + nccLoss(out.x_prior, out.x_reversed)) / 2;
+      out.reconstruction.is_same(out.x_reversed)  // bidir: false returns y_source
+          ? nccLoss(x, out.reconstruction, sums)
+          : (nccLoss(x, out.reconstruction, sums) + nccLoss(out.x_prior, out.x_reversed, sums)) / 2;
   if (epoch > 10) loss = loss + o_.delta * (deform + beta_ * reg);
-  return {{"loss_total", loss},
-          {"loss", loss_rec.detach()},
-          {"loss_pl", loss_pl.detach()},
-          {"loss_reg", reg.detach()},
-          {"loss_deformation", deform.detach()}};
+  NamedLosses losses = {{"loss_total", loss}, {"loss", loss_rec.detach()}};
+  if (perceptual_) losses.emplace_back("loss_pl", loss_pl.detach());
+  losses.emplace_back("loss_reg", reg.detach());
+  losses.emplace_back("loss_deformation", deform.detach());
+  return losses;
 }
 
 NamedLosses MorphTrainer::validationLosses(const torch::Tensor& x) {

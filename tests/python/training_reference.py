@@ -105,11 +105,23 @@ def make(d):
     flow = torch.randn(2, 2, 20, 22, generator=g)
     pi = torch.rand(2, 1, 32, 32, generator=g)
     pt = torch.rand(2, 1, 32, 32, generator=g)
+    # A textured image against a nearly flat one (a blurry prior early in training): the
+    # windows' variances cancel, and float32 rounding of the window sums moves the loss by about
+    # 1.5e-3 -- the value depends on how the sums are added (upstream: by convolution).
+    yy, xx = torch.meshgrid(torch.linspace(0, 1, 64), torch.linspace(0, 1, 64), indexing="ij")
+    pattern = 0.6 + 0.25 * torch.cos(5 * xx) * torch.cos(4 * yy)
+    sa = (pattern + 0.03 * torch.randn(2, 1, 64, 64, generator=g)).clamp(0, 1)
+    blurred = F.conv2d(F.pad(pattern.expand(2, 1, 64, 64), (7, 7, 7, 7), mode="replicate"),
+                       torch.ones(1, 1, 15, 15) / 225)
+    sb = 0.55 + 0.02 * blurred
     losses = {
         "a": a, "b": b, "flow": flow, "pl_input": pi, "pl_target": pt,
         "l1": value_and_grads(F.l1_loss, a, b),
         "l2": value_and_grads(F.mse_loss, a, b),
         "ncc": value_and_grads(ncc, a, b),
+        "smooth_a": sa, "smooth_b": sb,
+        "ncc_smooth": value_and_grads(ncc, sa, sb),
+        "ncc_smooth_float64": value_and_grads(ncc, sa.double(), sb.double()),
         "gradient-l2": value_and_grads(lambda f: reg(f, "gradient-l2"), flow),
         "gradient-l1": value_and_grads(lambda f: reg(f, "gradient-l1"), flow),
         "bending": value_and_grads(lambda f: reg(f, "bending"), flow),

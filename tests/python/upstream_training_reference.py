@@ -23,9 +23,10 @@ generator, and the data order is ours (given in ORDERS: one line of indices per 
 DataLoader would shuffle with torch's generator). torch.manual_seed(2109) right before the first
 epoch, as `morphaeus` seeds before training (and after loading a resumed checkpoint).
 
-  upstream_training_reference.py make DIR ORDERS
+  upstream_training_reference.py make DIR ORDERS FILM_ORDERS
       DIR/data/CXR/{Normal,Lung_Opacity}/images/*.png and DIR/data/CXR/splits/*.csv (upstream's
-      layout: 4 training, 4 validation, 2 + 2 test images), DIR/vgg19_random.pth, and per case
+      layout: 4 training, 4 validation, 2 + 2 test images), the same under DIR/films (8 film-like
+      training images, ordered by FILM_ORDERS), DIR/vgg19_random.pth, and per case
       DIR/<case>/init.pt (upstream's checkpoint layout: model weights and fresh optimiser states
       as torch.optim.Adam writes them) and DIR/<case>/reference.pt: {'epochs': {metric: [per
       epoch]}, 'weights': final state_dict, 'best_epoch': int}; for the resume cases
@@ -54,20 +55,20 @@ RESUME_AFTER = 1
 
 
 # ---------------------------------------------------------------- data (upstream's layout)
-def make_images(d):
-    g = np.random.default_rng(7)
+def write_images(d, n_train, n_val, seed, draw):
+    """Upstream's layout under DIR/data/CXR: n_train training, n_val validation, 2 + 2 test images
+    of 128 px, each `draw(rng, xx, yy, folder)`, and the split CSVs. Returns the training and
+    validation batches as upstream reads them."""
+    g = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:128, 0:128] / 127.0
-    rows = {"normal_train": [], "normal_val": [], "normal_test": [], "opa_test": []}
-    for split, n, folder in (("normal_train", N_TRAIN, "Normal"), ("normal_val", N_VAL, "Normal"),
+    rows = {}
+    for split, n, folder in (("normal_train", n_train, "Normal"), ("normal_val", n_val, "Normal"),
                              ("normal_test", 2, "Normal"), ("opa_test", 2, "Lung_Opacity")):
         os.makedirs(os.path.join(d, "data", "CXR", folder, "images"), exist_ok=True)
+        rows[split] = []
         for i in range(n):
-            cx, cy = g.uniform(0.3, 0.7, 2)
-            img = 0.5 + 0.3 * np.cos(6 * (xx - cx)) * np.cos(5 * (yy - cy)) + 0.08 * g.standard_normal((128, 128))
-            if folder == "Lung_Opacity":
-                img += 0.4 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / 0.01)
             name = f"{folder}-{split}-{i}.png"
-            Image.fromarray(np.clip(img * 255, 0, 255).astype(np.uint8)).save(
+            Image.fromarray(np.clip(draw(g, xx, yy, folder) * 255, 0, 255).astype(np.uint8)).save(
                 os.path.join(d, "data", "CXR", folder, "images", name))
             rows[split].append(f"./data/CXR/{folder}/images/{name}")
     os.makedirs(os.path.join(d, "data", "CXR", "splits"), exist_ok=True)
@@ -77,6 +78,33 @@ def make_images(d):
     load = lambda rel: torch.from_numpy(np.asarray(Image.open(os.path.join(d, rel)), dtype=np.float32) / 255)  # noqa
     return (torch.stack([load(p) for p in rows["normal_train"]]).unsqueeze(1),
             torch.stack([load(p) for p in rows["normal_val"]]).unsqueeze(1))
+
+
+def make_images(d):
+    """4 training and 4 validation images: a cosine pattern and noise (opacities: a bright blob)."""
+    def draw(g, xx, yy, folder):
+        cx, cy = g.uniform(0.3, 0.7, 2)
+        img = 0.5 + 0.3 * np.cos(6 * (xx - cx)) * np.cos(5 * (yy - cy)) + 0.08 * g.standard_normal((128, 128))
+        if folder == "Lung_Opacity":
+            img += 0.4 * np.exp(-((xx - cx) ** 2 + (yy - cy) ** 2) / 0.01)
+        return img
+    return write_images(d, N_TRAIN, N_VAL, 7, draw)
+
+
+def make_film_images(d):
+    """8 training and 4 validation images that look like films: a body, two darker lungs, noise
+    inside the body and flat black borders. Early in training the prior is blurry, the NCC's
+    window variances cancel there and float32 moves the deformation loss by up to 3e-3 with the
+    order of the window sums (upstream's: convolutions)."""
+    def draw(g, xx, yy, folder):
+        cx, cy = g.uniform(0.45, 0.55, 2)
+        body = np.exp(-(((xx - cx) / 0.42) ** 4 + ((yy - cy) / 0.46) ** 4))
+        lungs = sum(np.exp(-(((xx - cx - s * 0.17) / 0.12) ** 2 + ((yy - cy + 0.05) / 0.25) ** 2))
+                    for s in (-1, 1))
+        img = 0.75 * body - 0.45 * lungs * body + 0.03 * g.standard_normal((128, 128)) * body
+        img[(xx < 0.08) | (xx > 0.92)] = 0.0
+        return img
+    return write_images(d, 8, 4, 11, draw)
 
 
 # ---------------------------------------------------------------- models and losses
@@ -117,6 +145,10 @@ class Run:
 
     def __init__(self, case, model, mode, vgg):
         self.case, self.kind, self.model, self.mode, self.vgg = case, case.split(":")[0], model, mode, vgg
+        # MorphAEus' perceptual weight: the config's 0.05, or 0 (--set trainer.params.alfa=0).
+        # At alfa 0 `morphaeus` neither computes nor logs the perceptual loss (it does not change
+        # training); upstream computes and logs it anyway, so it is not logged here either.
+        self.alfa = CASE_ALFA.get(case, 0.05)
         self.epochs = {}
         self.min_val, self.best_epoch, self.stopped = np.inf, -1, False
         self.early = {"best": None, "counter": 0}
@@ -152,16 +184,21 @@ class Run:
             out = m(x)
             prior, rec, rev, v = out["x_prior"], out["y_source"], out["y_target"], out["deformation"]
             loss_mse = F.mse_loss(prior, x)
-            loss_pl = tref.perceptual(self.vgg, prior, x)
-            loss = loss_mse + 0.05 * loss_pl
+            loss = loss_mse
+            if self.alfa != 0:
+                loss_pl = tref.perceptual(self.vgg, prior, x)
+                loss = loss + self.alfa * loss_pl
             reg = tref.reg(v, "gradient-l2")
             deform = (tref.ncc(x, rec) + tref.ncc(prior, rev)) / 2
             beta = float(np.clip(3 * (epoch / 200), 1e-3, 3))
             if epoch > 10:
                 loss = loss + 1 * (deform + beta * reg)
+            self.log("beta", beta)
             self.minimise("optimizer_weights", loss)
-            return {"loss_total": loss, "loss": loss_mse, "loss_pl": loss_pl, "loss_reg": reg,
-                    "loss_deformation": deform}
+            logged = {"loss_total": loss, "loss": loss_mse, "loss_reg": reg, "loss_deformation": deform}
+            if self.alfa != 0:
+                logged["loss_pl"] = loss_pl
+            return logged
         if k == "aae":
             return adv.aae_step(m, x, self.optimizers)
         if k == "si-vae":
@@ -195,9 +232,12 @@ class Run:
         k, m = self.kind, self.model
         m.eval()
         with torch.no_grad():
-            if k == "morphaeus":
+            if k == "morphaeus":  # MorphTrainer.test: Val_loss_mse decides; _prec and _pl logged
                 out = m(x)
                 v = (F.mse_loss(out["x_prior"], x) + F.mse_loss(out["y_source"], x)) / 2.0
+                self.log("val_loss_prec", float(F.mse_loss(out["x_prior"], x)))
+                if self.alfa != 0:
+                    self.log("val_loss_pl", float(tref.perceptual(self.vgg, out["x_prior"], x)))
             elif k == "aae":
                 v = F.binary_cross_entropy(m(x), x) * 2.0
             elif k == "si-vae":
@@ -279,11 +319,15 @@ def layout(state, variant):
     return s
 
 
+# The run that found the NCC's rounding: alfa 0, 8 film-like images (make_film_images, under
+# DIR/films), batch 8, until the first epoch of the morphology stage.
+CASE_ALFA = {"morphaeus:films": 0.0}
+FILMS = "morphaeus:films"
 CASES = {  # case: (mode, epochs)
     "morphaeus": ("eval", 14), "morphaeus:train": ("train", 14),
     "ae-s": ("eval", 4), "ae-d": ("eval", 4), "vae": ("eval", 4), "vae:train": ("train", 4),
     "b-vae": ("eval", 4), "dae": ("eval", 4), "baseline": ("eval", 4), "aae": ("train", 4),
-    "si-vae": ("eval", 3),
+    "si-vae": ("eval", 3), FILMS: ("eval", 12),
 }
 RESUME_CASES = ("morphaeus", "aae", "si-vae")
 # Train-mode MorphAEus: BatchNorm's statistics of 4 images and the morphology stage amplify float32
@@ -292,10 +336,12 @@ RESUME_CASES = ("morphaeus", "aae", "si-vae")
 FLOAT64 = ("morphaeus:train",)
 
 
-def make(d, orders_file):
+def make(d, orders_file, film_orders_file):
     torch.set_num_threads(2)
     x_all, val_x = make_images(d)
-    orders = [[int(i) for i in line.split()] for line in open(orders_file) if line.strip()]
+    films = make_film_images(os.path.join(d, "films"))
+    read_orders = lambda f: [[int(i) for i in line.split()] for line in open(f) if line.strip()]  # noqa
+    orders, film_orders = read_orders(orders_file), read_orders(film_orders_file)
     vgg = tref.make_vgg(d)
     for case, (mode, epochs) in CASES.items():
         out = os.path.join(d, case.replace(":", "_"))
@@ -304,7 +350,10 @@ def make(d, orders_file):
         init = {k: v.clone() for k, v in model.state_dict().items()}
         fresh = {k: o.state_dict() for k, o in Run(case, model, mode, vgg).optimizers.items()}
         torch.save({"model_weights": init, **fresh}, os.path.join(out, "init.pt"))
-        r = train(case, model, mode, vgg, x_all, val_x, orders, 0, epochs)
+        if case == FILMS:
+            r = train(case, model, mode, vgg, *films, film_orders, 0, epochs)
+        else:
+            r = train(case, model, mode, vgg, x_all, val_x, orders, 0, epochs)
         torch.save(r.result(), os.path.join(out, "reference.pt"))
         if case not in RESUME_CASES:
             continue
@@ -347,5 +396,5 @@ def write_bad(d, ckpt):
 
 
 if __name__ == "__main__":
-    make(sys.argv[2], sys.argv[3]) if sys.argv[1] == "make" else sys.exit(
-        "usage: upstream_training_reference.py make DIR ORDERS")
+    make(sys.argv[2], sys.argv[3], sys.argv[4]) if sys.argv[1] == "make" else sys.exit(
+        "usage: upstream_training_reference.py make DIR ORDERS FILM_ORDERS")

@@ -26,14 +26,11 @@ namespace fs = std::filesystem;
 
 constexpr int kDepths = 6;
 
-// A shipped file (source tree or share/morphaeus) when `path` is not there as given.
-std::string findFile(const std::string& path) {
-  if (fs::exists(path)) return path;
-  if (const std::string shared = sharedFilesDir(); !shared.empty()) {
-    const fs::path p = fs::path(shared) / path;
-    if (fs::exists(p)) return p.string();
-  }
-  throw std::runtime_error(path + ": no such config");
+// `path` as given or shipped (source tree or share/morphaeus).
+std::string findConfig(const std::string& path) {
+  const std::string found = shippedOrGiven(path);
+  if (!fs::exists(found)) throw std::runtime_error(path + ": no such config");
+  return found;
 }
 
 std::string listText(const std::vector<int>& v) {
@@ -131,9 +128,9 @@ const std::vector<int>& depthChannels() {
 
 int runDepthFigure(const ReproduceOptions& o) {
   const std::string config =
-      findFile(!o.config.empty() ? o.config
-               : o.synthetic     ? "configs/figures/depth.yaml"
-                                 : "projects/morphaeus/configs/cor/baseline.yaml");
+      findConfig(!o.config.empty() ? o.config
+                 : o.synthetic     ? "configs/figures/depth.yaml"
+                                   : "projects/morphaeus/configs/cor/baseline.yaml");
   std::vector<int> channels = depthChannels();
   {
     const ConfigNode root = loadYamlFile(config);
@@ -230,10 +227,10 @@ int runTeaserFigure(const ReproduceOptions& o) {
   }
   std::vector<FigureRun> runs;
   for (const char* stem : {"ae-s", "morphaeus"}) {
-    const std::string config =
-        findFile((fs::path(dir) /
-                  (std::string(o.synthetic && o.configs.empty() ? "teaser-" : "") + stem + ".yaml"))
-                     .string());
+    const std::string config = findConfig(
+        (fs::path(dir) /
+         (std::string(o.synthetic && o.configs.empty() ? "teaser-" : "") + stem + ".yaml"))
+            .string());
     const std::string label = loadYamlFile(config).getString("name", stem);
     FigureRun r{label, config, {}, fs::absolute(fs::path(out) / stem).string(), std::nullopt};
     if (auto w = given.find(label); w != given.end()) r.weights = w->second;

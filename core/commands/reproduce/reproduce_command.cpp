@@ -93,12 +93,10 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
 int runReproduce(const ReproduceOptions& o) {
   if (o.figure == "depth") return runDepthFigure(o);
   if (o.figure == "teaser") return runTeaserFigure(o);
-  std::string dir = !o.configs.empty() ? o.configs
-                    : o.synthetic      ? "configs"
-                                       : "projects/morphaeus/configs/cxr";
-  if (const std::string shared = sharedFilesDir();
-      o.configs.empty() && !fs::is_directory(dir) && !shared.empty())
-    dir = (fs::path(shared) / dir).string();  // the shipped ones, outside a checkout
+  // The given folder, or the shipped configs (also outside a checkout).
+  const std::string dir = !o.configs.empty() ? o.configs
+                          : o.synthetic      ? shippedOrGiven("configs")
+                                             : shippedOrGiven("projects/morphaeus/configs/cxr");
   const std::vector<Method> methods = discoverMethods(dir);
   installStopHandlers();
   fs::create_directories(o.output);
