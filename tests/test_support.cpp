@@ -201,13 +201,18 @@ std::string cachedReference(const std::string& tag, std::string inputs,
   return cache.string();
 }
 
-std::string cachedPythonReference(const std::string& script) {
+std::string pythonReferenceSources() {
   std::vector<fs::path> scripts;
   for (const auto& entry : fs::directory_iterator(sourcePath("tests/python")))
     if (entry.path().extension() == ".py") scripts.push_back(entry.path());
   std::sort(scripts.begin(), scripts.end());
-  std::string inputs = script + ";";
-  for (const auto& f : scripts) inputs += f.filename().string() + ":" + readText(f.string());
+  std::string text;
+  for (const auto& f : scripts) text += f.filename().string() + ":" + readText(f.string());
+  return text;
+}
+
+std::string cachedPythonReference(const std::string& script) {
+  const std::string inputs = script + ";" + pythonReferenceSources();
   return cachedReference(fs::path(script).stem().string(), inputs, [&](const std::string& dir) {
     const CommandResult r =
         runCommand("/usr/bin/python3 " + sourcePath("tests/python/" + script) + " make " + dir);

@@ -56,8 +56,11 @@ RenderedPage renderInBrowser(const std::string& html_path, int height = 3000);
 // std::runtime_error when `make` fails (its message).
 std::string cachedReference(const std::string& tag, std::string inputs,
                             const std::function<void(const std::string& dir)>& make);
+// The names and contents of every script in tests/python/ (they import each other): what keys
+// a cached reference made by one of them.
+std::string pythonReferenceSources();
 // `cachedReference` of one script run as `/usr/bin/python3 tests/python/<script> make DIR`, keyed
-// by the contents of every script in tests/python/ (they import each other).
+// by pythonReferenceSources().
 std::string cachedPythonReference(const std::string& script);
 
 // Polls `cond` every 20 ms for up to `seconds`.
