@@ -28,6 +28,43 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(runMorphaeus("--threads -3 --dry-run").exit_code, 2);
 }
 
+// The threads come from what the process may use (core/base/cpu_budget.h), each run logging the
+// number and its source; a malformed variable stops the run before it writes anything.
+TEST(Cli, ThreadsFollowTheCpusTheProcessMayUse) {
+  const std::string d = makeTempDir("threads");
+  const std::string run = tinyDemoArgs(8, 2, 4) + " --set trainer.params.nr_epochs=1";
+  auto logOf = [&](const std::string& env, const std::string& out, const std::string& extra = "") {
+    const CommandResult r = runCommand("cd " + d + " && " + env + " '" + MORPHAEUS_EXE + "' " +
+                                       run + extra + " --output " + out);
+    EXPECT_EQ(r.exit_code, 0) << env << "\n" << r.err;
+    return r.err;
+  };
+  const std::string pinned = logOf("taskset -c 0", d + "/pinned");
+  EXPECT_NE(pinned.find("1 thread(s) (the CPU affinity mask)"), std::string::npos) << pinned;
+  const std::string omp = logOf("OMP_NUM_THREADS=1", d + "/omp");
+  EXPECT_NE(omp.find("1 thread(s) ("), std::string::npos) << omp;
+  if (runCommand("test $(nproc) -gt 1").exit_code == 0) {
+    EXPECT_NE(omp.find("1 thread(s) (OMP_NUM_THREADS)"), std::string::npos) << omp;
+  }
+  // More threads than CPUs: a warning naming both, then the run.
+  const std::string many = logOf("taskset -c 0", d + "/many", " --threads 3");
+  EXPECT_NE(many.find("3 threads requested, more than the 1 CPU(s) this process may use (the "
+                      "CPU affinity mask)"),
+            std::string::npos)
+      << many;
+  EXPECT_NE(many.find("3 thread(s) (as requested)"), std::string::npos) << many;
+  for (const char* bad : {"OMP_NUM_THREADS=abc", "SLURM_CPUS_PER_TASK=0"}) {
+    SCOPED_TRACE(bad);
+    const CommandResult r = runCommand("cd " + d + " && " + bad + " '" + MORPHAEUS_EXE + "' " +
+                                       run + " --output " + d + "/bad");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    const std::string var = std::string(bad).substr(0, std::string(bad).find('='));
+    EXPECT_NE(r.err.find("error: environment variable " + var + "=\""), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not a positive integer"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(d + "/bad"));
+  }
+}
+
 TEST(Cli, PaperConfigPassesDryRun) {
   CommandResult r = runMorphaeus("--config '" + kPaperConfig + "' --dry-run");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -124,7 +161,8 @@ TEST(Cli, RunCreatesRunDirectoryWithResolvedConfigAndLog) {
       << r.err;
   EXPECT_TRUE(fs::exists(dir + "/out/config.yaml"));
   const std::string log = readText(dir + "/out/run.log");
-  EXPECT_NE(log.find("device cpu, 1 thread(s), seed 2109"), std::string::npos) << log;
+  EXPECT_NE(log.find("device cpu, 1 thread(s) (as requested), seed 2109"), std::string::npos)
+      << log;
   // The saved configuration is itself a valid config.
   CommandResult again = runMorphaeus("--config " + dir + "/out/config.yaml --dry-run");
   EXPECT_EQ(again.exit_code, 0) << again.err;

@@ -5,9 +5,12 @@
 // ranks; evaluation equals the single-process one; killing a rank ends the other with a clear
 // error within the timeout; sharded evaluation writes the single process's report byte for byte.
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <cmath>
 #include <filesystem>
+#include <regex>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -70,6 +73,14 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   ASSERT_EQ(two.exit_code, 0) << two.err;
   EXPECT_NE(two.err.find("distributed: rank 0 of 2"), std::string::npos) << two.err;
   EXPECT_NE(two.err.find("weights identical on all 2 ranks after epoch 5"), std::string::npos);
+  // The all-reduce overlaps the backward: buckets start while it runs (1 MiB first).
+  std::smatch overlap;
+  ASSERT_TRUE(std::regex_search(two.err, overlap,
+                                std::regex("gradients averaged in ([0-9]+) bucket\\(s\\), ([0-9]+) "
+                                           "of them all-reduced during the backward")))
+      << two.err;
+  EXPECT_GE(std::stoi(overlap[1]), 2);
+  EXPECT_GE(std::stoi(overlap[2]), 1);
   const double from_scratch =
       maxDifference(d + "/two6/latest_model.pt", d + "/single6/latest_model.pt");
   EXPECT_LE(from_scratch, 1e-5);
@@ -106,8 +117,10 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   std::printf("eval-mode training: max |w_2 ranks - w_1 process| %.3g (6 epochs)\n", eval_mode);
 
   // Sharded evaluation (odd image counts: 5 + 5 over 2 ranks) of the same weights: the gathered
-  // report is the single process's, to the byte.
-  const std::string eval = " --task test --weights two12/best_model.pt" + tinyDemoArgs(8, 5, 4) +
+  // report is the single process's, to the byte, at the same threads per process (a reduction
+  // split over 2 threads rounds differently from one over 1).
+  const std::string eval = " --task test --threads 1 --weights two12/best_model.pt" +
+                           tinyDemoArgs(8, 5, 4) +
                            " --set downstream_tasks.opacity.params.save_maps=true";
   ASSERT_EQ(runIn(d, "--output eval1" + eval).exit_code, 0);
   CommandResult sharded = launch2(d, "--output eval2" + eval);
@@ -148,6 +161,44 @@ TEST(DistributedCli, GlobalBatchMustDivideAmongTheRanks) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("batch_size 5 is not divisible by the world size 2"), std::string::npos)
       << r.err;
+}
+
+// Each rank's threads are its share of the launcher's CPUs (the log says why); --bind cores pins
+// each rank to its own CPUs, and more ranks than CPUs stops before any rank starts.
+TEST(DistributedCli, RanksShareTheCpusAndBindToTheirOwn) {
+  const std::string d = makeTempDir("ddpthreads");
+  const std::string exe = std::string("'") + MORPHAEUS_EXE + "'";
+  const std::string demo = tinyDemoArgs(8, 2, 4) + " --set trainer.params.nr_epochs=1";
+  CommandResult r = runCommand("cd " + d + " && taskset -c 0 " + exe +
+                               " launch --nproc 2 --bind cores -- " + exe + demo + " --output x");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("error: launch --bind cores: 2 ranks for the 1 CPU(s)"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(d + "/x"));
+  // Two CPUs this test may use, whatever their numbers.
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
+  std::vector<int> cpus;
+  for (int c = 0; c < CPU_SETSIZE && cpus.size() < 2; ++c)
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  if (cpus.size() < 2) GTEST_SKIP() << "one CPU";
+  const std::string a = std::to_string(cpus[0]), b = std::to_string(cpus[1]);
+  const std::string two = "taskset -c " + a + "," + b + " ";
+  r = runCommand("cd " + d + " && " + two + exe + " launch --nproc 2 -- " + exe + demo +
+                 " --output shared");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string shared = readText(d + "/shared/run.log");
+  EXPECT_NE(shared.find("1 thread(s) ("), std::string::npos) << shared;
+  EXPECT_NE(shared.find("shared among 2 local ranks)"), std::string::npos) << shared;
+  r = runCommand("cd " + d + " && " + two + exe + " launch --nproc 2 --bind cores -- " + exe +
+                 demo + " --output bound");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("launch: rank 0 bound to CPU " + a + "-" + a), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("launch: rank 1 bound to CPU " + b + "-" + b), std::string::npos) << r.err;
+  EXPECT_NE(readText(d + "/bound/run.log").find("1 thread(s) (the CPU affinity mask)"),
+            std::string::npos)
+      << readText(d + "/bound/run.log");
 }
 
 }  // namespace

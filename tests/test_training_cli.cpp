@@ -251,3 +251,51 @@ TEST(TrainingCli, AdversarialTrainersResumeEveryOptimiser) {
 
 }  // namespace
 }  // namespace morphaeus::test
+
+namespace morphaeus::test {
+namespace {
+
+// A long run one can watch, whose memory stays flat: report.html and curves.png are rewritten
+// after every validation with a "running" banner (a copy taken mid-run renders whole in
+// Chromium), the final page has none; every epoch logs the resident memory (rss_mb), which stops
+// growing once the morphology stage (from epoch 11) has run a few epochs, with the caching
+// allocator's idle blocks bounded low (MORPHAEUS_CPU_CACHE_MB=32).
+TEST(TrainingCli, ReportRefreshedDuringTrainingAndMemoryFlatOverALongRun) {
+  const std::string d = makeTempDir("watch");
+  constexpr int kEpochs = 48;
+  startInBackground(d,
+                    "--output run --threads 1 --set experiment.task=train" + tinyDemoArgs(8, 2, 4) +
+                        " --set trainer.params.nr_epochs=" + std::to_string(kEpochs),
+                    "MORPHAEUS_CPU_CACHE_MB=32");
+  ASSERT_TRUE(waitFor([&] { return metricRows(d + "/run/metrics.jsonl") >= 2; }, 300))
+      << readText(d + "/bg.err");
+  ASSERT_EQ(runCommand("cp -r " + d + "/run " + d + "/midway").exit_code, 0);
+  const std::string mid = readText(d + "/midway/report.html");
+  EXPECT_NE(mid.find("running: epoch "), std::string::npos) << mid.substr(0, 2000);
+  EXPECT_NE(mid.find(" of " + std::to_string(kEpochs) + ", last update "), std::string::npos);
+  EXPECT_NE(mid.find("http-equiv=\"refresh\""), std::string::npos);
+  const RenderedPage shown = renderInBrowser(d + "/midway/report.html");
+  for (const auto& p : shown.problems) ADD_FAILURE() << "mid-run page: " << p;
+  EXPECT_NE(shown.dom.find("running: epoch "), std::string::npos);
+
+  ASSERT_TRUE(waitFor([&] { return fs::exists(d + "/rc") && !readText(d + "/rc").empty(); }, 900));
+  ASSERT_EQ(readText(d + "/rc"), "0\n") << readText(d + "/bg.err");
+  const std::string final_page = readText(d + "/run/report.html");
+  EXPECT_EQ(final_page.find("running: epoch"), std::string::npos);
+  EXPECT_EQ(final_page.find("http-equiv=\"refresh\""), std::string::npos);
+
+  const std::vector<double> rss = column(d + "/run/metrics.jsonl", "rss_mb");
+  ASSERT_EQ(rss.size(), static_cast<std::size_t>(kEpochs));
+  for (double r : rss) EXPECT_GT(r, 50.0);  // LibTorch alone is more than that
+  // Settled: epochs 16-48 stay within 24 MiB of epoch 16 (a leak of 1 MiB per epoch would not).
+  const double settled = rss[15];
+  double most = 0;
+  for (std::size_t e = 15; e < rss.size(); ++e) most = std::max(most, rss[e] - settled);
+  std::printf(
+      "rss_mb: epoch 1 %.1f, 11 %.1f, 16 %.1f, 32 %.1f, %d %.1f; most above epoch 16: %.1f\n",
+      rss[0], rss[10], rss[15], rss[31], kEpochs, rss.back(), most);
+  EXPECT_LT(most, 24.0);
+}
+
+}  // namespace
+}  // namespace morphaeus::test

@@ -12,7 +12,8 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
                  "continue training from a checkpoint (weights, optimizer state, epoch)");
   app.add_option("--device", o.device, "where to run; gpu/cuda fall back to cpu with a warning")
       ->check(CLI::IsMember({"auto", "cpu", "cuda", "gpu"}));
-  app.add_option("--threads", o.threads, "intra-op threads (0 = all cores, the default)")
+  app.add_option("--threads", o.threads,
+                 "intra-op threads (0 = the CPUs this process may use, the default)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--seed", o.seed, "seed for torch and data order (default 2109)")
       ->check(CLI::NonNegativeNumber);

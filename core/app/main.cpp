@@ -8,6 +8,8 @@
 #include "core/app/cli.h"
 #include "core/app/cli_docs.h"
 #include "core/app/runner.h"
+#include "core/base/cpu_budget.h"
+#include "core/base/environment_error.h"
 #include "core/base/logging.h"
 #include "core/base/memory_reuse.h"
 #include "core/base/runtime.h"
@@ -64,6 +66,8 @@ int main(int argc, char** argv) {
 
   try {
     setupConsoleLogging(options.log_level);
+    // The variables that set the threads, checked before any command runs (exit code 2).
+    cpuBudget(currentCpuFacts());
     // Each command names itself in front of an error that does not say what it was doing.
     const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
     if (docs.requested()) return command("morphaeus", [&] { return writeCliDocs(app, docs); });
@@ -95,6 +99,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const ConfigError& e) {
     std::cerr << e.what() << "\n";
+    return 2;
+  } catch (const EnvironmentError& e) {
+    std::cerr << rankPrefix() << "error: " << e.what() << "\n";
     return 2;
   } catch (const c10::Error& e) {  // none should get here unwrapped; never with a backtrace
     std::cerr << rankPrefix() << "error: " << e.what_without_backtrace() << "\n";

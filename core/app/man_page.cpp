@@ -23,6 +23,11 @@ constexpr const char* kEnvironment[][2] = {
      "Bound of the idle memory the CPU caching allocator keeps for reuse (default: half of the "
      "physical memory or of the cgroup's memory limit)."},
     {"MORPHAEUS_MALLOC", "system: use LibTorch's allocator without the cache."},
+    {"OMP_NUM_THREADS, SLURM_CPUS_PER_TASK",
+     "Without --threads, the threads are the smallest of these, the CPU affinity mask and the "
+     "cgroup's CPU quota; under a launcher (LOCAL_WORLD_SIZE or SLURM_NTASKS_PER_NODE above 1) "
+     "with neither set, the usable CPUs divided among the local ranks. Not a positive integer: "
+     "exit code 2."},
     {"RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT",
      "A data-parallel run's rank and rendezvous (as torchrun sets them), unless given as options."},
     {"ONEDNN_MAX_CPU_ISA, ATEN_CPU_CAPABILITY",

@@ -79,6 +79,13 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
   setup.options = inContext(doingWith("reading the trainer's options", trainer),
                             [&] { return trainerOptions(trainer.at("params")); });
   setup.process_group = group;
+  setup.after_validation = [run_dir](int64_t epoch, int64_t epochs) {
+    try {  // a page to watch the run by; training goes on whatever happens to it
+      writeRunReport(run_dir, versionString(), RunningBanner{epoch + 1, epochs});
+    } catch (const std::exception& e) {
+      spdlog::warn("{}/report.html not refreshed: {}", run_dir, e.what());
+    }
+  };
   const std::string weights = resumeWeightsOf(ex);
   if (!weights.empty()) {
     inContext("resuming from the checkpoint " + weights, [&] {
@@ -165,6 +172,10 @@ int runExperiment(const RunOptions& options) {
     return 0;
   }
 
+  // The threads first: a malformed OMP_NUM_THREADS or SLURM variable stops the run before
+  // anything is written.
+  const ThreadChoice threads = configureThreads(ex.threads());
+
   DistributedOptions dist;
   try {
     dist = distributedOptions(options.distributed);
@@ -196,10 +207,10 @@ int runExperiment(const RunOptions& options) {
 
   spdlog::info("{}", versionString());
   spdlog::info("run directory {}", run_dir);
-  const int threads = configureThreads(ex.threads());
   seedEverything(ex.seed());
   setDeterministic(ex.deterministic());
-  spdlog::info("device {}, {} thread(s), seed {}", device.str(), threads, ex.seed());
+  spdlog::info("device {}, {} thread(s) ({}), seed {}", device.str(), threads.threads,
+               threads.reason, ex.seed());
   std::istringstream plan(describePlan(ex));
   for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
 

@@ -4,17 +4,24 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
-#include <thread>
-
+#include "core/base/cpu_budget.h"
 #include "core/base/version.h"
 
 namespace morphaeus {
 
-int configureThreads(int requested) {
-  int n = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
-  if (n <= 0) n = 1;
-  torch::set_num_threads(n);
-  return torch::get_num_threads();
+ThreadChoice configureThreads(int requested) {
+  const CpuBudget budget = cpuBudget(currentCpuFacts());
+  ThreadChoice c{budget.cpus, budget.source};
+  if (requested > 0) {
+    if (requested > budget.cpus) {
+      spdlog::warn("{} threads requested, more than the {} CPU(s) this process may use ({})",
+                   requested, budget.cpus, budget.source);
+    }
+    c = {requested, "as requested"};
+  }
+  torch::set_num_threads(c.threads);
+  c.threads = torch::get_num_threads();
+  return c;
 }
 
 std::mt19937_64& hostRng() {

@@ -7,8 +7,14 @@
 
 namespace morphaeus {
 
-// Sets LibTorch's intra-op threads (0 = all cores); returns the number in use.
-int configureThreads(int requested);
+struct ThreadChoice {
+  int threads = 1;
+  std::string reason;  // "as requested", or the CPU budget's source (cpu_budget.h)
+};
+// Sets LibTorch's intra-op threads: `requested` (> 0), with a warning naming both numbers when it
+// is more than the CPUs this process may use; 0: all that it may use (cpuBudget). Throws
+// EnvironmentError for a malformed OMP_NUM_THREADS or SLURM variable.
+ThreadChoice configureThreads(int requested);
 // Seeds torch (CPU and CUDA) and the host generator used for data order.
 void seedEverything(std::int64_t seed);
 std::mt19937_64& hostRng();

@@ -53,7 +53,7 @@ CLI::App* addInferCommand(CLI::App& app, InferOptions& o) {
   cmd->add_option("--output", o.output, "folder for predictions.csv and maps/")->required();
   cmd->add_option("--threshold", o.threshold,
                   "normal/abnormal threshold (default: the one stored in the weights)");
-  cmd->add_option("--threads", o.threads, "intra-op threads (0 = all cores)")
+  cmd->add_option("--threads", o.threads, "intra-op threads (0 = the CPUs this process may use)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device", o.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));

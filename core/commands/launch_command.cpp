@@ -2,18 +2,23 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace morphaeus {
 namespace {
@@ -47,10 +52,38 @@ int exitCode(int status) {
   return 1;
 }
 
-pid_t start(const LaunchOptions& o, int rank, int port) {
+// The CPUs of this process's affinity mask, in order.
+std::vector<int> affinityCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  return cpus;
+}
+
+// Rank `rank`'s contiguous slice of `cpus` (the first ranks take one more of the remainder).
+std::vector<int> sliceOf(const std::vector<int>& cpus, int rank, int ranks) {
+  const int n = static_cast<int>(cpus.size()), base = n / ranks, extra = n % ranks;
+  const int begin = rank * base + std::min(rank, extra), size = base + (rank < extra ? 1 : 0);
+  return {cpus.begin() + begin, cpus.begin() + begin + size};
+}
+
+pid_t start(const LaunchOptions& o, int rank, int port, const std::vector<int>& bound_cpus) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("launch: fork failed");
   if (pid > 0) return pid;
+  if (!bound_cpus.empty()) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int c : bound_cpus) CPU_SET(c, &set);
+    if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+      std::fprintf(stderr, "launch: rank %d: cannot bind to its CPUs\n", rank);
+      std::_Exit(1);
+    }
+    ::setenv("OMP_NUM_THREADS", std::to_string(bound_cpus.size()).c_str(), 1);
+  }
   ::setenv("RANK", std::to_string(rank).c_str(), 1);
   ::setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
   ::setenv("WORLD_SIZE", std::to_string(o.nproc).c_str(), 1);
@@ -81,6 +114,10 @@ CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
   cmd->add_option("--master-port", o.master_port, "rendezvous port (default: a free one)");
   cmd->add_option("--grace", o.grace_s,
                   "seconds the other ranks get to stop after one fails (then SIGKILL)");
+  cmd->add_option("--bind", o.bind,
+                  "cores: pin each rank to its own slice of the CPUs (default none: each rank "
+                  "still gets its share of threads)")
+      ->check(CLI::IsMember({"none", "cores"}));
   cmd->add_option("command", o.command, "the command after --, e.g. morphaeus --config C.yaml")
       ->required()
       ->expected(-1);
@@ -88,13 +125,24 @@ CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
 }
 
 int runLaunch(const LaunchOptions& o) {
+  const std::vector<int> cpus = o.bind == "cores" ? affinityCpus() : std::vector<int>{};
+  if (o.bind == "cores" && static_cast<int>(cpus.size()) < o.nproc) {
+    std::cerr << "error: launch --bind cores: " << o.nproc << " ranks for the " << cpus.size()
+              << " CPU(s) this process may use (give fewer ranks, or --bind none)\n";
+    return 2;
+  }
   const int port = o.master_port > 0 ? o.master_port : freePort();
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   spdlog::info("launch: {} ranks of '{}', rendezvous {}:{}", o.nproc, o.command[0], o.master_addr,
                port);
   std::vector<pid_t> pids;
-  for (int r = 0; r < o.nproc; ++r) pids.push_back(start(o, r, port));
+  for (int r = 0; r < o.nproc; ++r) {
+    const std::vector<int> mine = cpus.empty() ? cpus : sliceOf(cpus, r, o.nproc);
+    if (!mine.empty())
+      spdlog::info("launch: rank {} bound to CPU {}-{}", r, mine.front(), mine.back());
+    pids.push_back(start(o, r, port, mine));
+  }
   std::vector<bool> done(pids.size(), false);
   int first_failure = 0, running = o.nproc, forwarded = 0;
   std::optional<std::chrono::steady_clock::time_point> kill_at;

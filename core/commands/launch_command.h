@@ -4,6 +4,11 @@
 // unless --master-port says otherwise). SIGINT/SIGTERM are passed on to every rank. When a rank
 // fails, the others are sent SIGTERM (they checkpoint and stop), and SIGKILL after
 // --grace seconds; the launcher exits with the first failure's code.
+//
+// Each rank's threads are its share of the CPUs the launcher may use (cpu_budget.h divides them
+// by LOCAL_WORLD_SIZE), not torchrun's 1. `--bind cores` also pins rank r to its own contiguous
+// slice of the launcher's affinity mask (sched_setaffinity) and sets OMP_NUM_THREADS to the
+// slice's size; more ranks than CPUs is exit code 2 before any rank starts.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -18,6 +23,7 @@ struct LaunchOptions {
   std::string master_addr = "127.0.0.1";
   int master_port = 0;  // 0: a free port
   int grace_s = 30;
+  std::string bind = "none";  ///< none | cores
   std::vector<std::string> command;
 };
 

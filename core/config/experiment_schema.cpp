@@ -126,7 +126,7 @@ Schema experimentSchema() {
   // Our runtime keys (all optional; the command line overrides them).
   s.integer("seed").atLeast(0).describe(
       "seed for torch, data order and augmentation (default 2109)");
-  s.integer("threads").atLeast(0).describe("intra-op threads; 0 = all cores");
+  s.integer("threads").atLeast(0).describe("intra-op threads; 0 = the CPUs this process may use");
   s.path("data_root").describe("base folder for the image paths inside split CSVs");
   s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");
   s.boolean("deterministic").describe("bit-reproducible CPU runs (slower on GPU)");

@@ -169,15 +169,14 @@ void ProcessGroup::allReduceSum(torch::Tensor& t) {
   if (!one[0].is_same(t)) t.copy_(one[0]);
 }
 
-void ProcessGroup::averageGradients(const std::vector<torch::Tensor>& params, double bucket_mib) {
-  std::vector<torch::Tensor> grads;
-  for (const auto& p : params)
-    if (p.grad().defined()) grads.push_back(p.grad());
-  forEachFlatBucket(grads, static_cast<int64_t>(bucket_mib * 1024 * 1024),
-                    [&](torch::Tensor& flat) {
-                      allReduceSum(flat);
-                      flat.div_(static_cast<double>(size()));
-                    });
+std::function<void()> ProcessGroup::allReduceSumAsync(const torch::Tensor& t) {
+  std::vector<torch::Tensor> one{t};
+  std::function<void()> wait;
+  collective(*this, "all-reduce", [&] {
+    auto work = MORPHAEUS_PG(t)->allreduce(one);  // c10d's Work (its namespace moved in 2.x)
+    wait = [this, work] { collective(*this, "all-reduce", [&] { work->wait(); }); };
+  });
+  return wait;
 }
 
 torch::Tensor ProcessGroup::allGather(const torch::Tensor& t) {

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -46,9 +47,10 @@ class ProcessGroup {
   void broadcast(std::vector<torch::Tensor> tensors);
   // Elementwise sum over the ranks, in place.
   void allReduceSum(torch::Tensor& tensor);
-  // The gradients of `params` (those that have one) averaged over the ranks, flattened into
-  // buckets of at most `bucket_mib` per all-reduce.
-  void averageGradients(const std::vector<torch::Tensor>& params, double bucket_mib = 25);
+  // Starts an elementwise sum over the ranks of the contiguous `tensor`, in place, and returns
+  // what waits for it (throwing DistributedError as allReduceSum does). Collectives must start in
+  // the same order on every rank.
+  std::function<void()> allReduceSumAsync(const torch::Tensor& tensor);
   // Every rank's `t` ([n_r, ...], n_r may differ) concatenated in rank order, on every rank.
   torch::Tensor allGather(const torch::Tensor& t);
   void barrier();

@@ -37,7 +37,7 @@ void ProcessGroup::broadcast(std::vector<torch::Tensor>) {
 void ProcessGroup::allReduceSum(torch::Tensor&) {
   unreachable();
 }
-void ProcessGroup::averageGradients(const std::vector<torch::Tensor>&, double) {
+std::function<void()> ProcessGroup::allReduceSumAsync(const torch::Tensor&) {
   unreachable();
 }
 torch::Tensor ProcessGroup::allGather(const torch::Tensor&) {

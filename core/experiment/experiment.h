@@ -18,7 +18,7 @@ struct Experiment {
   std::string name() const;
   std::string task() const;    // train | test
   std::int64_t seed() const;   // default 2109, as upstream
-  int threads() const;         // 0 = all cores
+  int threads() const;         // 0 = the CPUs this process may use
   std::string device() const;  // gpu | cuda | cpu | auto (default gpu, as upstream)
   bool deterministic() const;
 };

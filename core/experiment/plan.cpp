@@ -46,7 +46,8 @@ std::string describePlan(const Experiment& ex) {
   out << "Experiment \"" << ex.name() << "\" from " << ex.source << "\n";
   out << "  task " << ex.task() << ", device " << ex.device() << ", seed " << ex.seed()
       << ", threads "
-      << (ex.threads() == 0 ? std::string("all cores") : std::to_string(ex.threads()))
+      << (ex.threads() == 0 ? std::string("the CPUs this process may use")
+                            : std::to_string(ex.threads()))
       << (ex.deterministic() ? ", deterministic" : "") << "\n";
   if (const ConfigNode* e = c.find("experiment"); e && e->has("weights")) {
     out << "  weights " << e->at("weights").asString() << "\n";

@@ -1,8 +1,10 @@
 #include "core/experiment/run_data.h"
 
+#include <ATen/Parallel.h>
 #include <spdlog/fmt/ostr.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/config/error_context.h"
@@ -46,6 +48,9 @@ std::string taskSkipReason(const ConfigNode& task, const DataContext& ctx) {
 RunData buildRunData(const Experiment& ex, const ProcessGroup* group) {
   RunData d;
   d.context = dataContext(ex.config);
+  // The loaders' decoding threads follow the process's thread budget (configureThreads): one on
+  // one CPU, else upstream's default of two.
+  d.context.default_workers = std::clamp(at::get_num_threads(), 1, d.context.default_workers);
   if (group != nullptr) {
     d.context.shard_rank = static_cast<std::size_t>(group->rank());
     d.context.shard_count = static_cast<std::size_t>(group->size());

@@ -18,7 +18,7 @@ struct RunOptions {
   std::optional<std::string> device;     // auto | cpu | cuda (| gpu)
   std::optional<std::string> output;     // run directory
   std::optional<std::string> data_root;  // base folder for image paths in CSVs
-  std::optional<int> threads;            // 0 = all cores
+  std::optional<int> threads;            // 0 = the CPUs this process may use
   std::optional<std::int64_t> seed;
   std::optional<std::string> precision;  // fp32 | bf16 | auto: training and evaluation
   std::vector<std::string> sets;  // --set key.path=value, in order

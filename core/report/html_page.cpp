@@ -113,8 +113,11 @@ void HtmlPage::link(const std::string& href, const std::string& text) {
 }
 
 std::string HtmlPage::html() const {
-  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-         htmlEscape(title_) + "</title>\n<style>" + kStyle + "</style>\n" + kErrors +
+  const std::string reload = reload_s_ > 0 ? "<meta http-equiv=\"refresh\" content=\"" +
+                                                 std::to_string(reload_s_) + "\">\n"
+                                           : "";
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" + reload +
+         "<title>" + htmlEscape(title_) + "</title>\n<style>" + kStyle + "</style>\n" + kErrors +
          "</head>\n<body>\n" + "<h1>" + htmlEscape(title_) + "</h1>\n" + body_ + kCheck +
          "</body>\n</html>\n";
 }

@@ -23,10 +23,13 @@ class HtmlPage {
   void table(const TextTable& table);
   void image(const std::string& src, const std::string& caption, int max_width = 0);
   void link(const std::string& href, const std::string& text);
+  // The browser reloads the page every `seconds` (a page rewritten while a run goes on).
+  void reloadEvery(int seconds) { reload_s_ = seconds; }
   std::string html() const;
 
  private:
   std::string title_, body_;
+  int reload_s_ = 0;
 };
 
 }  // namespace morphaeus

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -149,9 +150,22 @@ void taskSection(HtmlPage& page, const fs::path& run, const fs::path& task) {
 
 }  // namespace
 
-std::string writeRunReport(const std::string& run_dir, const std::string& note) {
+std::string writeRunReport(const std::string& run_dir, const std::string& note,
+                           const std::optional<RunningBanner>& running) {
   const fs::path run(run_dir);
   HtmlPage page("MorphAEus-cpp run " + run.filename().string());
+  if (running) {
+    page.reloadEvery(running->reload_s);
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &utc);
+    page.raw(fmt::format(
+        "<p id=\"running\" style=\"background:#fff3cd;padding:0.5em\">running: epoch {} of {}, "
+        "last update {} (this page reloads every {} s; the evaluation follows the training)</p>\n",
+        running->epochs_done, running->epochs, when, running->reload_s));
+  }
   page.paragraph(note + " | " + fs::absolute(run).string());
 
   const auto rows = epochRows(run / "metrics.jsonl");

@@ -4,6 +4,7 @@
 #include <fmt/ostream.h>
 #include <spdlog/spdlog.h>
 
+#include "core/distributed/gradient_buckets.h"
 #include "core/distributed/process_group.h"
 #include "core/distributed/sync_batch_norm.h"
 
@@ -33,8 +34,28 @@ void DataParallel::beforeStep(torch::nn::Module& model) const {
   if (group_ != nullptr && !sync_batchnorm_) group_->broadcast(model.buffers());
 }
 
-void DataParallel::averageGradients(const std::vector<torch::Tensor>& params) const {
-  if (group_ != nullptr) group_->averageGradients(params);
+void DataParallel::beforeBackward(std::size_t optimizer, const std::vector<torch::Tensor>& params) {
+  if (group_ == nullptr) return;
+  if (buckets_.size() <= optimizer) buckets_.resize(optimizer + 1);
+  auto& b = buckets_[optimizer];
+  if (!b || !b->holds(params)) b = std::make_unique<GradientBuckets>(*group_, params);
+  b->arm();
+}
+
+void DataParallel::afterBackward(std::size_t optimizer) {
+  if (group_ == nullptr) return;
+  const GradientBuckets::Finished f = buckets_.at(optimizer)->finish();
+  // Said once per layout, after the first backward that used it (the first one is provisional).
+  if (f.laid_out_again) {
+    overlap_logged_ = false;
+    return;
+  }
+  if (overlap_logged_) return;
+  overlap_logged_ = true;
+  spdlog::info(
+      "distributed: gradients averaged in {} bucket(s), {} of them all-reduced during the "
+      "backward",
+      f.buckets, f.started_early);
 }
 
 void DataParallel::sum(std::vector<double>& sums, int64_t& images) const {

@@ -8,12 +8,15 @@
 
 #include <torch/torch.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace morphaeus {
 
 class ProcessGroup;
+class GradientBuckets;
 
 class DataParallel {
  public:
@@ -30,7 +33,11 @@ class DataParallel {
   // Before a step: rank 0's running statistics to every rank (PyTorch DDP's broadcast_buffers),
   // unless SyncBatchNorm computes them over the global batch.
   void beforeStep(torch::nn::Module& model) const;
-  void averageGradients(const std::vector<torch::Tensor>& params) const;
+  // Around the backward of optimiser `optimizer`'s loss: the gradients of its `params` are
+  // averaged over the ranks in buckets whose all-reduce starts during the backward
+  // (GradientBuckets); after afterBackward() they hold the averages.
+  void beforeBackward(std::size_t optimizer, const std::vector<torch::Tensor>& params);
+  void afterBackward(std::size_t optimizer);
   // Sums and the image count over every rank's shard, in place.
   void sum(std::vector<double>& sums, int64_t& images) const;
   // True when any rank says true: all ranks stop after the same step.
@@ -42,6 +49,8 @@ class DataParallel {
  private:
   ProcessGroup* group_;
   bool sync_batchnorm_;
+  std::vector<std::unique_ptr<GradientBuckets>> buckets_;  // per optimiser
+  bool overlap_logged_ = false;
 };
 
 }  // namespace morphaeus

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/base/mixed_precision.h"
+#include "core/base/resident_memory.h"
 #include "core/train/data_parallel.h"
 #include "core/train/loss_accumulator.h"
 #ifdef MORPHAEUS_HAVE_CUDA
@@ -154,8 +155,9 @@ void Trainer::stopOnSignal(int64_t epoch, int64_t step) const {
 
 void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
   optimizer(i).zeroGrad();
+  parallel_->beforeBackward(i, optimizer(i).params());
   loss.backward();
-  parallel_->averageGradients(optimizer(i).params());
+  parallel_->afterBackward(i);
   optimizer(i).step();
 }
 
@@ -193,7 +195,8 @@ nlohmann::json Trainer::epochRow(int64_t epoch, const std::vector<std::string>& 
   nlohmann::json row = {{"epoch", epoch},
                         {"lr", optimizers_.at(0).lr()},
                         {"time_s", secs},
-                        {"images_per_s", images / std::max(secs, 1e-9)}};
+                        {"images_per_s", images / std::max(secs, 1e-9)},
+                        {"rss_mb", residentMiB()}};  // this process's (rank 0's)
   for (std::size_t i = 0; i < names.size(); ++i)
     row["train_" + names[i]] = images ? sums[i] / images : 0.0;
   row.update(epochValues());
@@ -286,6 +289,8 @@ TrainResult Trainer::train() {
     if (metrics) metrics->append(row);
     spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,
                  row["images_per_s"].get<double>());
+    if (val && parallel_->isMain() && setup_.after_validation)
+      setup_.after_validation(epoch, epochs);
     result.last_epoch = epoch;
     if (stop) {
       spdlog::info("early stopping after epoch {} (no improvement for {} validations)", epoch + 1,

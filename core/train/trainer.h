@@ -42,6 +42,9 @@ struct TrainerSetup {
   TrainerOptions options;                 // trainerOptions(trainer.params)
   std::optional<Checkpoint> resume;       // continue from this checkpoint (weights already loaded)
   ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
+  // Called on rank 0 after each validation's epoch is in metrics.jsonl (epoch: 0-based, of
+  // `epochs`): the runner rewrites report.html there. May be empty.
+  std::function<void(int64_t epoch, int64_t epochs)> after_validation;
 };
 
 struct TrainResult {
@@ -124,7 +127,8 @@ class Trainer {
   }
   void setOptimizers(OptimizerSet::Groups groups, const AdamOptions& options);
   Adam& optimizer(std::size_t i = 0) { return optimizers_.at(i); }
-  // One update of optimiser i: zero its gradients, backpropagate `loss`, step.
+  // One update of optimiser i: zero its gradients, backpropagate `loss` (in several processes
+  // its gradients are averaged over the ranks during the backward), step.
   void minimise(std::size_t i, const torch::Tensor& loss);
   void setLearningRate(double lr) { optimizers_.setLearningRate(lr); }  // of every optimiser
 

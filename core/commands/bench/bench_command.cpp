@@ -10,6 +10,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/precision.h"
+#include "core/base/resident_memory.h"
 #include "core/base/runtime.h"
 #include "core/commands/bench/bench_rows.h"
 #include "core/commands/bench/machine_peak.h"
@@ -170,7 +171,7 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--steps", o.steps, "timed steps per measurement")->check(CLI::PositiveNumber);
   cmd->add_option("--warmup", o.warmup, "untimed warm-up steps")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--threads", o.threads, "intra-op threads (0 = all cores)")
+  cmd->add_option("--threads", o.threads, "intra-op threads (0 = the CPUs this process may use)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--device", o.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
@@ -197,7 +198,7 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
 }
 
 int runBench(const BenchOptions& o) {
-  const int threads = configureThreads(o.threads);
+  const int threads = configureThreads(o.threads).threads;
   seedEverything(2109);
   if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
@@ -281,7 +282,7 @@ int runBench(const BenchOptions& o) {
                                  ? nlohmann::json(100 * gflops_per_s / row_peak)
                                  : nlohmann::json()}});
   }
-  const double rss = peakRssMiB();
+  const double rss = peakResidentMiB();
   if (device.is_cuda()) {
     const double mib = cudaPeakAllocatedMiB(device.has_index() ? device.index() : 0);
     std::cout << fmt::format("# CUDA max allocated {:.0f} MiB\n", mib);

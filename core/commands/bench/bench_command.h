@@ -15,7 +15,7 @@ struct BenchOptions {
   std::vector<int> batches{1, 16, 64};
   int steps = 20;
   int warmup = 3;
-  int threads = 0;                // 0 = all cores
+  int threads = 0;                // 0 = the CPUs this process may use
   std::string device = "cpu";     // cpu | cuda | auto
   std::string json;               // write results here too
   std::vector<std::string> sets;  // --set overrides of the config

@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
 #ifdef MORPHAEUS_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -35,20 +33,6 @@ TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
   s.max_ms = ms.back();
   s.median_ms = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
   return s;
-}
-
-double peakRssMiB() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream ss(line.substr(6));
-      double kb = 0;
-      ss >> kb;
-      return kb / 1024.0;
-    }
-  }
-  return 0;
 }
 
 void profileStep(std::string& profile, const std::function<void()>& step) {

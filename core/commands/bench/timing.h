@@ -1,4 +1,4 @@
-// Timing helpers for benchmarks: warm-up, repeated runs, median/min/max, peak memory.
+// Timing helpers for benchmarks: warm-up, repeated runs, median/min/max, peak CUDA memory.
 #pragma once
 
 #include <functional>
@@ -16,9 +16,6 @@ struct TimingStats {
 // before each clock read, e.g. to wait for CUDA work.
 TimingStats timeSteps(const std::function<void()>& step, int warmup, int runs,
                       const std::function<void()>& sync = {});
-
-// Peak resident set size of this process in MiB (VmHWM), 0 where unknown.
-double peakRssMiB();
 
 // Peak memory allocated by the CUDA caching allocator on that device (0 in CPU-only builds).
 double cudaPeakAllocatedMiB(int device_index);

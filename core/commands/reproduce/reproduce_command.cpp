@@ -69,7 +69,8 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
       ->take_all();
   cmd->add_option("--device", o.device, "cpu | cuda | auto")
       ->check(CLI::IsMember({"cpu", "cuda", "gpu", "auto"}));
-  cmd->add_option("--threads", o.threads, "intra-op threads per run (0 = all cores)")
+  cmd->add_option("--threads", o.threads,
+                  "intra-op threads per run (0 = the CPUs this process may use)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--data-root", o.data_root, "base folder for image paths inside split CSVs");
   cmd->add_option("--compare", o.compare,
