@@ -172,8 +172,10 @@ std::string manPage(const CommandOutline& program, const ManPageFacts& facts) {
   writeList(out, kExitStatus, true);
   out << ".SH EXAMPLES\n";
   writeList(out, kExamples, true);
-  out << ".SH SEE ALSO\nThe README and docs/ARCHITECTURE.md of the source "
-         "tree, the authors' code at https://github.com/ci\\-ber/MorphAEus.\n";
+  out << ".SH SEE ALSO\nThe README and the guides in docs/ of the source tree (RUNNING.md, "
+         "EVALUATION.md, REPRODUCING.md, FIDELITY.md, MULTI_PROCESS.md, PERFORMANCE.md, "
+         "INSTALL.md, ARCHITECTURE.md), the authors' code at "
+         "https://github.com/ci\\-ber/MorphAEus.\n";
   return out.str();
 }
 
