@@ -24,11 +24,11 @@ const std::string kGlobalMark = "\x01global:";
 
 c10::ScalarType storageDtype(const std::string& name) {
   static const std::unordered_map<std::string, c10::ScalarType> kTypes = {
-      {"torch.FloatStorage", c10::kFloat},   {"torch.DoubleStorage", c10::kDouble},
-      {"torch.HalfStorage", c10::kHalf},     {"torch.BFloat16Storage", c10::kBFloat16},
-      {"torch.LongStorage", c10::kLong},     {"torch.IntStorage", c10::kInt},
-      {"torch.ShortStorage", c10::kShort},   {"torch.CharStorage", c10::kChar},
-      {"torch.ByteStorage", c10::kByte},     {"torch.BoolStorage", c10::kBool}};
+      {"torch.FloatStorage", c10::kFloat}, {"torch.DoubleStorage", c10::kDouble},
+      {"torch.HalfStorage", c10::kHalf},   {"torch.BFloat16Storage", c10::kBFloat16},
+      {"torch.LongStorage", c10::kLong},   {"torch.IntStorage", c10::kInt},
+      {"torch.ShortStorage", c10::kShort}, {"torch.CharStorage", c10::kChar},
+      {"torch.ByteStorage", c10::kByte},   {"torch.BoolStorage", c10::kBool}};
   auto it = kTypes.find(name);
   return it == kTypes.end() ? c10::ScalarType::Undefined : it->second;
 }
@@ -36,7 +36,9 @@ c10::ScalarType storageDtype(const std::string& name) {
 c10::impl::GenericDict newDict() {
   return c10::impl::GenericDict(c10::AnyType::get(), c10::AnyType::get());
 }
-c10::impl::GenericList newList() { return c10::impl::GenericList(c10::AnyType::get()); }
+c10::impl::GenericList newList() {
+  return c10::impl::GenericList(c10::AnyType::get());
+}
 
 class Unpickler {
  public:
@@ -48,7 +50,8 @@ class Unpickler {
 
  private:
   [[noreturn]] void fail(const std::string& message) const {
-    throw CheckpointError(opts_.source, "pickle offset " + std::to_string(op_pos_) + ": " + message);
+    throw CheckpointError(opts_.source,
+                          "pickle offset " + std::to_string(op_pos_) + ": " + message);
   }
   const std::uint8_t* take(std::size_t n) {
     if (n > size_ - pos_) fail("truncated data (needs " + std::to_string(n) + " more bytes)");
@@ -207,9 +210,12 @@ c10::IValue Unpickler::reduce(const std::string& global, const c10::IValue& args
     return rebuildTensor(std::vector<c10::IValue>(a.begin(), a.end()));
   }
   // torch::pickle_save (LibTorch) tags typed containers; the value is the first argument.
-  if (global == "torch.jit._pickle.restore_type_tag" || global == "torch.jit._pickle.build_intlist" ||
-      global == "torch.jit._pickle.build_doublelist" || global == "torch.jit._pickle.build_boollist" ||
-      global == "torch.jit._pickle.build_tensorlist" || global == "torch.jit._pickle.build_genericlist") {
+  if (global == "torch.jit._pickle.restore_type_tag" ||
+      global == "torch.jit._pickle.build_intlist" ||
+      global == "torch.jit._pickle.build_doublelist" ||
+      global == "torch.jit._pickle.build_boollist" ||
+      global == "torch.jit._pickle.build_tensorlist" ||
+      global == "torch.jit._pickle.build_genericlist") {
     if (a.empty()) fail("malformed " + global + " arguments");
     return a[0];
   }
@@ -232,7 +238,8 @@ c10::IValue Unpickler::persistentLoad(const c10::IValue& pid) {
   if (type.rfind(kGlobalMark, 0) != 0) fail("storage type is not a torch storage class");
   StorageRef ref;
   ref.dtype = storageDtype(type.substr(kGlobalMark.size()));
-  if (ref.dtype == c10::ScalarType::Undefined) fail("unsupported storage type " + type.substr(kGlobalMark.size()));
+  if (ref.dtype == c10::ScalarType::Undefined)
+    fail("unsupported storage type " + type.substr(kGlobalMark.size()));
   ref.key = t[2].toStringRef();
   ref.numel = t[4].toInt();
   if (ref.numel < 0 || ref.numel > (int64_t(1) << 36)) fail("implausible storage size");
@@ -267,33 +274,108 @@ c10::IValue Unpickler::readLong1Value() {
   return hex;
 }
 
+// The opcodes this reader knows, named as Python's pickle module names them (protocol 2-5; what
+// torch.save writes).
+enum class Op : std::uint8_t {
+  Proto = 0x80,
+  Frame = 0x95,
+  Stop = '.',
+  Mark = '(',
+  Pop = '0',
+  PopMark = '1',
+  Dup = '2',
+  None = 'N',
+  NewTrue = 0x88,
+  NewFalse = 0x89,
+  BinInt = 'J',
+  BinInt1 = 'K',
+  BinInt2 = 'M',
+  Long1 = 0x8a,
+  BinFloat = 'G',
+  BinUnicode = 'X',
+  ShortBinUnicode = 0x8c,
+  BinUnicode8 = 0x8d,
+  BinString = 'T',
+  ShortBinString = 'U',
+  BinBytes = 'B',
+  ShortBinBytes = 'C',
+  EmptyDict = '}',
+  EmptyList = ']',
+  EmptyTuple = ')',
+  Dict = 'd',
+  List = 'l',
+  Tuple = 't',
+  Tuple1 = 0x85,
+  Tuple2 = 0x86,
+  Tuple3 = 0x87,
+  Append = 'a',
+  Appends = 'e',
+  SetItem = 's',
+  SetItems = 'u',
+  Global = 'c',
+  StackGlobal = 0x93,
+  Reduce = 'R',
+  Build = 'b',
+  NewObj = 0x81,
+  BinPersId = 'Q',
+  BinPut = 'q',
+  LongBinPut = 'r',
+  Memoize = 0x94,
+  BinGet = 'h',
+  LongBinGet = 'j',
+};
+
 c10::IValue Unpickler::run() {
   while (true) {
     op_pos_ = pos_;
     const std::uint8_t op = *take(1);
-    switch (op) {
-      case 0x80: take(1); break;   // PROTO
-      case 0x95: take(8); break;   // FRAME
-      case '.': {                  // STOP
+    switch (static_cast<Op>(op)) {
+      case Op::Proto:
+        take(1);
+        break;
+      case Op::Frame:
+        take(8);
+        break;
+      case Op::Stop: {
         c10::IValue result = popValue();
         if (!stack_.empty()) fail("values left on the stack at STOP");
         return result;
       }
-      case '(':  // MARK
+      case Op::Mark:
         marks_.push_back(stack_.size());
         stack_.push_back(Item{Item::Kind::Mark, {}, {}});
         break;
-      case '0': pop(); break;       // POP
-      case '1': popToMark(); break; // POP_MARK
-      case '2': stack_.push_back(top()); break;  // DUP
-      case 'N': push(c10::IValue()); break;
-      case 0x88: push(true); break;
-      case 0x89: push(false); break;
-      case 'J': push(static_cast<int64_t>(readLE<int32_t>())); break;
-      case 'K': push(static_cast<int64_t>(readLE<uint8_t>())); break;
-      case 'M': push(static_cast<int64_t>(readLE<uint16_t>())); break;
-      case 0x8a: push(readLong1Value()); break;
-      case 'G': {  // BINFLOAT: big-endian double
+      case Op::Pop:
+        pop();
+        break;
+      case Op::PopMark:
+        popToMark();
+        break;
+      case Op::Dup:
+        stack_.push_back(top());
+        break;
+      case Op::None:
+        push(c10::IValue());
+        break;
+      case Op::NewTrue:
+        push(true);
+        break;
+      case Op::NewFalse:
+        push(false);
+        break;
+      case Op::BinInt:
+        push(static_cast<int64_t>(readLE<int32_t>()));
+        break;
+      case Op::BinInt1:
+        push(static_cast<int64_t>(readLE<uint8_t>()));
+        break;
+      case Op::BinInt2:
+        push(static_cast<int64_t>(readLE<uint16_t>()));
+        break;
+      case Op::Long1:
+        push(readLong1Value());
+        break;
+      case Op::BinFloat: {  // big-endian double
         const std::uint8_t* p = take(8);
         uint64_t bits = 0;
         for (int i = 0; i < 8; ++i) bits = (bits << 8) | p[i];
@@ -302,117 +384,146 @@ c10::IValue Unpickler::run() {
         push(d);
         break;
       }
-      case 'X': push(readString(readLE<uint32_t>())); break;  // BINUNICODE
-      case 0x8c: push(readString(readLE<uint8_t>())); break;  // SHORT_BINUNICODE
-      case 0x8d: {                                            // BINUNICODE8
+      case Op::BinUnicode:
+        push(readString(readLE<uint32_t>()));
+        break;
+      case Op::ShortBinUnicode:
+        push(readString(readLE<uint8_t>()));
+        break;
+      case Op::BinUnicode8: {
         const uint64_t n = readLE<uint64_t>();
         if (n > size_) fail("string longer than the file");
         push(readString(static_cast<std::size_t>(n)));
         break;
       }
-      case 'T': {  // BINSTRING (signed length)
+      case Op::BinString: {  // signed length
         const int32_t n = readLE<int32_t>();
         if (n < 0) fail("negative string length");
         push(readString(static_cast<std::size_t>(n)));
         break;
       }
-      case 'U': push(readString(readLE<uint8_t>())); break;  // SHORT_BINSTRING
-      case 'B': push(readString(readLE<uint32_t>())); break; // BINBYTES
-      case 'C': push(readString(readLE<uint8_t>())); break;  // SHORT_BINBYTES
-      case '}': push(newDict()); break;
-      case ']': push(newList()); break;
-      case ')': push(c10::ivalue::Tuple::create(std::vector<c10::IValue>{})); break;
-      case 'd': {  // DICT
+      case Op::ShortBinString:
+        push(readString(readLE<uint8_t>()));
+        break;
+      case Op::BinBytes:
+        push(readString(readLE<uint32_t>()));
+        break;
+      case Op::ShortBinBytes:
+        push(readString(readLE<uint8_t>()));
+        break;
+      case Op::EmptyDict:
+        push(newDict());
+        break;
+      case Op::EmptyList:
+        push(newList());
+        break;
+      case Op::EmptyTuple:
+        push(c10::ivalue::Tuple::create(std::vector<c10::IValue>{}));
+        break;
+      case Op::Dict: {
         c10::IValue d = newDict();
         setItems(d, popToMark());
         push(d);
         break;
       }
-      case 'l': {  // LIST: the items since MARK
+      case Op::List: {  // the items since MARK
         c10::IValue l = newList();
         appendItems(l, popToMark());
         push(l);
         break;
       }
-      case 't': push(c10::ivalue::Tuple::create(popToMark())); break;
-      case 0x85: {
+      case Op::Tuple:
+        push(c10::ivalue::Tuple::create(popToMark()));
+        break;
+      case Op::Tuple1: {
         auto a = popValue();
         push(c10::ivalue::Tuple::create(std::vector<c10::IValue>{a}));
         break;
       }
-      case 0x86: {
+      case Op::Tuple2: {
         auto b = popValue(), a = popValue();
         push(c10::ivalue::Tuple::create(std::vector<c10::IValue>{a, b}));
         break;
       }
-      case 0x87: {
+      case Op::Tuple3: {
         auto c = popValue(), b = popValue(), a = popValue();
         push(c10::ivalue::Tuple::create(std::vector<c10::IValue>{a, b, c}));
         break;
       }
-      case 'a': {  // APPEND
+      case Op::Append: {
         auto v = popValue();
         Item& t = top();
         appendItems(t.value, {v});
         break;
       }
-      case 'e': {  // APPENDS
+      case Op::Appends: {
         auto items = popToMark();
         appendItems(top().value, items);
         break;
       }
-      case 's': {  // SETITEM
+      case Op::SetItem: {
         auto v = popValue(), k = popValue();
         setItems(top().value, {k, v});
         break;
       }
-      case 'u': {  // SETITEMS
+      case Op::SetItems: {
         auto kv = popToMark();
         setItems(top().value, kv);
         break;
       }
-      case 'c': {  // GLOBAL "module\nname\n"
+      case Op::Global: {  // "module\nname\n"
         std::string module = readLine();
         std::string name = readLine();
         stack_.push_back(Item{Item::Kind::Global, {}, module + "." + name});
         break;
       }
-      case 0x93: {  // STACK_GLOBAL
+      case Op::StackGlobal: {
         auto name = popValue(), module = popValue();
         if (!name.isString() || !module.isString()) fail("STACK_GLOBAL needs two strings");
-        stack_.push_back(Item{Item::Kind::Global, {}, module.toStringRef() + "." + name.toStringRef()});
+        stack_.push_back(
+            Item{Item::Kind::Global, {}, module.toStringRef() + "." + name.toStringRef()});
         break;
       }
-      case 'R': {  // REDUCE
+      case Op::Reduce: {
         auto args = popValue();
         Item callable = pop();
         if (callable.kind != Item::Kind::Global) fail("REDUCE on a non-global");
         push(reduce(callable.global, args));
         break;
       }
-      case 'b': {  // BUILD: only OrderedDict attributes (state_dict's _metadata), ignored
+      case Op::Build: {  // only OrderedDict attributes (state_dict's _metadata), ignored
         auto state = popValue();
         Item& t = top();
         if (!t.value.isGenericDict()) fail("BUILD on an unsupported object");
         (void)state;
         break;
       }
-      case 0x81: {  // NEWOBJ: cls.__new__(cls, *args) -- arbitrary objects are refused
+      case Op::NewObj: {  // cls.__new__(cls, *args) -- arbitrary objects are refused
         popValue();
         Item cls = pop();
         fail("unsupported global \"" + (cls.kind == Item::Kind::Global ? cls.global : "?") +
              "\" (object construction is not read)");
       }
-      case 'Q': {  // BINPERSID
+      case Op::BinPersId: {
         auto pid = popValue();
         push(persistentLoad(pid));
         break;
       }
-      case 'q': memoPut(readLE<uint8_t>()); break;
-      case 'r': memoPut(readLE<uint32_t>()); break;
-      case 0x94: memoPut(memo_.size()); break;  // MEMOIZE
-      case 'h': memoGet(readLE<uint8_t>()); break;
-      case 'j': memoGet(readLE<uint32_t>()); break;
+      case Op::BinPut:
+        memoPut(readLE<uint8_t>());
+        break;
+      case Op::LongBinPut:
+        memoPut(readLE<uint32_t>());
+        break;
+      case Op::Memoize:
+        memoPut(memo_.size());
+        break;
+      case Op::BinGet:
+        memoGet(readLE<uint8_t>());
+        break;
+      case Op::LongBinGet:
+        memoGet(readLE<uint32_t>());
+        break;
       default: {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", op);
