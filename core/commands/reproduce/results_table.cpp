@@ -19,6 +19,7 @@
 #include "core/report/curve_plot.h"
 #include "core/report/html_page.h"
 #include "data/csv_split.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace fs = std::filesystem;
@@ -80,13 +81,13 @@ struct ColumnScores {
 
 ColumnScores readColumnScores(const ColumnReport& c) {
   std::ifstream in(c.scores_csv);
-  if (!in) throw std::runtime_error(c.scores_csv + ": cannot open the scores");
+  if (!in) throw DataError(c.scores_csv + ": cannot open the scores");
   std::string line;
   std::getline(in, line);
   const auto header = splitCsvFields(line);
   const auto col = [&](const char* name) {
     const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw std::runtime_error(c.scores_csv + ": no column " + name);
+    if (it == header.end()) throw DataError(c.scores_csv + ": no column " + name);
     return static_cast<std::size_t>(it - header.begin());
   };
   const std::size_t d = col("dataset"), p = col("path"), l = col("label"), s = col("score");
@@ -96,16 +97,15 @@ ColumnScores readColumnScores(const ColumnReport& c) {
     if (line.empty()) continue;
     const auto f = splitCsvFields(line);
     if (f.size() != header.size())
-      throw std::runtime_error(fmt::format("{}:{}: {} fields, the header has {}", c.scores_csv, n,
-                                           f.size(), header.size()));
+      throw DataError(fmt::format("{}:{}: {} fields, the header has {}", c.scores_csv, n, f.size(),
+                                  header.size()));
     if (f[d] != c.dataset && f[d] != c.normal) continue;
     out.paths.push_back(f[p]);
     out.labels.push_back(f[l] == "0" ? 0 : 1);
     try {
       out.scores.push_back(std::stod(f[s]));
     } catch (const std::exception&) {
-      throw std::runtime_error(
-          fmt::format("{}:{}: score '{}' is not a number", c.scores_csv, n, f[s]));
+      throw DataError(fmt::format("{}:{}: score '{}' is not a number", c.scores_csv, n, f[s]));
     }
   }
   return out;
@@ -125,7 +125,7 @@ const std::vector<TableMetric>& tableMetrics() {
 void ResultsTable::addRun(const std::string& method, const std::string& run_dir) {
   if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
   const fs::path eval = fs::path(run_dir) / "eval";
-  if (!fs::is_directory(eval)) throw std::runtime_error(eval.string() + ": no evaluation reports");
+  if (!fs::is_directory(eval)) throw DataError(eval.string() + ": no evaluation reports");
   std::vector<fs::path> tasks;
   for (const auto& e : fs::directory_iterator(eval))
     if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
@@ -137,7 +137,7 @@ void ResultsTable::addRun(const std::string& method, const std::string& run_dir)
     try {
       j = nlohmann::json::parse(in);
     } catch (const nlohmann::json::exception& e) {
-      throw std::runtime_error((task / "metrics.json").string() + ": " + e.what());
+      throw DataError((task / "metrics.json").string() + ": " + e.what());
     }
     for (const auto& [dataset, m] : j.at("datasets").items()) {
       if (!m.contains("auroc")) continue;  // normal datasets: no column of their own
