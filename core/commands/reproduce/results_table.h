@@ -1,6 +1,5 @@
-// The sweep's tables, from each run's <run>/eval/<task>/metrics.json and scores.csv. Columns are
-// the pathology datasets ("<dataset>", or "<task>/<dataset>" where a run has several tasks);
-// rows the methods in the paper's order.
+// The sweep's tables, formatted last from the typed numbers (sweep_numbers.h) of the runs
+// (sweep_runs.h); rows are the methods in the paper's order, columns the pathology datasets.
 //   table.{md,csv,tex}: the paper's protocol (METHOD.md section 5) on each method's first seed:
 //     AUROC as the 5-seed bootstrap's mean ± population std, AUPRC and FPR95 as its means, and
 //     the average AUROC over the columns; the best of each column in bold.
@@ -14,49 +13,29 @@
 //   report.html: all of them, auroc.png and a link to every run's report.html.
 #pragma once
 
-#include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/commands/reproduce/sweep_runs.h"
 #include "core/report/text_table.h"
 
 namespace morphaeus {
-
-struct TableMetric {
-  const char* label;  // column header, e.g. "AUROC"
-  const char* key;    // metrics.json key, e.g. "auroc"
-  bool higher_is_better;
-};
-const std::vector<TableMetric>& tableMetrics();  // the seeds table's
 
 struct TableSection {
   std::string stem, heading;  // table_stats, "The whole test set: ..."
   TextTable table;
 };
 
-// One pathology dataset of one run: its metrics.json entry and where its per-image scores are.
-struct ColumnReport {
-  nlohmann::json metrics;
-  std::string scores_csv, dataset, normal;
-};
-
 struct ResultsTable {
-  std::vector<std::string> methods;   // row order
-  std::vector<std::string> datasets;  // columns
-  std::map<std::string, std::vector<std::map<std::string, ColumnReport>>> runs;  // per seed
-  std::map<std::string, std::vector<std::string>> run_dirs;                      // per seed
+  SweepRuns runs;
   std::string reference = "MorphAEus";                     // DeLong's other side
   std::vector<std::pair<std::string, std::string>> pairs;  // further DeLong comparisons
 
   // Adds the reports of one finished run (<run_dir>/eval/<task>/metrics.json).
-  void addRun(const std::string& method, const std::string& run_dir);
-  TextTable paperTable() const;
-  TextTable statsTable() const;
-  TextTable pairsTable() const;
-  TextTable seedsTable() const;
-  bool severalSeeds() const;
+  void addRun(const std::string& method, const std::string& run_dir) {
+    runs.addRun(method, run_dir);
+  }
   // The tables above, each computed once (DeLong reads every run's scores.csv), with the file
   // stem and the heading they are written under.
   std::vector<TableSection> sections() const;
@@ -64,6 +43,8 @@ struct ResultsTable {
   // The sections' files, auroc.png and report.html (the tables, the figure, a link to each
   // run's page).
   void write(const std::string& dir, const std::vector<TableSection>& sections) const;
+
+ private:
   void writeReport(const std::string& dir, const std::vector<TableSection>& sections,
                    bool with_figure) const;
 };

@@ -1,0 +1,148 @@
+#include "core/commands/reproduce/sweep_numbers.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/metrics/statistics.h"
+
+namespace morphaeus {
+namespace {
+
+double number(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : Estimate::kNone;
+}
+
+double sampleStd(const std::vector<double>& v) {
+  if (v.size() < 2) return 0;
+  return stddev(v) * std::sqrt(static_cast<double>(v.size()) / static_cast<double>(v.size() - 1));
+}
+
+Estimate valueOf(double v) {
+  Estimate e;
+  e.value = v;
+  return e;
+}
+
+}  // namespace
+
+void SweepNumbers::set(const std::string& row, const std::string& dataset,
+                       const std::string& metric, const Estimate& e) {
+  values_[{row, dataset, metric}] = e;
+}
+
+Estimate SweepNumbers::at(const std::string& row, const std::string& dataset,
+                          const std::string& metric) const {
+  const auto it = values_.find({row, dataset, metric});
+  return it == values_.end() ? Estimate{} : it->second;
+}
+
+const std::vector<TableMetric>& tableMetrics() {
+  static const std::vector<TableMetric> kMetrics = {{"AUROC", "auroc", true},
+                                                    {"AUPRC", "auprc", true},
+                                                    {"FPR95", "fpr_at_tpr95", false},
+                                                    {"SSIM", "ssim_mean", true},
+                                                    {"L1", "l1_mean", false}};
+  return kMetrics;
+}
+
+SweepNumbers paperNumbers(const SweepRuns& runs) {
+  SweepNumbers out;
+  for (const auto& method : runs.methods) {
+    std::vector<double> aurocs;
+    for (const auto& d : runs.datasets) {
+      const ColumnReport* r = runs.firstRun(method, d);
+      Estimate auroc, auprc, fpr;
+      if (r != nullptr && r->metrics.contains("bootstrap")) {
+        const auto& b = r->metrics["bootstrap"];
+        auroc.value = number(b, "auroc_mean");
+        auroc.spread = number(b, "auroc_std");
+        auprc.value = number(b, "auprc_mean");
+        fpr.value = number(b, "fpr_at_tpr95_mean");
+      } else if (r != nullptr) {  // a report without the bootstrap: the whole set's numbers
+        auroc.value = number(r->metrics, "auroc");
+        auprc.value = number(r->metrics, "auprc");
+        fpr.value = number(r->metrics, "fpr_at_tpr95");
+      }
+      out.set(method, d, "AUROC", auroc);
+      out.set(method, d, "AUPRC", auprc);
+      out.set(method, d, "FPR95", fpr);
+      aurocs.push_back(auroc.value);
+    }
+    const bool all =
+        std::none_of(aurocs.begin(), aurocs.end(), [](double v) { return std::isnan(v); });
+    out.set(method, "", "average AUROC",
+            valueOf(all && !aurocs.empty() ? mean(aurocs) : Estimate::kNone));
+  }
+  return out;
+}
+
+SweepNumbers statsNumbers(const SweepRuns& runs, const std::string& reference) {
+  SweepNumbers out;
+  ScoresCache cache;
+  for (const auto& method : runs.methods) {
+    for (const auto& d : runs.datasets) {
+      const ColumnReport* r = runs.firstRun(method, d);
+      Estimate auroc = valueOf(r ? number(r->metrics, "auroc") : Estimate::kNone);
+      if (r != nullptr && r->metrics.contains("interval")) {
+        const auto& i = r->metrics["interval"];
+        auroc.low = i["auroc"][0].get<double>();
+        auroc.high = i["auroc"][1].get<double>();
+      }
+      out.set(method, d, "AUROC", auroc);
+      if (method == reference) continue;
+      if (const auto test = delongOf(runs, method, reference, d, cache)) {
+        out.set(method, d, "DeLong z", valueOf(test->z));
+        out.set(method, d, "DeLong p", valueOf(test->p_value));
+      }
+    }
+  }
+  return out;
+}
+
+SweepNumbers pairsNumbers(const SweepRuns& runs,
+                          const std::vector<std::pair<std::string, std::string>>& pairs) {
+  SweepNumbers out;
+  ScoresCache cache;
+  for (const auto& [a, b] : pairs) {
+    const std::string row = a + " vs " + b;
+    for (const auto& d : runs.datasets) {
+      if (const auto test = delongOf(runs, a, b, d, cache)) {
+        out.set(row, d, "AUROC difference", valueOf(test->auroc_a - test->auroc_b));
+        out.set(row, d, "DeLong z", valueOf(test->z));
+        out.set(row, d, "DeLong p", valueOf(test->p_value));
+      }
+    }
+  }
+  return out;
+}
+
+SweepNumbers seedsNumbers(const SweepRuns& runs) {
+  SweepNumbers out;
+  for (const auto& method : runs.methods) {
+    const auto it = runs.runs.find(method);
+    const std::size_t n = it == runs.runs.end() ? 0 : it->second.size();
+    for (const auto& d : runs.datasets) {
+      for (const auto& m : tableMetrics()) {
+        std::vector<double> v;
+        if (it != runs.runs.end()) {
+          for (const auto& run : it->second) {
+            const auto c = run.find(d);
+            if (c != run.end() && !std::isnan(number(c->second.metrics, m.key)))
+              v.push_back(number(c->second.metrics, m.key));
+          }
+        }
+        Estimate e;
+        e.seeds = v.size();
+        if (!v.empty()) {
+          e.value = mean(v);
+          e.spread = sampleStd(v);  // 0 for one seed
+        }
+        out.set(method, d, m.label, e);
+      }
+    }
+    out.set(method, "", "seeds", valueOf(static_cast<double>(n)));
+  }
+  return out;
+}
+
+}  // namespace morphaeus
