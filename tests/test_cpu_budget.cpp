@@ -3,6 +3,8 @@
 // local ranks, each named as the source; malformed variables are one error naming them.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -104,6 +106,13 @@ TEST(CpuBudget, MalformedVariablesAreOneErrorNamingThem) {
 TEST(CpuBudget, ThisProcessHasAtLeastOneCpu) {
   const CpuFacts f = currentCpuFacts();
   EXPECT_GE(f.affinity_cpus, 1);
+  // The mask's CPUs, in order, as many as it counts (`launch --bind cores` slices this list).
+  const std::vector<int> cpus = affinityCpuList();
+  EXPECT_EQ(static_cast<int>(cpus.size()), f.affinity_cpus);
+  EXPECT_TRUE(std::is_sorted(cpus.begin(), cpus.end()));
+  // The process's budget, computed once: the same object every time.
+  EXPECT_EQ(&processCpuBudget(), &processCpuBudget());
+  EXPECT_GE(processCpuBudget().cpus, 1);
   if (f.cgroup_quota) {
     EXPECT_GT(*f.cgroup_quota, 0.0);
   }

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/cpu_budget.h"
 #include "core/checkpoint/checkpoint.h"
 #include "tests/test_support.h"
 
@@ -176,12 +177,7 @@ TEST(DistributedCli, RanksShareTheCpusAndBindToTheirOwn) {
       << r.err;
   EXPECT_FALSE(fs::exists(d + "/x"));
   // Two CPUs this test may use, whatever their numbers.
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  ASSERT_EQ(sched_getaffinity(0, sizeof(set), &set), 0);
-  std::vector<int> cpus;
-  for (int c = 0; c < CPU_SETSIZE && cpus.size() < 2; ++c)
-    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  const std::vector<int> cpus = affinityCpuList();
   if (cpus.size() < 2) GTEST_SKIP() << "one CPU";
   const std::string a = std::to_string(cpus[0]), b = std::to_string(cpus[1]);
   const std::string two = "taskset -c " + a + "," + b + " ";

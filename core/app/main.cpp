@@ -67,7 +67,7 @@ int main(int argc, char** argv) {
   try {
     setupConsoleLogging(options.log_level);
     // The variables that set the threads, checked before any command runs (exit code 2).
-    cpuBudget(currentCpuFacts());
+    processCpuBudget();
     // Each command names itself in front of an error that does not say what it was doing.
     const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
     if (docs.requested()) return command("morphaeus", [&] { return writeCliDocs(app, docs); });

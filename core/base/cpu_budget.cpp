@@ -69,13 +69,26 @@ std::optional<double> cgroupCpuQuota(const std::string& proc_self_cgroup,
   return smallest;
 }
 
-CpuFacts currentCpuFacts() {
-  CpuFacts facts;
+std::vector<int> affinityCpuList() {
   cpu_set_t set;
   CPU_ZERO(&set);
-  facts.affinity_cpus = sched_getaffinity(0, sizeof(set), &set) == 0
-                            ? CPU_COUNT(&set)
-                            : static_cast<int>(std::thread::hardware_concurrency());
+  std::vector<int> cpus;
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) return cpus;
+  for (int c = 0; c < CPU_SETSIZE; ++c)
+    if (CPU_ISSET(c, &set)) cpus.push_back(c);
+  return cpus;
+}
+
+const CpuBudget& processCpuBudget() {
+  static const CpuBudget budget = cpuBudget(currentCpuFacts());
+  return budget;
+}
+
+CpuFacts currentCpuFacts() {
+  CpuFacts facts;
+  const std::vector<int> mask = affinityCpuList();
+  facts.affinity_cpus = !mask.empty() ? static_cast<int>(mask.size())
+                                      : static_cast<int>(std::thread::hardware_concurrency());
   if (facts.affinity_cpus <= 0) facts.affinity_cpus = 1;
   std::ifstream in("/proc/self/cgroup");
   std::stringstream text;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace morphaeus {
 
@@ -26,6 +27,9 @@ struct CpuFacts {
 };
 CpuFacts currentCpuFacts();
 
+// The CPUs of this process's affinity mask, in order (empty when it cannot be read).
+std::vector<int> affinityCpuList();
+
 // The cgroup CPU quota from /proc/self/cgroup's text and a cgroup mount root: v2 "0::/path" ->
 // <root>/<path>/cpu.max (then each parent up to <root>), v1 <root>/cpu/cpu.cfs_quota_us and
 // cpu.cfs_period_us (also cpu,cpuacct). None when no file limits the CPU ("max", -1).
@@ -35,5 +39,9 @@ std::optional<double> cgroupCpuQuota(const std::string& proc_self_cgroup,
 // EnvironmentError (exit code 2) for OMP_NUM_THREADS, SLURM_CPUS_PER_TASK, LOCAL_WORLD_SIZE or
 // SLURM_NTASKS_PER_NODE that is not a positive integer.
 CpuBudget cpuBudget(const CpuFacts& facts);
+
+// This process's budget, cpuBudget(currentCpuFacts()), computed once (main() asks first, so a bad
+// variable stops the program before any command runs; configureThreads() reuses it).
+const CpuBudget& processCpuBudget();
 
 }  // namespace morphaeus

@@ -5,12 +5,13 @@
 #include <torch/version.h>
 
 #include "core/base/cpu_budget.h"
+#include "core/base/facts/upstream_seed.h"
 #include "core/base/version.h"
 
 namespace morphaeus {
 
 ThreadChoice configureThreads(int requested) {
-  const CpuBudget budget = cpuBudget(currentCpuFacts());
+  const CpuBudget& budget = processCpuBudget();
   ThreadChoice c{budget.cpus, budget.source};
   if (requested > 0) {
     if (requested > budget.cpus) {
@@ -25,7 +26,7 @@ ThreadChoice configureThreads(int requested) {
 }
 
 std::mt19937_64& hostRng() {
-  static std::mt19937_64 rng(2109);
+  static std::mt19937_64 rng(kUpstreamSeed);
   return rng;
 }
 

@@ -20,6 +20,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/base/cpu_budget.h"
+
 namespace morphaeus {
 namespace {
 
@@ -50,17 +52,6 @@ int exitCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return 1;
-}
-
-// The CPUs of this process's affinity mask, in order.
-std::vector<int> affinityCpus() {
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  std::vector<int> cpus;
-  if (sched_getaffinity(0, sizeof(set), &set) != 0) return cpus;
-  for (int c = 0; c < CPU_SETSIZE; ++c)
-    if (CPU_ISSET(c, &set)) cpus.push_back(c);
-  return cpus;
 }
 
 // Rank `rank`'s contiguous slice of `cpus` (the first ranks take one more of the remainder).
@@ -125,7 +116,7 @@ CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
 }
 
 int runLaunch(const LaunchOptions& o) {
-  const std::vector<int> cpus = o.bind == "cores" ? affinityCpus() : std::vector<int>{};
+  const std::vector<int> cpus = o.bind == "cores" ? affinityCpuList() : std::vector<int>{};
   if (o.bind == "cores" && static_cast<int>(cpus.size()) < o.nproc) {
     std::cerr << "error: launch --bind cores: " << o.nproc << " ranks for the " << cpus.size()
               << " CPU(s) this process may use (give fewer ranks, or --bind none)\n";
