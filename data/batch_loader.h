@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/base/facts/upstream_seed.h"
 #include "data/image_dataset.h"
 
 namespace morphaeus {
@@ -22,7 +23,7 @@ struct BatchLoaderOptions {
   std::size_t batch_size = 8;
   bool shuffle = false;
   bool drop_last = false;
-  std::uint64_t seed = 2109;
+  std::uint64_t seed = kUpstreamSeed;
   int workers = 2;       // 0: load in the calling thread
   std::size_t prefetch = 4;  // batches decoded ahead at most
   // Data-parallel runs: this process reads every `shard_count`-th index of the epoch's order,

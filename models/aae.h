@@ -19,7 +19,8 @@ struct AaeOptions {
   int64_t z_dim = 256;
   int64_t d = 64;
   int64_t channels = 1;
-  int64_t extra_layers = 2;  // 0: 32x32 inputs, 1: 64x64, 2: 128x128
+  /// 0: 32x32 inputs, 1: 64x64, 2: 128x128 (upstream's default 0; the paper's configs set 2)
+  int64_t extra_layers = 0;
 };
 
 // E and D share their layout: conv1_1, [conv1_2 + conv1_bn2], [conv1_3 + conv1_bn3], conv2,

@@ -15,7 +15,9 @@ struct AutoencoderOptions {
   int64_t kernel_size = 3;
   std::string norm = "batch";          // "batch" adds BatchNorm2d; anything else none (upstream)
   std::string act = "leakyrelu";       // see activation.h
-  std::string deconv_mode = "stride";  // "stride": upsample + conv; "trans": ConvTranspose2d
+  /// the decoder's upsampling (upstream's key and values): "stride" = x stride upsample + conv,
+  /// "trans" = ConvTranspose2d. MorphAEus' deformer always uses ConvTranspose2d, as upstream's.
+  std::string deconv_mode = "stride";
   bool bottleneck = false;             // decoder skips its first block
 
   // Throws std::invalid_argument naming the offending option.

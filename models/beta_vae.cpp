@@ -2,8 +2,9 @@
 
 namespace morphaeus {
 
-BetaVAEImpl::BetaVAEImpl(int64_t z_dim, int64_t nc, bool eval_sampling)
-    : z_dim_(z_dim), eval_sampling_(eval_sampling) {
+BetaVAEImpl::BetaVAEImpl(const BetaVaeOptions& options)
+    : z_dim_(options.z_dim), eval_sampling_(options.eval_sampling) {
+  const int64_t z_dim = options.z_dim, nc = options.nc;
   namespace nn = torch::nn;
   auto down = [](int64_t in, int64_t out) {
     return nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1));

@@ -16,13 +16,22 @@
 
 namespace morphaeus {
 
+struct BetaVaeOptions {
+  /// latent size
+  int64_t z_dim = 32;
+  /// image channels
+  int64_t nc = 1;
+  /// reconstruct() samples z as upstream's forward; false: z = mu
+  bool eval_sampling = true;
+};
+
 struct BetaVaeOutput {
   torch::Tensor reconstruction, mu, logvar;  // mu, logvar: [N, z_dim]
 };
 
 class BetaVAEImpl : public torch::nn::Module, public Reconstructor {
  public:
-  BetaVAEImpl(int64_t z_dim = 32, int64_t nc = 1, bool eval_sampling = true);
+  explicit BetaVAEImpl(const BetaVaeOptions& options = {});
   // sample = false: z = mu.
   BetaVaeOutput forward(const torch::Tensor& x, bool sample = true);
   bool evalSampling() const { return eval_sampling_; }

@@ -15,10 +15,20 @@
 
 namespace morphaeus {
 
+// Defaults: upstream UNet's constructor (the paper's configs set depth 4, wf 6, padding true).
 struct DaeUNetOptions {
-  int64_t in_channels = 1, n_classes = 1, depth = 4, wf = 6;
-  bool padding = true;
-  std::string norm = "group";  // group | batch | none
+  /// input image channels
+  int64_t in_channels = 1;
+  /// output channels
+  int64_t n_classes = 1;
+  /// levels of the U
+  int64_t depth = 3;
+  /// 2^wf channels at the first level
+  int64_t wf = 7;
+  /// reflection padding in every conv block: output size = input size
+  bool padding = false;
+  /// group | batch | none
+  std::string norm = "group";
 };
 
 // Weight-standardised convolution (upstream WNConv2d): the weight minus its per-filter mean,

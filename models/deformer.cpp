@@ -22,21 +22,14 @@ DeformerImpl::DeformerImpl(const DeformerOptions& o)
     const std::string idx = std::to_string(i);
     const int64_t in = dec[i] + enc[i] + (i > 0 ? 32 : 0);
     Level level;
-    if (o.deconv_mode == "upsample") {
-      level.upsample = strides[i];
-      level.conv =
-          torch::nn::Conv2d(torch::nn::Conv2dOptions(in, 32, o.kernel_size).padding(padding));
-      seq->push_back("ref__refine_" + idx, level.conv);
-    } else {
-      level.stride = strides[i];
-      level.padding = padding;
-      level.deconv =
-          torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, 32, o.kernel_size)
-                                         .stride(strides[i])
-                                         .padding(padding)
-                                         .output_padding(1));
-      seq->push_back("ref__refine_" + idx, level.deconv);
-    }
+    level.stride = strides[i];
+    level.padding = padding;
+    level.deconv =
+        torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(in, 32, o.kernel_size)
+                                       .stride(strides[i])
+                                       .padding(padding)
+                                       .output_padding(1));
+    seq->push_back("ref__refine_" + idx, level.deconv);
     if (o.norm == "batch") {
       level.norm = torch::nn::BatchNorm2d(32);
       seq->push_back("ref__batch_" + idx, level.norm);
@@ -62,7 +55,6 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
                                      const std::vector<torch::Tensor>& encode_history,
                                      const std::vector<torch::Tensor>& decode_history,
                                      bool reverse) {
-  namespace F = torch::nn::functional;
   TORCH_CHECK(encode_history.size() >= levels_.size() && decode_history.size() >= levels_.size(),
               "Deformer: not enough feature history for ", levels_.size(), " refinement levels");
   std::size_t at = encode_history.size() - levels_.size();
@@ -71,16 +63,7 @@ DeformerOutput DeformerImpl::forward(const torch::Tensor& x, const torch::Tensor
     torch::Tensor in = i == 0 ? torch::cat({encode_history[at], decode_history[at]}, 1)
                               : torch::cat({encode_history[at], decode_history[at], h}, 1);
     Level& level = levels_[i];
-    if (level.conv) {
-      const double s = static_cast<double>(level.upsample);
-      in = F::interpolate(in, F::InterpolateFuncOptions()
-                                  .scale_factor(std::vector<double>{s, s})
-                                  .mode(torch::kBilinear)
-                                  .align_corners(true));
-      h = level.conv->forward(in);
-    } else {
-      h = convTranspose2d(*level.deconv, in, level.stride, level.padding, 1);
-    }
+    h = convTranspose2d(*level.deconv, in, level.stride, level.padding, 1);
     h = normThenActivate(level.norm.get(), act_, h);
   }
   DeformerOutput out;

@@ -19,7 +19,6 @@ struct DeformerOptions {
   int64_t kernel_size = 3;
   std::string norm = "batch";
   std::string act = "swish";
-  std::string deconv_mode = "stride";  // anything but "upsample" uses ConvTranspose2d (upstream)
   int64_t int_steps = 7;
   bool bidir = true;
   WarpMode warp = WarpMode::Native;
@@ -45,10 +44,8 @@ class DeformerImpl : public torch::nn::Module {
 
  private:
   struct Level {
-    torch::nn::ConvTranspose2d deconv{nullptr};
-    torch::nn::Conv2d conv{nullptr};  // "upsample" mode: x2 upsample + conv
-    int64_t upsample = 1;
-    int64_t stride = 1, padding = 0;  // of deconv (output_padding 1)
+    torch::nn::ConvTranspose2d deconv{nullptr};  // upstream's refinement (its upsample mode fails)
+    int64_t stride = 1, padding = 0;             // of deconv (output_padding 1)
     torch::nn::BatchNorm2d norm{nullptr};
   };
   std::vector<Level> levels_;

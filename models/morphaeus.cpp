@@ -24,14 +24,13 @@ MorphAEusImpl::MorphAEusImpl(const MorphAEusOptions& o) {
   d.kernel_size = ae.kernel_size;
   d.norm = ae.norm;
   d.act = ae.act;
-  d.deconv_mode = ae.deconv_mode;
   d.bidir = o.bidir;
   d.warp = o.warp;
   deformer_ = register_module("deformer", Deformer(d));
 }
 
 MorphAEusOutput MorphAEusImpl::forward(const torch::Tensor& x, bool registration) {
-  return run(x, registration, true);
+  return run(x, registration, /*reverse=*/!registration);  // registration returns y_source twice
 }
 
 torch::Tensor MorphAEusImpl::reconstruct(const torch::Tensor& x) {
@@ -58,7 +57,7 @@ MorphAEusOutput MorphAEusImpl::run(const torch::Tensor& x, bool registration, bo
   MorphAEusOutput out;
   out.reconstruction = d.y_source;
   out.x_prior = x_prior;
-  out.deformation = registration ? d.deformation : d.velocity;
+  out.velocity_or_deformation = registration ? d.deformation : d.velocity;
   out.x_reversed = registration ? d.y_source : d.y_target;
   return out;
 }

@@ -23,7 +23,8 @@ struct MorphAEusOptions {
 
 struct MorphAEusOutput {
   torch::Tensor reconstruction;  // y_source: the prior warped by the deformation (scored)
-  torch::Tensor deformation;     // velocity (training) or integrated field (registration)
+  // upstream's second output: the velocity (training) or the integrated field (registration)
+  torch::Tensor velocity_or_deformation;
   torch::Tensor x_prior;         // the decoder's output
   torch::Tensor x_reversed;      // y_target (training) or y_source (registration)
 };
@@ -38,7 +39,7 @@ class MorphAEusImpl : public torch::nn::Module, public Reconstructor {
   torch::Tensor reconstruct(const torch::Tensor& x) override;
   ReconstructionParts reconstructionParts(const torch::Tensor& x) override {
     const MorphAEusOutput out = forward(x, /*registration=*/true);
-    return {out.reconstruction, out.x_prior, out.deformation};
+    return {out.reconstruction, out.x_prior, out.velocity_or_deformation};
   }
   void setWarpMode(WarpMode mode) { deformer_->setWarpMode(mode); }
 

@@ -132,10 +132,10 @@ TEST(Components, ProjectKeysHaveOneDefaultEach) {
   };
   const MorphTrainerOptions m = morphTrainerOptions(params(""));
   EXPECT_EQ(m.perceptual.alfa, 0.0);
-  EXPECT_EQ(m.beta, 3.0);
+  EXPECT_EQ(m.beta_max, 3.0);
   EXPECT_EQ(m.delta, 1.0);
   EXPECT_EQ(m.max_iter, 500);
-  EXPECT_NE(projectTrainerSchema().find("max_iter")->doc.find("default 500"), std::string::npos);
+  EXPECT_NE(morphTrainerSchema().find("max_iter")->doc.find("default 500"), std::string::npos);
   try {
     morphTrainerOptions(params("alfa: 0.05\n"));
     FAIL() << "alfa > 0 without vgg_weights was accepted";

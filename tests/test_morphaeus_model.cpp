@@ -59,7 +59,7 @@ class MorphAEusParity : public ::testing::Test {
     check(out.reconstruction, "y_source");
     check(out.x_prior, "x_prior");
     check(out.x_reversed, "y_target");
-    check(out.deformation, "deformation");
+    check(out.velocity_or_deformation, "deformation");
   }
   // float32 outputs against the float64 reference (the exact math), with a bound derived from
   // float32 itself: PyTorch's float32 forward of the same weights and images, run on this very
@@ -81,7 +81,7 @@ class MorphAEusParity : public ::testing::Test {
     check(out.reconstruction, "y_source");
     check(out.x_prior, "x_prior");
     check(out.x_reversed, "y_target");
-    check(out.deformation, "deformation");
+    check(out.velocity_or_deformation, "deformation");
   }
   static std::string* dir_;
   static c10::IValue* io_;
@@ -168,9 +168,11 @@ TEST_F(MorphAEusParity, CheckpointsWrittenHereLoadInPyTorch) {
   EXPECT_LE(
       (ours.reconstruction - ev.at(c10::IValue("y_source")).toTensor()).abs().max().item<double>(),
       1e-5);
-  EXPECT_LE(
-      (ours.deformation - ev.at(c10::IValue("deformation")).toTensor()).abs().max().item<double>(),
-      1e-5);
+  EXPECT_LE((ours.velocity_or_deformation - ev.at(c10::IValue("deformation")).toTensor())
+                .abs()
+                .max()
+                .item<double>(),
+            1e-5);
 }
 
 TEST_F(MorphAEusParity, LegacyFormatStateDictLoads) {
@@ -199,7 +201,7 @@ TEST(MorphAEusModel, RegistrationModeAndFactory) {
   auto train = model->forward(x, false);
   auto reg = model->forward(x, true);
   EXPECT_EQ(train.reconstruction.sizes(), x.sizes());
-  EXPECT_EQ(reg.deformation.sizes(), (std::vector<int64_t>{2, 2, 16, 16}));
+  EXPECT_EQ(reg.velocity_or_deformation.sizes(), (std::vector<int64_t>{2, 2, 16, 16}));
   EXPECT_TRUE(reg.x_reversed.equal(reg.reconstruction));
 
   ConfigNode bad = loadYamlString(

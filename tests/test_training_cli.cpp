@@ -160,6 +160,22 @@ TEST(TrainingCli, KillDashNineNeverLeavesABrokenCheckpoint) {
   }
 }
 
+// experiment.weights naming a file that does not exist: from a config or --set (upstream's
+// published configs name absent files) a warning and training from scratch; from --weights (or
+// --resume) an error before any training.
+TEST(TrainingCli, MissingWeightsWarnFromAConfigOrSetAndStopFromAFlag) {
+  const std::string d = makeTempDir("missing-weights");
+  CommandResult set = runIn(d, "--output set" + tiny(1) + " --set experiment.weights=absent.pt");
+  EXPECT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.err.find("does not exist; training starts from scratch"), std::string::npos)
+      << set.err;
+  EXPECT_TRUE(fs::exists(d + "/set/best_model.pt"));
+  CommandResult flag = runIn(d, "--output flag" + tiny(1) + " --weights absent.pt");
+  EXPECT_NE(flag.exit_code, 0);
+  EXPECT_NE(flag.err.find("absent.pt: no such file"), std::string::npos) << flag.err;
+  EXPECT_FALSE(fs::exists(d + "/flag/best_model.pt"));
+}
+
 TEST(TrainingCli, NonFiniteLossStopsWithEpochAndStep) {
   const std::string d = makeTempDir("nan");
   CommandResult r = runIn(d, "--output out" + tiny(3) + " --set trainer.params.optimizer_params.lr=1e30");

@@ -1,5 +1,7 @@
 #include "core/app/cli.h"
 
+#include "core/base/facts/upstream_seed.h"
+
 namespace morphaeus {
 
 void addRunOptions(CLI::App& app, RunOptions& o) {
@@ -15,7 +17,8 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
   app.add_option("--threads", o.threads,
                  "intra-op threads (0 = the CPUs this process may use, the default)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--seed", o.seed, "seed for torch and data order (default 2109)")
+  app.add_option("--seed", o.seed,
+                 "seed for torch and data order (default " + std::to_string(kUpstreamSeed) + ")")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--precision", o.precision,
                  "arithmetic of training and evaluation: fp32, bf16 (autocast, channels_last) or "

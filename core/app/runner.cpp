@@ -39,14 +39,14 @@ std::string weightsOf(const Experiment& ex) {
   return e && e->has("weights") ? e->at("weights").asString() : std::string();
 }
 
-// Training from experiment.weights: the checkpoint, or nothing when a config (not --resume or
-// --weights) names a file that does not exist -- upstream's published morphaeus.yaml and
-// baseline.yaml name weights that their repository does not hold; training then starts afresh.
+// Training from experiment.weights: the checkpoint, or nothing when a config or --set (not
+// --resume or --weights) names a file that does not exist -- upstream's published morphaeus.yaml
+// and baseline.yaml name weights that their repository does not hold; training then starts afresh.
 std::string resumeWeightsOf(const Experiment& ex) {
   const std::string weights = weightsOf(ex);
   if (weights.empty() || std::filesystem::exists(weights)) return weights;
   const ConfigNode& node = ex.config.at("experiment").at("weights");
-  if (node.where().file.rfind("--", 0) == 0) throw CheckpointError(weights, "no such file");
+  if (ex.weights_from_flag) throw CheckpointError(weights, "no such file");
   spdlog::warn("{}: experiment.weights: {} does not exist; training starts from scratch",
                node.where().str(), weights);
   return std::string();

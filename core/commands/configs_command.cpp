@@ -11,6 +11,7 @@
 
 #include "core/base/shared_files.h"
 #include "core/config/yaml_loader.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace fs = std::filesystem;
@@ -18,7 +19,7 @@ namespace {
 
 std::string readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot read the config");
+  if (!in) throw DataError(path + ": cannot read the config");
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();

@@ -1,4 +1,5 @@
 #include "core/commands/prepare_command.h"
+#include "data/data_error.h"
 
 #include <spdlog/spdlog.h>
 
@@ -62,7 +63,7 @@ int runPrepareCovid(const PrepareOptions& o) {
     if (e.path().extension() == ".csv") csvs.push_back(e.path().string());
   }
   std::sort(csvs.begin(), csvs.end());
-  if (csvs.empty()) throw std::runtime_error(o.splits + ": no split CSVs found");
+  if (csvs.empty()) throw DataError(o.splits + ": no split CSVs found");
   int status = 0;
   for (const auto& csv : csvs) {
     const SplitCheck c = checkSplits({csv}, o.root);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <any>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/config/component_kind.h"
 #include "core/config/config_node.h"
+#include "core/config/model_input_rule.h"
 #include "core/config/schema.h"
 
 namespace morphaeus {
@@ -31,6 +33,14 @@ struct ComponentSpec {
   bool ignored = false;                // accepted for upstream compatibility; builds nothing
   bool trains_in_train_mode = false;   // trainers: the model mode of their steps by default
   std::any factory;                    // a std::function set by the layer able to build it
+  // Components built from an options struct: whether the options that the factory's own path reads
+  // from `params` equal, in every key that has a schema default, a default-constructed struct
+  // (core/registry/struct_defaults.h). Test ComponentDefaults.* calls it on every component whose
+  // schema has a default, with no optional key given (must be true) and with each one changed
+  // (must be false): the schema's defaults are the struct's, written once.
+  std::function<bool(const ConfigNode& params)> takes_struct_defaults;
+  // Models: what the model needs of its images, from its params (model_input_rule.h).
+  std::function<ModelInputRule(const ConfigNode& params)> input_rule;
 };
 
 class ComponentCatalog {

@@ -1,5 +1,7 @@
 #include "core/config/experiment_schema.h"
 
+#include "core/base/facts/upstream_seed.h"
+
 namespace morphaeus {
 
 Schema dataDirSchema() {
@@ -124,8 +126,8 @@ Schema experimentSchema() {
       .describe("generate synthetic chest X-rays into `out` before the run when absent");
 
   // Our runtime keys (all optional; the command line overrides them).
-  s.integer("seed").atLeast(0).describe(
-      "seed for torch, data order and augmentation (default 2109)");
+  s.integer("seed").atLeast(0).describe("seed for torch, data order and augmentation (default " +
+                                        std::to_string(kUpstreamSeed) + ")");
   s.integer("threads").atLeast(0).describe("intra-op threads; 0 = the CPUs this process may use");
   s.path("data_root").describe("base folder for the image paths inside split CSVs");
   s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");

@@ -40,13 +40,22 @@ const ConfigNode* TypedParams::value(const std::string& key, const Field& f) con
     if (n == nullptr) return nullptr;
   }
   if (n->isNull()) return nullptr;
-  checkValue(*n, f);  // also for params that did not pass the validator (tests, benchmarks)
+  // Also for params that did not pass the validator (tests, benchmarks): a list item by item.
+  // (A list that is no sequence: asIntList() says so.)
+  if (f.type == ValueType::List) {
+    if (n->isSequence() && f.element) {
+      for (const ConfigNode& item : n->items()) checkValue(item, *f.element);
+    }
+  } else {
+    checkValue(*n, f);
+  }
   return n;
 }
 
 template <class T>
 T TypedParams::fallback(const std::string& key, const Field& f) const {
   if (const T* v = std::get_if<T>(&f.fallback)) return *v;
+  if (f.required) throw params_.error("missing required key \"" + key + "\"");
   if constexpr (std::is_same_v<T, double>) {  // an integer default of a Number field
     if (const auto* i = std::get_if<std::int64_t>(&f.fallback)) return static_cast<double>(*i);
   }
@@ -75,6 +84,14 @@ std::string TypedParams::getString(const std::string& key) const {
   const Field& f = field(key);
   const ConfigNode* n = value(key, f);
   return n ? n->asString() : fallback<std::string>(key, f);
+}
+
+std::vector<std::int64_t> TypedParams::getIntList(const std::string& key,
+                                                  std::vector<std::int64_t> fallback) const {
+  const Field& f = field(key);
+  const ConfigNode* n = value(key, f);
+  if (n == nullptr && f.required) throw params_.error("missing required key \"" + key + "\"");
+  return n ? n->asIntList() : fallback;
 }
 
 }  // namespace morphaeus

@@ -9,8 +9,9 @@
 // The first layout is the reverse parameter order. As DDP rebuilds its buckets after the first
 // iteration, finish() lays them out again in the order the backward produced the gradients
 // (rank 0's, broadcast), the parameters it did not reach last, whenever the set of reached
-// parameters changed (MorphAEus' deformer joins the loss after epoch 10): unreached parameters
-// early in the order would hold their bucket, and every later one, until the backward ends.
+// parameters changed (MorphAEus' deformer joins the loss only after its first epochs): unreached
+// parameters early in the order would hold their bucket, and every later one, until the backward
+// ends.
 #pragma once
 
 #include <torch/torch.h>

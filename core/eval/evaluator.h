@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/config/config_node.h"
 #include "data/batch_loader.h"
 
@@ -32,7 +33,8 @@ struct EvaluationSetup {
   // The trainer's val split on the evaluation preprocessing path, when there is one: the
   // normal/abnormal threshold comes from its scores.
   std::shared_ptr<BatchLoader> normal_validation;
-  std::uint64_t seed = 2109;  // the run's seed: models that sample at evaluation draw from it
+  std::uint64_t seed =
+      kUpstreamSeed;  // the run's seed: models that sample at evaluation draw from it
   ProcessGroup* process_group = nullptr;  // a data-parallel run's group (the runner's)
 };
 

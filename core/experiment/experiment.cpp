@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/base/shared_files.h"
 #include "core/config/experiment_schema.h"
 #include "core/config/overrides.h"
@@ -101,7 +102,7 @@ std::string Experiment::task() const {
 }
 
 std::int64_t Experiment::seed() const {
-  return config.getInt("seed", 2109);
+  return config.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed));
 }
 int Experiment::threads() const {
   return static_cast<int>(config.getInt("threads", 0));
@@ -131,6 +132,7 @@ Experiment loadExperiment(const RunOptions& options) {
 
   for (const auto& assignment : options.sets) applyOverride(ex.config, assignment);
   if (options.task) setTextFromFlag(ex.config, "--task", "experiment.task", *options.task);
+  ex.weights_from_flag = options.weights || options.resume;
   if (options.weights) {
     setTextFromFlag(ex.config, "--weights", "experiment.weights",
                     absoluteFromCwd(*options.weights));

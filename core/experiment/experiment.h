@@ -14,10 +14,13 @@ struct Experiment {
   std::string source;                // config file path, or "<embedded demo>"
   std::string config_dir;            // base for relative paths in the file
   std::vector<std::string> ignored;  // keys accepted but without effect, with reasons
+  // experiment.weights came from --weights or --resume: a missing file is an error there, while
+  // a config (or --set) naming one only warns (upstream's published configs name absent files).
+  bool weights_from_flag = false;
 
   std::string name() const;
   std::string task() const;    // train | test
-  std::int64_t seed() const;   // default 2109, as upstream
+  std::int64_t seed() const;   // default kUpstreamSeed, as upstream
   int threads() const;         // 0 = the CPUs this process may use
   std::string device() const;  // gpu | cuda | cpu | auto (default gpu, as upstream)
   bool deterministic() const;

@@ -11,6 +11,7 @@
 
 #include "core/base/precision.h"
 #include "core/config/error_context.h"
+#include "core/config/model_input_rule.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
@@ -26,15 +27,6 @@ const ConfigNode* child(const ConfigNode* node, std::initializer_list<const char
     node = node->find(key);
   }
   return node != nullptr && !node->isNull() ? node : nullptr;
-}
-
-// "trainer.params.batch_size (morphaeus.yaml:52:7)": another key, named in a message.
-std::string named(const ConfigNode& node) {
-  return node.path() + " (" + node.where().str() + ")";
-}
-
-std::string sizeText(std::int64_t rows, std::int64_t cols) {
-  return std::to_string(rows) + "x" + std::to_string(cols);
 }
 
 // Images a loader feeds the model: their size, the batch, and the nodes that set them (the
@@ -77,9 +69,7 @@ class Checker {
     const ConfigNode& model = root_.at("model");
     const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Model, model);
     const ConfigNode* params = child(&model, {"params"});
-    const std::string& cls = spec.name.class_name;
-    checkChannels(cls, params ? *params : model);
-    checkModelSize(cls, params ? *params : model);
+    if (spec.input_rule) checkModel(spec.input_rule(params ? *params : model));
     if (!errors.empty()) return;
     if (options_.read_splits) checkSplitSizes();
     if (!errors.empty() || !options_.probe) return;
@@ -91,8 +81,8 @@ class Checker {
  private:
   void checkPrecision();
   void collectInputs();
-  void checkChannels(const std::string& cls, const ConfigNode& params);
-  void checkModelSize(const std::string& cls, const ConfigNode& params);
+  // The model's own rule (ComponentSpec::input_rule) against every image input.
+  void checkModel(const ModelInputRule& rule);
   void checkSplitSizes();
   void probe(const ConfigNode& model);
   bool trainMode() const;
@@ -105,7 +95,7 @@ class Checker {
       errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
                                            (in.default_size ? " (the default)" : "") +
                                            ", but the model is built for " + sizeText(rows, cols) +
-                                           ": " + named(key)));
+                                           ": " + namedKey(key)));
     }
   }
 
@@ -149,7 +139,7 @@ void Checker::collectInputs() {
         if (v.at(0) != in.rows || v.at(1) != in.cols) {
           errors.push_back(
               input_size->error(sizeText(v[0], v[1]) + " disagrees with the training images' " +
-                                sizeText(in.rows, in.cols) + ": " + named(*in.size_node)));
+                                sizeText(in.rows, in.cols) + ": " + namedKey(*in.size_node)));
         }
       }
     }
@@ -166,94 +156,30 @@ void Checker::collectInputs() {
   }
 }
 
-void Checker::checkChannels(const std::string& cls, const ConfigNode& params) {
-  const ConfigNode* channels = nullptr;
-  if (cls == "VAE") {
-    if (const ConfigNode* size = child(&params, {"input_size"}); size && size->isSequence()) {
-      channels = &size->items().at(0);
-    }
-  } else {
-    for (const char* key : {"in_channels", "nc", "cdim"}) {
-      if (const ConfigNode* n = child(&params, {key})) channels = n;
-    }
-    if (cls == "AAE") {
-      if (const ConfigNode* n = child(&params, {"channels"}); n && n->isScalar()) channels = n;
-    }
-  }
+void Checker::checkModel(const ModelInputRule& rule) {
+  const ConfigNode* channels = rule.in_channels;
   if (channels != nullptr && channels->isScalar() && channels->asInt() != 1) {
     errors.push_back(channels->error(
         "the model takes " + channels->text() +
         " channels, but the images are read as one (grey; the first channel of RGB), as "
         "upstream's loaders read them"));
   }
-  for (const char* key : {"out_ch", "n_classes"}) {
-    if (const ConfigNode* n = child(&params, {key}); n && n->asInt() != 1) {
-      errors.push_back(n->error("the reconstruction is compared with one-channel images: " +
-                                std::string(key) + " must be 1, got " + n->text()));
+  for (const auto& [key, n] : rule.out_channels) {
+    if (n->asInt() != 1) {
+      errors.push_back(n->error("the reconstruction is compared with one-channel images: " + key +
+                                " must be 1, got " + n->text()));
     }
   }
-}
-
-void Checker::checkModelSize(const std::string& cls, const ConfigNode& params) {
-  const ConfigNode* inshape = cls == "MorphAEus" ? child(&params, {"inshape"}) : nullptr;
-  if (inshape != nullptr) {
-    const auto v = inshape->asIntList();
-    expectSize(v.at(0), v.at(1), *inshape);
-  }
-  if (const ConfigNode* size = child(&params, {"input_size"}); size && cls == "VAE") {
-    const auto v = size->asIntList();
-    expectSize(v.at(1), v.at(2), *size);
-  }
-  if (cls == "SoftIntroVAE") {
-    const ConfigNode* size = child(&params, {"image_size"});
-    const std::int64_t side = size ? size->asInt() : 128;
-    expectSize(side, side, size ? *size : params);
-  }
-  if (cls == "BetaVAE_H") expectSize(128, 128, params);  // the 128x128 architecture only
-  const ConfigNode* channels = child(&params, {"channels"});
-  const ConfigNode* strides = child(&params, {"strides"});
-  if (channels == nullptr || strides == nullptr || !channels->isSequence() ||
-      !strides->isSequence()) {
-    return;
-  }
-  // Upstream zips channels with strides (its AE-S and AE-D configs give 4 strides for 3 blocks);
-  // MorphAEus needs one stride per block.
-  const auto stride_list = strides->asIntList();
-  if (cls == "MorphAEus" && channels->items().size() != stride_list.size()) {
-    errors.push_back(strides->error(std::to_string(stride_list.size()) + " strides for " +
-                                    std::to_string(channels->items().size()) +
-                                    " blocks: one stride per entry of " + named(*channels)));
-    return;
-  }
-  std::int64_t reduction = 1;
-  for (std::size_t i = 0; i < stride_list.size() && i < channels->items().size(); ++i) {
-    // Saturated far above any image side (strides have no upper bound in the schema).
-    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(stride_list[i], 1 << 20),
-                                       std::int64_t(1) << 40);
-  }
-  if (const ConfigNode* ref = child(&params, {"nr_ref_channels"}); ref && cls == "MorphAEus") {
-    if (ref->asInt() >= static_cast<std::int64_t>(channels->items().size())) {
-      errors.push_back(ref->error("at most " + std::to_string(channels->items().size() - 1) +
-                                  " refinement levels for the " +
-                                  std::to_string(channels->items().size()) + " blocks of " +
-                                  named(*channels)));
-    }
-  }
-  if (inshape != nullptr) {
-    const auto v = inshape->asIntList();
-    if (v.at(0) != reduction || v.at(1) != reduction) {
-      errors.push_back(inshape->error(
-          "the encoder reduces its input by " + std::to_string(reduction) + " (the product of " +
-          named(*strides) + ") and must reach one pixel: inshape must be " +
-          sizeText(reduction, reduction)));
-    }
-    return;
-  }
+  if (rule.image_size)
+    expectSize(rule.image_size->first, rule.image_size->second, *rule.image_size_key);
+  errors.insert(errors.end(), rule.errors.begin(), rule.errors.end());
+  if (rule.side_multiple_key == nullptr) return;
+  const std::int64_t m = rule.side_multiple;
   for (const auto& in : inputs_) {
-    if (in.rows % reduction == 0 && in.cols % reduction == 0) continue;
+    if (in.rows % m == 0 && in.cols % m == 0) continue;
     errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
-                                         ", not a multiple of " + std::to_string(reduction) +
-                                         " (the product of " + named(*strides) +
+                                         ", not a multiple of " + std::to_string(m) +
+                                         " (the product of " + namedKey(*rule.side_multiple_key) +
                                          "): the decoder would not return the input's size"));
   }
 }
@@ -283,7 +209,7 @@ void Checker::checkSplitSizes() {
   if (static_cast<std::int64_t>(rows) >= in.batch) return;
   errors.push_back(
       in.batch_node->error("a batch of " + std::to_string(in.batch) + " is more than the " +
-                           std::to_string(rows) + " images of the train split " + named(*train) +
+                           std::to_string(rows) + " images of the train split " + namedKey(*train) +
                            ": training drops incomplete batches, so no step would run"));
 }
 
@@ -336,13 +262,13 @@ void Checker::probe(const ConfigNode& model) {
       if (!forward(model, two, mode)) {
         errors.push_back(in.batch_node->error(
             "one image per batch is too few for BatchNorm in train mode (" +
-            (mode_node ? named(*mode_node) : std::string("the trainer's default")) +
+            (mode_node ? namedKey(*mode_node) : std::string("the trainer's default")) +
             "): " + *failure));
         return;
       }
     }
     errors.push_back(model.error("the model cannot take " + sizeText(in.rows, in.cols) +
-                                 " images (" + named(*in.size_node) + ") in " +
+                                 " images (" + namedKey(*in.size_node) + ") in " +
                                  (mode ? "train" : "eval") + " mode: " + *failure));
     return;
   }

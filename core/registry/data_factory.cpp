@@ -6,6 +6,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/registry/registry.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -135,7 +136,8 @@ std::string missingTaskData(const ConfigNode& task, const DataContext& ctx) {
 DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
   ctx.data_root = root.getString("data_root", "");
-  ctx.seed = static_cast<std::uint64_t>(root.getInt("seed", 2109));
+  ctx.seed =
+      static_cast<std::uint64_t>(root.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed)));
   return ctx;
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/config/config_node.h"
 #include "data/batch_loader.h"
 #include "data/csv_split.h"
@@ -46,7 +47,7 @@ std::string dataPath(const std::string& path, const DataContext& ctx);
 
 struct DataContext {
   std::string data_root;      // base of relative image paths in CSVs ("" = working directory)
-  std::uint64_t seed = 2109;  // data order
+  std::uint64_t seed = kUpstreamSeed;  // data order
   int default_workers = 2;    // num_workers when the config has none (upstream default 2)
   // Data-parallel runs (the runner sets them from its process group): every loader reads this
   // rank's shard, and training batches are batch_size / shard_count per rank.

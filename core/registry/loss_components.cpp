@@ -1,9 +1,13 @@
+#include "core/registry/core_components.h"
+
+#include <tuple>
+
 #include "core/config/typed_params.h"
 #include "core/losses/beta_vae_loss.h"
 #include "core/losses/vae_loss.h"
-#include "core/registry/core_components.h"
 #include "core/registry/loss_factory.h"
 #include "core/registry/registry.h"
+#include "core/registry/struct_defaults.h"
 
 namespace morphaeus {
 
@@ -38,6 +42,46 @@ ReconstructionLoss posteriorLoss(
   return loss;
 }
 
+Schema vaeLossSchema() {
+  const VaeLossOptions d;
+  Schema p;
+  p.number("rec_log_std").describe("log std of the Gaussian likelihood").byDefault(d.rec_log_std);
+  p.boolean("upstream_sigma")
+      .describe("score the posterior with std exp(exp(log_std)) as upstream does")
+      .byDefault(d.upstream_sigma);
+  return p;
+}
+
+VaeLossOptions vaeLossOptions(const ConfigNode& params) {
+  static const Schema schema = vaeLossSchema();
+  const TypedParams p(schema, params);
+  VaeLossOptions o;
+  o.rec_log_std = p.getDouble("rec_log_std");
+  o.upstream_sigma = p.getBool("upstream_sigma");
+  return o;
+}
+
+Schema betaVaeLossSchema() {
+  const BetaVaeLossOptions d;
+  Schema p;
+  p.number("beta").atLeast(0).describe("type H weight").byDefault(d.beta);
+  p.number("gamma").atLeast(0).describe("type B weight").byDefault(d.gamma);
+  p.number("max_capacity").atLeast(0).describe("type B final capacity C").byDefault(d.max_capacity);
+  p.enumeration("loss_type", {"H", "B"}).byDefault(d.loss_type.c_str());
+  return p;
+}
+
+BetaVaeLossOptions betaVaeLossOptions(const ConfigNode& params) {
+  static const Schema schema = betaVaeLossSchema();
+  const TypedParams p(schema, params);
+  BetaVaeLossOptions o;
+  o.beta = p.getDouble("beta");
+  o.gamma = p.getDouble("gamma");
+  o.max_capacity = p.getDouble("max_capacity");
+  o.loss_type = p.getString("loss_type");
+  return o;
+}
+
 }  // namespace
 
 void registerLosses(Registry& registry) {
@@ -61,40 +105,25 @@ void registerLosses(Registry& registry) {
       lossSpec("model_zoo.vae_hahn", "VAELoss",
                "VAE loss: KL + Gaussian negative log-likelihood summed per image (with "
                "model_zoo.vae_hahn/VAE)");
-  vae.params.number("rec_log_std").describe("log std of the Gaussian likelihood").byDefault(0.0);
-  vae.params.boolean("upstream_sigma")
-      .describe("score the posterior with std exp(exp(log_std)) as upstream does")
-      .byDefault(true);
-  vae.factory = LossFactory([schema = vae.params](const ConfigNode& params) {
-    const TypedParams p(schema, params);
-    VaeLossOptions o;
-    o.rec_log_std = p.getDouble("rec_log_std");
-    o.upstream_sigma = p.getBool("upstream_sigma");
+  vae.params = vaeLossSchema();
+  vae.factory = LossFactory([](const ConfigNode& params) {
+    const VaeLossOptions o = vaeLossOptions(params);
     return posteriorLoss("VAELoss", PosteriorScale::LogStd, "model_zoo.vae_hahn/VAE",
                          [o](const LossInputs& in, const Posterior& q) {
                            return vaeLoss(q.reconstruction, in.target, q.mu, q.log_scale, o);
                          });
   });
+  vae.takes_struct_defaults = takesStructDefaults<VaeLossOptions>(
+      vaeLossOptions,
+      [](const VaeLossOptions& o) { return std::tie(o.rec_log_std, o.upstream_sigma); });
   registry.add(std::move(vae));
 
   ComponentSpec beta =
       lossSpec("model_zoo.beta_vae_higgings", "VAEHigLoss",
                "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)");
-  const BetaVaeLossOptions d;
-  beta.params.number("beta").atLeast(0).describe("type H weight").byDefault(d.beta);
-  beta.params.number("gamma").atLeast(0).describe("type B weight").byDefault(d.gamma);
-  beta.params.number("max_capacity")
-      .atLeast(0)
-      .describe("type B final capacity C")
-      .byDefault(d.max_capacity);
-  beta.params.enumeration("loss_type", {"H", "B"}).byDefault(d.loss_type.c_str());
-  beta.factory = LossFactory([schema = beta.params](const ConfigNode& params) {
-    const TypedParams p(schema, params);
-    BetaVaeLossOptions o;
-    o.beta = p.getDouble("beta");
-    o.gamma = p.getDouble("gamma");
-    o.max_capacity = p.getDouble("max_capacity");
-    o.loss_type = p.getString("loss_type");
+  beta.params = betaVaeLossSchema();
+  beta.factory = LossFactory([](const ConfigNode& params) {
+    const BetaVaeLossOptions o = betaVaeLossOptions(params);
     ReconstructionLoss loss = posteriorLoss(
         "VAEHigLoss", PosteriorScale::LogVar, "model_zoo.beta_vae_higgings/BetaVAE_H",
         [o](const LossInputs& in, const Posterior& q) {
@@ -103,6 +132,10 @@ void registerLosses(Registry& registry) {
     loss.counts_steps = true;
     return loss;
   });
+  beta.takes_struct_defaults =
+      takesStructDefaults<BetaVaeLossOptions>(betaVaeLossOptions, [](const BetaVaeLossOptions& o) {
+        return std::tie(o.beta, o.gamma, o.max_capacity, o.loss_type);
+      });
   registry.add(std::move(beta));
 }
 

@@ -1,8 +1,11 @@
-#include "core/config/typed_params.h"
 #include "core/registry/core_components.h"
 
+#include <tuple>
+
+#include "core/config/typed_params.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
+#include "core/registry/struct_defaults.h"
 #include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
 #include "models/dae_unet.h"
@@ -10,6 +13,124 @@
 #include "models/vae.h"
 
 namespace morphaeus {
+namespace {
+
+// The fields of the autoencoder family that keys with a schema default set.
+auto autoencoderDefaulted(const AutoencoderOptions& o) {
+  return std::tie(o.kernel_size, o.norm, o.act, o.deconv_mode, o.bottleneck);
+}
+
+Schema vaeSchema() {
+  Schema p;
+  p.list("input_size", ValueType::Int)
+      .ofLength(3)
+      .eachAtLeast(1)
+      .require()
+      .describe("(channels, rows, cols)");
+  p.list("h_size", ValueType::Int).eachAtLeast(1).require().describe("channels per stride-2 block");
+  p.integer("z_dim").atLeast(1).require();
+  return p;
+}
+
+VaeOptions vaeOptions(const ConfigNode& params) {
+  static const Schema schema = vaeSchema();
+  const TypedParams p(schema, params);
+  VaeOptions o;
+  o.input_size = p.getIntList("input_size");
+  o.h_size = p.getIntList("h_size");
+  o.z_dim = p.getInt("z_dim");
+  return o;
+}
+
+Schema betaVaeSchema() {
+  const BetaVaeOptions d;
+  Schema p;
+  p.integer("nc").atLeast(1).describe("image channels").byDefault(d.nc);
+  p.integer("z_dim").atLeast(1).describe("latent size").byDefault(d.z_dim);
+  p.boolean("additional_layer")
+      .describe("the extra block for 128x128 inputs (only true)")
+      .byDefault(true);
+  p.boolean("eval_sampling")
+      .describe("evaluation scores from a sampled z as upstream; false: z = mu")
+      .byDefault(d.eval_sampling);
+  return p;
+}
+
+BetaVaeOptions betaVaeOptions(const ConfigNode& params) {
+  static const Schema schema = betaVaeSchema();
+  const TypedParams p(schema, params);
+  if (!p.getBool("additional_layer")) {
+    throw params.error("additional_layer: only true (128x128 inputs) is implemented");
+  }
+  BetaVaeOptions o;
+  o.z_dim = p.getInt("z_dim");
+  o.nc = p.getInt("nc");
+  o.eval_sampling = p.getBool("eval_sampling");
+  return o;
+}
+
+Schema daeUNetSchema() {
+  const DaeUNetOptions d;
+  Schema p;
+  p.integer("in_channels").atLeast(1).describe("input channels").byDefault(d.in_channels);
+  p.integer("n_classes").atLeast(1).describe("output channels").byDefault(d.n_classes);
+  p.integer("depth").atLeast(1).describe("levels (the paper: 4)").byDefault(d.depth);
+  p.integer("wf")
+      .atLeast(0)
+      .describe("2^wf channels at the first level (the paper: 6)")
+      .byDefault(d.wf);
+  p.boolean("padding")
+      .describe("reflection padding: output size = input size (the paper: true)")
+      .byDefault(d.padding);
+  p.enumeration("norm", {"group", "batch", "none"}).byDefault(d.norm.c_str());
+  p.enumeration("up_mode", {"upconv"})
+      .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
+  return p;
+}
+
+DaeUNetOptions daeUNetOptions(const ConfigNode& params) {
+  static const Schema schema = daeUNetSchema();
+  const TypedParams p(schema, params);
+  DaeUNetOptions o;
+  o.in_channels = p.getInt("in_channels");
+  o.n_classes = p.getInt("n_classes");
+  o.depth = p.getInt("depth");
+  o.wf = p.getInt("wf");
+  o.padding = p.getBool("padding");
+  o.norm = p.getString("norm");
+  return o;
+}
+
+// The VAE takes input_size = (channels, rows, cols).
+ModelInputRule vaeInputRule(const ConfigNode& params) {
+  ModelInputRule r;
+  const ConfigNode* size = givenKey(params, "input_size");
+  if (size == nullptr || !size->isSequence()) return r;
+  r.in_channels = &size->items().at(0);
+  const auto v = size->asIntList();
+  r.image_size = {v.at(1), v.at(2)};
+  r.image_size_key = size;
+  return r;
+}
+
+// BetaVAE_H is the 128x128 architecture only (its additional layer).
+ModelInputRule betaVaeInputRule(const ConfigNode& params) {
+  ModelInputRule r;
+  r.in_channels = givenKey(params, "nc");
+  r.image_size = {128, 128};
+  r.image_size_key = &params;
+  return r;
+}
+
+ModelInputRule daeUNetInputRule(const ConfigNode& params) {
+  ModelInputRule r;
+  r.in_channels = givenKey(params, "in_channels");
+  if (const ConfigNode* n = givenKey(params, "n_classes"))
+    r.out_channels.emplace_back("n_classes", n);
+  return r;
+}
+
+}  // namespace
 
 void registerModels(Registry& registry) {
   ComponentSpec morph;
@@ -18,6 +139,12 @@ void registerModels(Registry& registry) {
   morph.summary = "deformable autoencoder: global prior + local deformation (Bercea et al. 2023)";
   morph.params = morphaeusSchema();
   morph.factory = modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusOptions(p)); });
+  morph.takes_struct_defaults =
+      takesStructDefaults<MorphAEusOptions>(morphaeusOptions, [](const MorphAEusOptions& o) {
+        return std::tuple_cat(autoencoderDefaulted(o.autoencoder),
+                              std::tie(o.nr_ref_channels, o.bidir, o.warp));
+      });
+  morph.input_rule = morphaeusInputRule;
   registry.add(std::move(morph));
 
   ComponentSpec ae;
@@ -27,6 +154,9 @@ void registerModels(Registry& registry) {
   ae.params = autoencoderSchema();
   ae.factory =
       modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderOptions(p)); });
+  ae.takes_struct_defaults =
+      takesStructDefaults<AutoencoderOptions>(autoencoderOptions, autoencoderDefaulted);
+  ae.input_rule = autoencoderInputRule;
   registry.add(std::move(ae));
 
   ComponentSpec dense;
@@ -37,6 +167,9 @@ void registerModels(Registry& registry) {
   dense.params = autoencoderSchema();
   dense.factory =
       modelFactory([](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderOptions(p)); });
+  dense.takes_struct_defaults =
+      takesStructDefaults<AutoencoderOptions>(autoencoderOptions, autoencoderDefaulted);
+  dense.input_rule = autoencoderInputRule;
   registry.add(std::move(dense));
 
   ComponentSpec vae;
@@ -45,23 +178,9 @@ void registerModels(Registry& registry) {
   vae.summary =
       "VAE (Zimmerer et al. 2019): conv encoder to a 1x1 Gaussian posterior, transposed-conv "
       "decoder";
-  vae.params.list("input_size", ValueType::Int)
-      .ofLength(3)
-      .eachAtLeast(1)
-      .require()
-      .describe("(channels, rows, cols)");
-  vae.params.list("h_size", ValueType::Int)
-      .eachAtLeast(1)
-      .require()
-      .describe("channels per stride-2 block");
-  vae.params.integer("z_dim").atLeast(1).require();
-  vae.factory = modelFactory([](const ConfigNode& p) {
-    VaeOptions o;
-    o.input_size = p.at("input_size").asIntList();
-    o.h_size = p.at("h_size").asIntList();
-    o.z_dim = p.at("z_dim").asInt();  // required by the schema
-    return VAE(o);
-  });
+  vae.params = vaeSchema();
+  vae.factory = modelFactory([](const ConfigNode& p) { return VAE(vaeOptions(p)); });
+  vae.input_rule = vaeInputRule;
   registry.add(std::move(vae));
 
   ComponentSpec beta;
@@ -70,21 +189,12 @@ void registerModels(Registry& registry) {
   beta.summary =
       "beta-VAE (Higgins et al. 2017): 32-channel conv encoder, dense Gaussian posterior, 128x128 "
       "inputs";
-  beta.params.integer("nc").atLeast(1).describe("image channels").byDefault(1);
-  beta.params.integer("z_dim").atLeast(1).describe("latent size").byDefault(32);
-  beta.params.boolean("additional_layer")
-      .describe("the extra block for 128x128 inputs (only true)")
-      .byDefault(true);
-  beta.params.boolean("eval_sampling")
-      .describe("evaluation scores from a sampled z as upstream; false: z = mu")
-      .byDefault(true);
-  beta.factory = modelFactory([schema = beta.params](const ConfigNode& params) {
-    const TypedParams p(schema, params);
-    if (!p.getBool("additional_layer")) {
-      throw params.error("additional_layer: only true (128x128 inputs) is implemented");
-    }
-    return BetaVAE(p.getInt("z_dim"), p.getInt("nc"), p.getBool("eval_sampling"));
-  });
+  beta.params = betaVaeSchema();
+  beta.factory = modelFactory([](const ConfigNode& p) { return BetaVAE(betaVaeOptions(p)); });
+  beta.takes_struct_defaults = takesStructDefaults<BetaVaeOptions>(
+      betaVaeOptions,
+      [](const BetaVaeOptions& o) { return std::tie(o.z_dim, o.nc, o.eval_sampling); });
+  beta.input_rule = betaVaeInputRule;
   registry.add(std::move(beta));
 
   ComponentSpec unet;
@@ -92,26 +202,13 @@ void registerModels(Registry& registry) {
   unet.name = {"model_zoo.dae_kascenas", "UNet"};
   unet.summary =
       "DAE (Kascenas et al. 2022): U-Net with weight-standardised convs, swish, GroupNorm";
-  unet.params.integer("in_channels").atLeast(1).describe("default 1");
-  unet.params.integer("n_classes").atLeast(1).describe("output channels (default 1)");
-  unet.params.integer("depth").atLeast(1).describe("levels (default 3; the paper: 4)");
-  unet.params.integer("wf").atLeast(0).describe(
-      "2^wf channels at the first level (default 7; the paper: 6)");
-  unet.params.boolean("padding").describe(
-      "reflection padding: output size = input size (default false)");
-  unet.params.enumeration("norm", {"group", "batch", "none"}).describe("default group");
-  unet.params.enumeration("up_mode", {"upconv"})
-      .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
-  unet.factory = modelFactory([](const ConfigNode& p) {
-    DaeUNetOptions o;
-    o.in_channels = p.getInt("in_channels", 1);
-    o.n_classes = p.getInt("n_classes", 1);
-    o.depth = p.getInt("depth", 3);
-    o.wf = p.getInt("wf", 7);
-    o.padding = p.getBool("padding", false);
-    o.norm = p.getString("norm", "group");
-    return DaeUNet(o);
-  });
+  unet.params = daeUNetSchema();
+  unet.factory = modelFactory([](const ConfigNode& p) { return DaeUNet(daeUNetOptions(p)); });
+  unet.takes_struct_defaults =
+      takesStructDefaults<DaeUNetOptions>(daeUNetOptions, [](const DaeUNetOptions& o) {
+        return std::tie(o.in_channels, o.n_classes, o.depth, o.wf, o.padding, o.norm);
+      });
+  unet.input_rule = daeUNetInputRule;
   registry.add(std::move(unet));
 }
 

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "core/config/typed_params.h"
 #include "core/registry/registry.h"
 
@@ -42,7 +46,7 @@ Schema morphaeusSchema() {
   p.boolean("bidir").describe("bidirectional morphology loss").byDefault(d.bidir);
   p.enumeration("warp", {"native", "grid_sample"})
       .describe("warp implementation: fused kernel or F::grid_sample reference")
-      .byDefault("native");
+      .byDefault(d.warp == WarpMode::GridSample ? "grid_sample" : "native");
   return p;
 }
 
@@ -50,10 +54,10 @@ AutoencoderOptions autoencoderOptions(const ConfigNode& params) {
   static const Schema schema = autoencoderSchema();
   const TypedParams p(schema, params);
   AutoencoderOptions o;
-  o.in_channels = params.at("in_channels").asInt();  // required
-  o.channels = params.at("channels").asIntList();
-  o.strides = params.at("strides").asIntList();
-  o.out_ch = params.at("out_ch").asInt();
+  o.in_channels = p.getInt("in_channels");
+  o.channels = p.getIntList("channels");
+  o.strides = p.getIntList("strides");
+  o.out_ch = p.getInt("out_ch");
   o.kernel_size = p.getInt("kernel_size");
   o.norm = p.getString("norm");
   o.act = p.getString("act");
@@ -77,11 +81,87 @@ MorphAEusOptions morphaeusOptions(const ConfigNode& params) {
   const TypedParams p(schema, params);
   MorphAEusOptions o;
   o.autoencoder = autoencoderOptions(params);
-  o.inshape = params.at("inshape").asIntList();
+  o.inshape = p.getIntList("inshape");
   o.nr_ref_channels = p.getInt("nr_ref_channels");
   o.bidir = p.getBool("bidir");
   o.warp = p.getString("warp") == "grid_sample" ? WarpMode::GridSample : WarpMode::Native;
   return o;
+}
+
+namespace {
+
+// The encoder's total stride over the blocks (upstream zips channels with strides), saturated far
+// above any image side (strides have no upper bound in the schema).
+std::int64_t encoderReduction(const std::vector<std::int64_t>& strides, std::size_t blocks) {
+  std::int64_t reduction = 1;
+  for (std::size_t i = 0; i < strides.size() && i < blocks; ++i) {
+    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(strides[i], 1 << 20),
+                                       std::int64_t(1) << 40);
+  }
+  return reduction;
+}
+
+}  // namespace
+
+ModelInputRule autoencoderInputRule(const ConfigNode& params) {
+  ModelInputRule r;
+  r.in_channels = givenKey(params, "in_channels");
+  if (const ConfigNode* n = givenKey(params, "out_ch")) r.out_channels.emplace_back("out_ch", n);
+  const ConfigNode* channels = givenKey(params, "channels");
+  const ConfigNode* strides = givenKey(params, "strides");
+  if (channels == nullptr || strides == nullptr || !channels->isSequence() ||
+      !strides->isSequence()) {
+    return r;
+  }
+  // Upstream's AE-S and AE-D configs give 4 strides for 3 blocks: the zip drops the last.
+  r.side_multiple = encoderReduction(strides->asIntList(), channels->items().size());
+  r.side_multiple_key = strides;
+  return r;
+}
+
+ModelInputRule morphaeusInputRule(const ConfigNode& params) {
+  ModelInputRule r = autoencoderInputRule(params);
+  r.side_multiple = 1;
+  r.side_multiple_key = nullptr;
+  const ConfigNode* inshape = givenKey(params, "inshape");
+  if (inshape != nullptr) {
+    const auto v = inshape->asIntList();
+    r.image_size = {v.at(0), v.at(1)};
+    r.image_size_key = inshape;
+  }
+  const ConfigNode* channels = givenKey(params, "channels");
+  const ConfigNode* strides = givenKey(params, "strides");
+  if (channels == nullptr || strides == nullptr || !channels->isSequence() ||
+      !strides->isSequence()) {
+    return r;
+  }
+  // MorphAEus needs one stride per block.
+  const auto stride_list = strides->asIntList();
+  const std::size_t blocks = channels->items().size();
+  if (blocks != stride_list.size()) {
+    r.errors.push_back(strides->error(std::to_string(stride_list.size()) + " strides for " +
+                                      std::to_string(blocks) + " blocks: one stride per entry of " +
+                                      namedKey(*channels)));
+    return r;
+  }
+  const std::int64_t reduction = encoderReduction(stride_list, blocks);
+  if (const ConfigNode* ref = givenKey(params, "nr_ref_channels")) {
+    if (ref->asInt() >= static_cast<std::int64_t>(blocks)) {
+      r.errors.push_back(ref->error("at most " + std::to_string(blocks - 1) +
+                                    " refinement levels for the " + std::to_string(blocks) +
+                                    " blocks of " + namedKey(*channels)));
+    }
+  }
+  if (inshape == nullptr) {
+    r.side_multiple = reduction;
+    r.side_multiple_key = strides;
+  } else if (r.image_size->first != reduction || r.image_size->second != reduction) {
+    r.errors.push_back(inshape->error(
+        "the encoder reduces its input by " + std::to_string(reduction) + " (the product of " +
+        namedKey(*strides) + ") and must reach one pixel: inshape must be " +
+        sizeText(reduction, reduction)));
+  }
+  return r;
 }
 
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model) {

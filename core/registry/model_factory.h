@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/config/config_node.h"
+#include "core/config/model_input_rule.h"
 #include "core/config/schema.h"
 #include "models/autoencoder_options.h"
 #include "models/morphaeus.h"
@@ -42,5 +43,9 @@ Schema morphaeusSchema();
 // Options from a (validated) params map, with those defaults.
 AutoencoderOptions autoencoderOptions(const ConfigNode& params);
 MorphAEusOptions morphaeusOptions(const ConfigNode& params);
+// What they need of their images: one input channel, one output channel, image sides a multiple
+// of the encoder's stride; MorphAEus: exactly its inshape, which the strides reduce to one pixel.
+ModelInputRule autoencoderInputRule(const ConfigNode& params);
+ModelInputRule morphaeusInputRule(const ConfigNode& params);
 
 }  // namespace morphaeus

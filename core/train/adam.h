@@ -35,7 +35,6 @@ class Adam {
   // tensors on the parameters' device, so a captured step() stays right on every replay (as
   // torch.optim.Adam(capturable=True)). Same results as the default to float32 rounding.
   void makeCapturable();
-  bool capturable() const { return capturable_; }
   const AdamOptions& options() const { return options_; }
   const std::vector<torch::Tensor>& params() const { return params_; }
 

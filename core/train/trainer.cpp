@@ -25,7 +25,7 @@ Trainer::Trainer(TrainerSetup setup)
       options_(setup_.options),
       fast_(resolveFastPath(options_.fast, setup_.device.type())),
       parallel_(std::make_unique<DataParallel>(setup_.process_group, options_.sync_batchnorm)),
-      state_(EarlyStopping(options_.patience, options_.min_delta)) {
+      state_(EarlyStopping(options_.patience_validations, options_.min_delta)) {
   if (fast_.channels_last) toChannelsLast(*setup_.model);
   if (fast_.float64) setup_.model->to(torch::kDouble);
   parallel_->broadcastModel(*setup_.model);  // every rank starts from rank 0's weights
@@ -281,7 +281,7 @@ TrainResult Trainer::train() {
     std::optional<double> val;
     if ((epoch + 1) % options_.val_interval == 0 || epoch + 1 == epochs) {
       row.update(validate());
-      val = row.value("val_loss", 0.0);
+      val = row.value(std::string("val_") + kValidationLoss, 0.0);
       stop = afterValidation(epoch, *val);
     }
     if (const auto lr = state_.schedule->next(epoch, val, optimizer().lr())) setLearningRate(*lr);
@@ -294,7 +294,7 @@ TrainResult Trainer::train() {
     result.last_epoch = epoch;
     if (stop) {
       spdlog::info("early stopping after epoch {} (no improvement for {} validations)", epoch + 1,
-                   options_.patience);
+                   options_.patience_validations);
       result.early_stopped = true;
       break;
     }

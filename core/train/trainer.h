@@ -54,7 +54,12 @@ struct TrainResult {
   std::string best_checkpoint, latest_checkpoint;
 };
 
+// A batch's losses by name, in the order they are logged. Two entries have a role:
+// trainLosses()'s first entry is the one minimised, and validationLosses()'s entry named
+// kValidationLoss is the validation loss (logged as val_loss: best checkpoint, early stopping,
+// the schedules that step with it).
 using NamedLosses = std::vector<std::pair<std::string, torch::Tensor>>;
+inline constexpr const char* kValidationLoss = "loss";
 
 class CudaGraphStep;
 class DataParallel;
@@ -81,14 +86,14 @@ class Trainer {
   const FastPathOptions& fastPath() const { return fast_; }
 
  protected:
-  // The batch's losses; the first entry is the loss to minimise, all are logged (per-image mean).
+  // The batch's losses; the first entry is minimised, all are logged (per-image mean).
   // Trainers that override optimize() need not implement it.
   virtual NamedLosses trainLosses(const torch::Tensor& images, int64_t epoch);
   // The whole optimisation step of a batch; the default minimises trainLosses()'s first entry
   // with the one optimiser. Returns the losses to log; throws through requireFinite().
   virtual NamedLosses optimize(const torch::Tensor& images, int64_t epoch);
-  // Validation losses of a batch (model in eval mode, no autograd). The entry named "loss"
-  // decides the best checkpoint and early stopping.
+  // Validation losses of a batch (model in eval mode, no autograd). The entry named
+  // kValidationLoss decides the best checkpoint and early stopping.
   virtual NamedLosses validationLosses(const torch::Tensor& images) = 0;
   // Epoch-level values to log (e.g. a loss weight's schedule).
   virtual void startEpoch(int64_t epoch) {}

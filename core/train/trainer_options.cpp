@@ -1,11 +1,14 @@
 #include "core/train/trainer_options.h"
 
+#include <tuple>
+
 #include "core/config/typed_params.h"
 #include "core/registry/loss_factory.h"
 
 namespace morphaeus {
 
 Schema trainerSchema(void (*project_keys)(Schema&)) {
+  const TrainerOptions d;
   Schema p;
   p.list("input_size", ValueType::Int)
       .ofLength(2)
@@ -13,30 +16,39 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
       .describe("(rows, cols) of the training images");
   p.path("checkpoint_path").ignore("upstream output folder; checkpoints go to the run directory");
   p.integer("nr_epochs").atLeast(1).require();
-  p.integer("val_interval").atLeast(1).describe("validate every N epochs").byDefault(1);
+  p.integer("val_interval")
+      .atLeast(1)
+      .describe("validate every N epochs")
+      .byDefault(d.val_interval);
   p.integer("batch_size").atLeast(1).describe("overrides the data loader's batch size");
   p.component("loss", ComponentKind::Loss).require();
   if (project_keys != nullptr) project_keys(p);
-  p.integer("patience").atLeast(1).describe("early-stopping patience in epochs").byDefault(25);
-  p.number("min_delta").atLeast(0).describe("early-stopping minimum improvement").byDefault(1e-8);
+  p.integer("patience")
+      .atLeast(1)
+      .describe("early stopping: validations without improvement (one per val_interval epochs)")
+      .byDefault(d.patience_validations);
+  p.number("min_delta")
+      .atLeast(0)
+      .describe("early-stopping minimum improvement")
+      .byDefault(d.min_delta);
   Schema optimizer;
   optimizer.number("lr").above(0).require();
   optimizer.list("betas", ValueType::Number)
       .ofLength(2)
       .describe("default [0.9, 0.999] (the AAE trainer: [0.5, 0.999])")
       .element->between(0, 1);
-  optimizer.number("eps").atLeast(0).byDefault(1e-8);
-  optimizer.number("weight_decay").atLeast(0).byDefault(0.0);
-  optimizer.boolean("amsgrad").byDefault(false);
+  optimizer.number("eps").atLeast(0).byDefault(d.adam.eps);
+  optimizer.number("weight_decay").atLeast(0).byDefault(d.adam.weight_decay);
+  optimizer.boolean("amsgrad").byDefault(d.adam.amsgrad);
   p.map("optimizer_params", optimizer).require();
   p.enumeration("lr_scheduler", {"none", "cosine", "plateau", "exponential"})
       .describe("upstream schedulers")
-      .byDefault("none");
+      .byDefault(d.lr_scheduler.c_str());
   p.enumeration("lr_scheduler_step", {"val_loss", "epoch"})
       .describe(
           "val_loss (as upstream): cosine/exponential/multistep take the validation loss as "
           "their epoch; epoch: stepped once per epoch")
-      .byDefault("val_loss");
+      .byDefault(scheduleStepName(d.lr_scheduler_step).c_str());
   p.enumeration("training_mode", {"eval", "train"})
       .describe(
           "model mode of the training steps; default as upstream: eval (BatchNorm with "
@@ -51,7 +63,7 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
           "bf16: autocast forward and losses, float32 master weights and loss sums; auto: bf16 "
           "where the CPU has AMX-BF16/AVX512-BF16 (or the GPU sm_80+), else fp32; fp64: "
           "training in float64 (numerical checks)")
-      .byDefault("fp32");
+      .byDefault(precisionName(d.fast.precision));
   performance.boolean("channels_last")
       .describe("NHWC activations and weights (default: on exactly when the step runs in bf16)");
   performance.boolean("fused_adam")
@@ -65,14 +77,14 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
           "where windows are smooth; default: on exactly when the step runs in bf16)");
   performance.boolean("cuda_graph")
       .describe("capture the whole train step as a CUDA graph and replay it (CUDA only)")
-      .byDefault(false);
+      .byDefault(d.fast.cuda_graph);
   performance.integer("loss_readback_every")
       .atLeast(1)
       .describe("read losses back (and check them) every N steps (1: every step)")
-      .byDefault(1);
+      .byDefault(d.fast.loss_readback_every);
   p.boolean("sync_batchnorm")
       .describe("multi-process runs: BatchNorm statistics over the global batch")
-      .byDefault(false);
+      .byDefault(d.sync_batchnorm);
   p.map("performance", performance).describe("the training fast path (docs/PERFORMANCE.md)");
   return p;
 }
@@ -130,7 +142,7 @@ TrainerOptions trainerOptions(const ConfigNode& params) {
   TrainerOptions o;
   o.nr_epochs = p.getInt("nr_epochs");
   o.val_interval = p.getInt("val_interval");
-  o.patience = static_cast<int>(p.getInt("patience"));
+  o.patience_validations = static_cast<int>(p.getInt("patience"));
   o.min_delta = p.getDouble("min_delta");
   o.lr_scheduler = p.getString("lr_scheduler");
   o.adam = adamOptionsOf(p, o.lr_scheduler);
@@ -143,6 +155,22 @@ TrainerOptions trainerOptions(const ConfigNode& params) {
   o.batch_size = p.has("batch_size") ? p.getInt("batch_size") : 0;
   o.loss = buildLoss(params.at("loss"));
   return o;
+}
+
+}  // namespace morphaeus
+
+namespace morphaeus {
+
+bool trainerTakesStructDefaults(const ConfigNode& params) {
+  const auto defaulted = [](const TrainerOptions& o) {
+    return std::tie(o.val_interval, o.patience_validations, o.min_delta, o.adam.eps,
+                    o.adam.weight_decay, o.adam.amsgrad, o.lr_scheduler, o.lr_scheduler_step,
+                    o.fast.precision, o.fast.cuda_graph, o.fast.loss_readback_every,
+                    o.sync_batchnorm);
+  };
+  const TrainerOptions built = trainerOptions(params);
+  const TrainerOptions fresh;
+  return defaulted(built) == defaulted(fresh);
 }
 
 }  // namespace morphaeus

@@ -16,18 +16,27 @@
 
 namespace morphaeus {
 
+// The defaults are the schema's (trainerSchema reads them from here).
 struct TrainerOptions {
+  /// epochs to train (required in a config)
   int64_t nr_epochs = 0;
-  int64_t val_interval = 0;
-  int64_t batch_size = 0;  // overrides the data loader's when > 0
-  int patience = 0;        // early stopping, in validations
-  double min_delta = 0;
+  /// validate every N epochs (and after the last)
+  int64_t val_interval = 1;
+  /// overrides the data loader's batch size when > 0
+  int64_t batch_size = 0;
+  /// early stopping: validations without improvement (not epochs: one per val_interval)
+  int patience_validations = 25;
+  /// early stopping: the least improvement of the validation loss that counts
+  double min_delta = 1e-8;
   AdamOptions adam;         // optimizer_params (with upstream's cosine switch: amsgrad, wd 1e-5)
   bool adam_betas = false;  // optimizer_params.betas given (the AAE trainer's default differs)
-  std::string lr_scheduler;
+  /// none | cosine | plateau | exponential
+  std::string lr_scheduler = "none";
+  /// what the schedulers step with: upstream's validation loss
   ScheduleStep lr_scheduler_step = ScheduleStep::ValidationLoss;
   std::optional<bool> train_mode;               // training_mode; nullopt: the trainer's upstream
   std::optional<bool> patience_on_improvement;  // early_stopping; nullopt: the trainer's upstream
+  /// multi-process runs: BatchNorm statistics over the global batch
   bool sync_batchnorm = false;
   FastPathOptions fast;     // performance.*
   ReconstructionLoss loss;  // the loss component, built through the registry
@@ -40,5 +49,9 @@ Schema trainerSchema(void (*project_keys)(Schema&) = nullptr);
 
 // From validated trainer params; ConfigError for values the schema cannot check.
 TrainerOptions trainerOptions(const ConfigNode& params);
+
+// ComponentSpec::takes_struct_defaults of the base trainer's keys: trainerOptions(params) equals
+// TrainerOptions{} in every field that a key with a schema default sets.
+bool trainerTakesStructDefaults(const ConfigNode& params);
 
 }  // namespace morphaeus

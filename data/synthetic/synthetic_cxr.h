@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/facts/upstream_seed.h"
+
 namespace morphaeus {
 
 struct SyntheticOptions {
@@ -16,7 +18,7 @@ struct SyntheticOptions {
   int n_train = 400, n_val = 50, n_test = 60, n_abnormal = 60;
   int n_ood = 0;            // images of each out-of-distribution family (synthetic_ood.h)
   int size = 160;           // image side in pixels
-  std::uint64_t seed = 2109;
+  std::uint64_t seed = kUpstreamSeed;
 };
 
 struct SyntheticSplits {

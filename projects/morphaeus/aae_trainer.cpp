@@ -79,7 +79,7 @@ NamedLosses AaeTrainer::optimize(const torch::Tensor& x, int64_t) {
 
 NamedLosses AaeTrainer::validationLosses(const torch::Tensor& x) {
   const auto rec = aae_.forward(x).reconstruction;
-  return {{"loss", torch::binary_cross_entropy(rec, x) * 2.0},
+  return {{kValidationLoss, torch::binary_cross_entropy(rec, x) * 2.0},
           {"loss_mse", torch::mse_loss(rec, x)}};
 }
 

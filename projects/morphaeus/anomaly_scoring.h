@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/eval/anomaly_score.h"
 #include "core/metrics/lpips_metric.h"
 #include "data/batch_loader.h"
@@ -25,7 +26,7 @@ struct ScoringRequest {
   bool keep_maps = false;   // the anomaly maps, [N, H*W] double
   bool keep_masks = false;  // the loader's masks, [N, H*W] int (when it has them)
   LpipsMetric* lpips = nullptr;
-  std::uint64_t seed = 2109;  // the run's seed (models that sample at evaluation)
+  std::uint64_t seed = kUpstreamSeed;  // the run's seed (models that sample at evaluation)
   std::string progress;       // shown as the pass's progress line (core/base/progress_line.h)
 };
 

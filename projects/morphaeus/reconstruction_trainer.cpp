@@ -59,7 +59,7 @@ NamedLosses ReconstructionTrainer::trainLosses(const torch::Tensor& x, int64_t) 
 
 NamedLosses ReconstructionTrainer::validationLosses(const torch::Tensor& x) {
   const auto [rec, loss] = reconstructionLoss(x, x, false);
-  return {{"loss", loss}, {"loss_mse", torch::mse_loss(rec, x)}};
+  return {{kValidationLoss, loss}, {"loss_mse", torch::mse_loss(rec, x)}};
 }
 
 }  // namespace morphaeus

@@ -1,6 +1,11 @@
 // Registers the MorphAEus project's trainer and evaluator under their upstream names.
 // This file is compiled into an OBJECT library so that its registrar always runs.
+#include <functional>
+#include <string>
+#include <tuple>
+
 #include "core/registry/registry.h"
+#include "core/registry/struct_defaults.h"
 #include "core/train/trainer_factory.h"
 #include "projects/morphaeus/aae_trainer.h"
 #include "projects/morphaeus/anomaly_evaluator.h"
@@ -12,9 +17,11 @@
 namespace morphaeus {
 namespace {
 
-// `build(setup, params)` parses the trainer's own keys and constructs it.
+// `build(setup, params)` parses the trainer's own keys and constructs it; `own_defaults` is the
+// takes_struct_defaults check of those keys (the base trainer's keys are checked with them).
 template <class T, class Build>
-ComponentSpec trainerSpec(std::string module, std::string summary, Schema params, Build build) {
+ComponentSpec trainerSpec(std::string module, std::string summary, Schema params, Build build,
+                          std::function<bool(const ConfigNode&)> own_defaults) {
   ComponentSpec spec;
   spec.trains_in_train_mode = T::kUpstreamTrainMode;
   spec.kind = ComponentKind::Trainer;
@@ -23,6 +30,9 @@ ComponentSpec trainerSpec(std::string module, std::string summary, Schema params
   spec.summary = std::move(summary);
   spec.params = std::move(params);
   spec.factory = trainerFactory(build);
+  spec.takes_struct_defaults = [own_defaults](const ConfigNode& params) {
+    return trainerTakesStructDefaults(params) && own_defaults(params);
+  };
   return spec;
 }
 
@@ -37,21 +47,37 @@ auto withOptions(Options (*options)(const ConfigNode&)) {
 void registerProject(Registry& registry) {
   registry.add(trainerSpec<MorphTrainer>(
       "MorphTrainer",
-      "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch 11",
-      projectTrainerSchema(), withOptions<MorphTrainer>(morphTrainerOptions)));
+      "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch " +
+          std::to_string(MorphTrainerOptions{}.morphology_after_epoch + 1),
+      morphTrainerSchema(), withOptions<MorphTrainer>(morphTrainerOptions),
+      takesStructDefaults<MorphTrainerOptions>(
+          morphTrainerOptions, [](const MorphTrainerOptions& o) {
+            return std::tie(o.perceptual.alfa, o.beta_max, o.delta, o.max_iter);
+          })));
   registry.add(trainerSpec<ReconstructionTrainer>(
       "Trainer",
       "autoencoder baselines: the configured loss (L1/L2) of reconstruction against input",
-      projectTrainerSchema(), withOptions<ReconstructionTrainer>(reconstructionTrainerOptions)));
+      reconstructionTrainerSchema(),
+      withOptions<ReconstructionTrainer>(reconstructionTrainerOptions),
+      takesStructDefaults<ReconstructionTrainerOptions>(
+          reconstructionTrainerOptions, [](const ReconstructionTrainerOptions& o) {
+            const CoarseNoiseOptions noise = o.noise.value_or(CoarseNoiseOptions{});
+            return std::make_tuple(o.perceptual.alfa, noise.noise_std, noise.noise_res);
+          })));
   registry.add(trainerSpec<AaeTrainer>(
       "AAETrainer", "AAE (GPND): D, G, ZD and E+G Adam steps per batch, lr / 4 every 90 epochs",
-      projectTrainerSchema(),
+      aaeTrainerSchema(),
       [](TrainerSetup setup, const ConfigNode&) -> std::unique_ptr<Trainer> {
         return std::make_unique<AaeTrainer>(std::move(setup));
-      }));
+      },
+      [](const ConfigNode&) { return true; }));
   registry.add(trainerSpec<SoftIntroTrainer>(
       "SIVAETrainer", "Soft-Intro VAE: encoder and decoder steps with their own Adam optimisers",
-      softIntroTrainerSchema(), withOptions<SoftIntroTrainer>(softIntroOptions)));
+      softIntroTrainerSchema(), withOptions<SoftIntroTrainer>(softIntroOptions),
+      takesStructDefaults<SoftIntroLossOptions>(
+          softIntroOptions, [](const SoftIntroLossOptions& o) {
+            return std::tie(o.beta_rec, o.beta_kl, o.beta_neg, o.gamma_r);
+          })));
 
   ComponentSpec evaluator;
   evaluator.kind = ComponentKind::Evaluator;
@@ -113,6 +139,18 @@ void registerProject(Registry& registry) {
   evaluator.factory = EvaluatorFactory(
       [](EvaluationSetup setup, const ConfigNode& task) -> std::unique_ptr<Evaluator> {
         return std::make_unique<AnomalyEvaluator>(std::move(setup), anomalyEvaluatorOptions(task));
+      });
+  evaluator.takes_struct_defaults = takesStructDefaults<AnomalyEvaluatorOptions>(
+      [](const ConfigNode& params) {
+        ConfigNode task = ConfigNode::map(params.where(), "task");
+        task.set("params", params);
+        return anomalyEvaluatorOptions(task);
+      },
+      [](const AnomalyEvaluatorOptions& o) {
+        return std::tie(o.scoring.score.use_max, o.scoring.score.smoothing_sigma,
+                        o.scoring.score.precision, o.threshold_percentile, o.save_maps,
+                        o.scoring.map_vmax, o.figures, o.example_images, o.lpips_normalize,
+                        o.intervals.resamples, o.intervals.seed, o.intervals.level);
       });
   registry.add(std::move(evaluator));
 }

@@ -115,7 +115,8 @@ NamedLosses SoftIntroTrainer::optimize(const torch::Tensor& x, int64_t) {
 }
 
 NamedLosses SoftIntroTrainer::validationLosses(const torch::Tensor& x) {
-  return {{"loss", torch::mse_loss(vae_.forward(x, /*deterministic=*/true).reconstruction, x)}};
+  return {{kValidationLoss,
+           torch::mse_loss(vae_.forward(x, /*deterministic=*/true).reconstruction, x)}};
 }
 
 }  // namespace morphaeus

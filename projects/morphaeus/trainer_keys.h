@@ -12,7 +12,11 @@
 
 namespace morphaeus {
 
-Schema projectTrainerSchema();    // MorphTrainer, Trainer, AAETrainer
+// The base trainer's keys and the project's; a trainer's schema marks the project keys it does not
+// read as ignored.
+Schema morphTrainerSchema();
+Schema reconstructionTrainerSchema();
+Schema aaeTrainerSchema();
 Schema softIntroTrainerSchema();  // plus the SI-VAE's loss weights
 
 // ConfigError at vgg_weights' place when alfa > 0 and the key is missing.

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/atomic_file.h"
+#include "core/base/facts/upstream_seed.h"
 #include "core/base/precision.h"
 #include "core/base/resident_memory.h"
 #include "core/base/runtime.h"
@@ -83,7 +84,7 @@ std::vector<Row> benchModel(const BenchOptions& o, const torch::Device& device) 
             auto out = model->forward(x);
             auto loss = torch::mse_loss(out.x_prior, x) + torch::mse_loss(out.reconstruction, x) +
                         torch::mse_loss(out.x_reversed, out.x_prior) +
-                        out.deformation.pow(2).mean();
+                        out.velocity_or_deformation.pow(2).mean();
             model->zero_grad();
             loss.backward();
           },
@@ -199,7 +200,7 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
 
 int runBench(const BenchOptions& o) {
   const int threads = configureThreads(o.threads).threads;
-  seedEverything(2109);
+  seedEverything(static_cast<std::int64_t>(kUpstreamSeed));
   if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
   std::vector<Row> rows;

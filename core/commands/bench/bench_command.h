@@ -21,7 +21,7 @@ struct BenchOptions {
   std::vector<std::string> sets;  // --set overrides of the config
   std::string weights;            // train-step: model_weights to start from
   std::string inputs;             // train-step: the batch ({'x': tensor}) instead of random images
-  int epoch = 12;                 // train-step: MorphAEus's morphology term is on from epoch 11
+  int epoch = 12;                 // train-step: past MorphTrainer's prior-only epochs (0-10)
   std::string warp = "both";      // both | native | grid_sample
   std::string profile;            // train-step, eval: Chrome trace of one extra step
   // train-step, eval: fp32 | bf16 | auto, each measured (empty: the config's precision)

@@ -8,6 +8,7 @@
 #include "core/registry/registry.h"
 #include "core/train/trainer.h"
 #include "core/train/trainer_factory.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace {
@@ -23,10 +24,10 @@ torch::Tensor readInputs(const std::string& path) {
     if (d.contains(c10::IValue("x")) && d.at(c10::IValue("x")).isTensor())
       x = d.at(c10::IValue("x")).toTensor();
   }
-  if (!x.defined()) throw std::runtime_error(path + ": expected a tensor or {'x': tensor}");
+  if (!x.defined()) throw DataError(path + ": expected a tensor or {'x': tensor}");
   if (x.dim() != 4 || x.size(0) < 2) {
-    throw std::runtime_error(
-        path + ": the batch must be [B, C, H, W] with B >= 2 (BatchNorm in train mode)");
+    throw DataError(path +
+                    ": the batch must be [B, C, H, W] with B >= 2 (BatchNorm in train mode)");
   }
   return x;
 }

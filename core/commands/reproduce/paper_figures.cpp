@@ -19,6 +19,7 @@
 #include "core/report/html_page.h"
 #include "core/report/text_table.h"
 #include "core/train/stop_signal.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace {
@@ -29,7 +30,7 @@ constexpr int kDepths = 6;
 // `path` as given or shipped (source tree or share/morphaeus).
 std::string findConfig(const std::string& path) {
   const std::string found = shippedOrGiven(path);
-  if (!fs::exists(found)) throw std::runtime_error(path + ": no such config");
+  if (!fs::exists(found)) throw DataError(path + ": no such config");
   return found;
 }
 

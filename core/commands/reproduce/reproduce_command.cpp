@@ -8,12 +8,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/base/facts/upstream_seed.h"
 #include "core/base/shared_files.h"
 #include "core/commands/reproduce/child_run.h"
 #include "core/commands/reproduce/paper_figures.h"
 #include "core/commands/reproduce/results_table.h"
 #include "core/config/yaml_loader.h"
 #include "core/train/stop_signal.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace {
@@ -21,17 +23,18 @@ namespace fs = std::filesystem;
 
 struct Method {
   std::string file, label;
-  int64_t base_seed = 2109;
+  int64_t base_seed = static_cast<int64_t>(kUpstreamSeed);
 };
 
 std::vector<Method> discoverMethods(const std::string& dir) {
-  if (!fs::is_directory(dir)) throw std::runtime_error(dir + ": no such folder of method configs");
+  if (!fs::is_directory(dir)) throw DataError(dir + ": no such folder of method configs");
   std::vector<Method> methods;
   for (const auto& stem : paperMethodFiles()) {
     const fs::path file = fs::path(dir) / (stem + ".yaml");
     if (!fs::exists(file)) continue;
     const ConfigNode config = loadYamlFile(file.string());
-    Method m{file.string(), config.getString("name", stem), config.getInt("seed", 2109)};
+    Method m{file.string(), config.getString("name", stem),
+             config.getInt("seed", static_cast<int64_t>(kUpstreamSeed))};
     const std::string suffix = "-synthetic";
     if (m.label.size() > suffix.size() &&
         m.label.compare(m.label.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -40,7 +43,7 @@ std::vector<Method> discoverMethods(const std::string& dir) {
     methods.push_back(m);
   }
   if (methods.empty())
-    throw std::runtime_error(dir + ": none of the method configs (ae-s.yaml ... morphaeus.yaml)");
+    throw DataError(dir + ": none of the method configs (ae-s.yaml ... morphaeus.yaml)");
   return methods;
 }
 
