@@ -248,6 +248,19 @@ TEST_F(PublicSets, BadNiftiFilesNameTheFile) {
               readImage(d + "/huge.nii.gz");
             }).find("huge.nii.gz: the NIfTI header announces"),
             std::string::npos);
+  // Seven dimensions of 32767: their product (2^105) overflows 64 bits (a fuzzer's finding).
+  std::string seven = good.substr(0, 352);
+  seven[40] = 7;
+  seven[41] = 0;
+  for (int i = 1; i <= 7; ++i) {
+    seven[40 + 2 * i] = static_cast<char>(0xFF);
+    seven[41 + 2 * i] = 0x7F;
+  }
+  writeGz(d + "/seven.nii.gz", seven);
+  EXPECT_NE(dataError([&] {
+              readImage(d + "/seven.nii.gz");
+            }).find("seven.nii.gz: the NIfTI header announces at least"),
+            std::string::npos);
   std::string negative = good;
   negative[42] = static_cast<char>(0xFE);
   negative[43] = static_cast<char>(0xFF);  // dim[1] = -2

@@ -91,11 +91,14 @@ Header parseHeader(const std::string& path, const unsigned char* h) {
                       " of size " + std::to_string(d));
     }
     out.dim[i] = d;
-    voxels *= d;  // at most 7 factors below 2^15: no overflow
-  }
-  if (voxels > kMaxVoxels) {
-    throw DataError(path + ": the NIfTI header announces " + std::to_string(voxels) +
-                    " voxels, more than the limit of " + std::to_string(kMaxVoxels));
+    // Checked after every factor: at most 2^31 times one factor below 2^15 cannot overflow
+    // (seven factors could: 2^105).
+    voxels *= d;
+    if (voxels > kMaxVoxels) {
+      throw DataError(path + ": the NIfTI header announces " +
+                      std::string(i < ndim ? "at least " : "") + std::to_string(voxels) +
+                      " voxels, more than the limit of " + std::to_string(kMaxVoxels));
+    }
   }
   out.datatype = readAt<std::int16_t>(h, 70, out.swapped);
   out.bitpix = readAt<std::int16_t>(h, 72, out.swapped);
