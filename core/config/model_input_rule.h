@@ -39,7 +39,7 @@ struct ModelInputRule {
   /// the one image size (rows, cols) the model is built for, and the node that says it
   std::optional<std::pair<std::int64_t, std::int64_t>> image_size;
   const ConfigNode* image_size_key = nullptr;
-  /// image sides must be multiples of this (the encoder's total stride), said by `multiple_key`
+  /// image sides must be multiples of this (the encoder's total stride), said by the key below
   std::int64_t side_multiple = 1;
   const ConfigNode* side_multiple_key = nullptr;
   /// params that disagree among themselves (checked after the image size)
