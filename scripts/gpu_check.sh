@@ -17,7 +17,7 @@ export LD_LIBRARY_PATH="$PWD/.gpu-deps/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PAT
 
 t0=$(date +%s)
 if ! cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
-     -DCMAKE_PREFIX_PATH="$PWD/.gpu-deps/usr;$torch_prefix" -DCMAKE_CUDA_ARCHITECTURES=90 \
+     -DCMAKE_PREFIX_PATH="$PWD/.gpu-deps/usr;$torch_prefix" -DTORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}" \
      -DMORPHAEUS_WITH_OPENCV=OFF >"$out/configure.log" 2>&1; then
   tail -40 "$out/configure.log"; exit 1
 fi

@@ -34,10 +34,6 @@ std::string args(int epochs, const std::string& mode = "train") {
          " --set downstream_tasks.opacity.params.precision=fp32";
 }
 
-CommandResult runIn(const std::string& dir, const std::string& a) {
-  return runCommand("cd " + dir + " && '" + MORPHAEUS_EXE + "' " + a);
-}
-
 CommandResult launch2(const std::string& dir, const std::string& a) {
   const std::string exe = std::string("'") + MORPHAEUS_EXE + "'";
   return runCommand("cd " + dir + " && " + exe + " launch --nproc 2 -- " + exe + " " + a);
@@ -66,8 +62,8 @@ nlohmann::json metricsOf(const std::string& run) {
 TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   const std::string d = makeTempDir("ddp");
   // Single process, 12 epochs straight; and 6 epochs (the resume point below).
-  ASSERT_EQ(runIn(d, "--output single12" + args(12)).exit_code, 0);
-  ASSERT_EQ(runIn(d, "--output single6" + args(6)).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output single12" + args(12)).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output single6" + args(6)).exit_code, 0);
 
   // Two ranks from scratch, 6 epochs.
   CommandResult two = launch2(d, "--output two6" + args(6));
@@ -109,7 +105,7 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   }
 
   // Eval-mode training (the default, as upstream): the same equality.
-  ASSERT_EQ(runIn(d, "--output single_eval" + args(6, "eval")).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output single_eval" + args(6, "eval")).exit_code, 0);
   CommandResult two_eval = launch2(d, "--output two_eval" + args(6, "eval"));
   ASSERT_EQ(two_eval.exit_code, 0) << two_eval.err;
   const double eval_mode =
@@ -123,7 +119,7 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   const std::string eval = " --task test --threads 1 --weights two12/best_model.pt" +
                            tinyDemoArgs(8, 5, 4) +
                            " --set downstream_tasks.opacity.params.save_maps=true";
-  ASSERT_EQ(runIn(d, "--output eval1" + eval).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output eval1" + eval).exit_code, 0);
   CommandResult sharded = launch2(d, "--output eval2" + eval);
   ASSERT_EQ(sharded.exit_code, 0) << sharded.err;
   for (const char* f : {"metrics.json", "scores.csv", "table.md"}) {

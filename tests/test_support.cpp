@@ -84,6 +84,10 @@ CommandResult runMorphaeus(const std::string& args) {
   return runCommand(std::string("'") + MORPHAEUS_EXE + "' " + args);
 }
 
+CommandResult runMorphaeusIn(const std::string& dir, const std::string& args) {
+  return runCommand("cd " + dir + " && '" + MORPHAEUS_EXE + "' " + args);
+}
+
 std::string sourcePath(const std::string& relative) {
   return (fs::path(MORPHAEUS_SOURCE_DIR) / relative).string();
 }
@@ -166,14 +170,44 @@ bool waitFor(const std::function<bool()>& cond, int seconds) {
   return false;
 }
 
+std::string referencePython() {
+  const char* python = std::getenv("MORPHAEUS_REFERENCE_PYTHON");
+  return python != nullptr && *python != '\0' ? python : "/usr/bin/python3";
+}
+
+namespace {
+
+// "python=<path>;torch=<version>;" of the reference Python (asked once per process; Debian's is
+// known without asking).
+const std::string& referencePythonIdentity() {
+  static const std::string identity = [] {
+    const std::string python = referencePython();
+    std::string version = "debian";
+    if (python != "/usr/bin/python3") {
+      const CommandResult r =
+          runCommand("'" + python + "' -c 'import torch; print(torch.__version__)' 2>/dev/null");
+      version = r.out;
+    }
+    return "python=" + python + ";torch=" + version + ";";
+  }();
+  return identity;
+}
+
+}  // namespace
+
 std::string cachedReference(const std::string& tag, std::string inputs,
                             const std::function<void(const std::string& dir)>& make) {
-  // The kernels the reference runs with are ours too: the same environment.
+  // The kernels the reference runs with are ours too: the same environment and Python.
   for (const char* var : {"ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"})
     inputs += std::string(var) + "=" + (std::getenv(var) ? std::getenv(var) : "") + ";";
+  inputs += referencePythonIdentity();
   std::uint64_t key = 0xcbf29ce484222325ULL;
   for (const unsigned char c : inputs) key = (key ^ c) * 0x100000001b3ULL;
-  const fs::path cache = fs::path(MORPHAEUS_TEST_CACHE_DIR) / (tag + "-" + std::to_string(key));
+  // MORPHAEUS_TEST_CACHE: another build's cache (the references are made by Debian's Python
+  // whatever LibTorch this build has; scripts/torch2.sh shares the release build's).
+  const char* shared = std::getenv("MORPHAEUS_TEST_CACHE");
+  const fs::path root = shared != nullptr && *shared != '\0' ? shared : MORPHAEUS_TEST_CACHE_DIR;
+  const fs::path cache = root / (tag + "-" + std::to_string(key));
   if (fs::exists(cache / "done")) return cache.string();
   fs::create_directories(cache.parent_path());
   const std::string lock_path = cache.string() + ".lock";
@@ -214,8 +248,8 @@ std::string pythonReferenceSources() {
 std::string cachedPythonReference(const std::string& script) {
   const std::string inputs = script + ";" + pythonReferenceSources();
   return cachedReference(fs::path(script).stem().string(), inputs, [&](const std::string& dir) {
-    const CommandResult r =
-        runCommand("/usr/bin/python3 " + sourcePath("tests/python/" + script) + " make " + dir);
+    const CommandResult r = runCommand("'" + referencePython() + "' " +
+                                       sourcePath("tests/python/" + script) + " make " + dir);
     if (r.exit_code != 0) throw std::runtime_error(script + " failed: " + r.err);
   });
 }

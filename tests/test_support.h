@@ -18,6 +18,8 @@ struct CommandResult {
 CommandResult runCommand(const std::string& command);
 // Runs the morphaeus executable with `args` (shell syntax).
 CommandResult runMorphaeus(const std::string& args);
+// The same, run from the folder `dir` (relative paths of `args` and the run's outputs there).
+CommandResult runMorphaeusIn(const std::string& dir, const std::string& args);
 
 // A fresh empty folder under the system temp dir, removed at exit of the test process.
 std::string makeTempDir(const std::string& tag);
@@ -59,9 +61,14 @@ std::string cachedReference(const std::string& tag, std::string inputs,
 // The names and contents of every script in tests/python/ (they import each other): what keys
 // a cached reference made by one of them.
 std::string pythonReferenceSources();
-// `cachedReference` of one script run as `/usr/bin/python3 tests/python/<script> make DIR`, keyed
-// by pythonReferenceSources().
+// `cachedReference` of one script run as `<referencePython()> tests/python/<script> make DIR`,
+// keyed by pythonReferenceSources().
 std::string cachedPythonReference(const std::string& script);
+// The Python whose PyTorch makes the references of LibTorch's numerics (the authors' training,
+// one-step parity): MORPHAEUS_REFERENCE_PYTHON, default Debian's /usr/bin/python3 (torch 1.13).
+// The LibTorch 2.x leg (scripts/torch2.sh) names its wheel's Python, so that the reference and
+// this build run the same kernels; a cached reference is keyed by it and its torch version.
+std::string referencePython();
 
 // Polls `cond` every 20 ms for up to `seconds`.
 bool waitFor(const std::function<bool()>& cond, int seconds);

@@ -24,10 +24,6 @@ std::string tiny(int epochs) {
   return tinyDemoArgs(16, 4, 8) + " --set trainer.params.nr_epochs=" + std::to_string(epochs);
 }
 
-CommandResult runIn(const std::string& dir, const std::string& args) {
-  return runCommand("cd " + dir + " && '" + MORPHAEUS_EXE + "' " + args);
-}
-
 int metricRows(const std::string& path) {
   std::ifstream in(path);
   int n = 0;
@@ -64,9 +60,9 @@ TEST(TrainingCli, Bf16FollowsTheFp32LossCurveOverTheDemo) {
   }
   const std::string d = makeTempDir("bf16curve");
   const std::string args = tinyDemoArgs(48, 4, 16) + " --set trainer.params.nr_epochs=4";
-  CommandResult f = runIn(d, "--output f --precision fp32" + args);
+  CommandResult f = runMorphaeusIn(d, "--output f --precision fp32" + args);
   ASSERT_EQ(f.exit_code, 0) << f.err;
-  CommandResult b = runIn(d, "--output b --precision bf16" + args);
+  CommandResult b = runMorphaeusIn(d, "--output b --precision bf16" + args);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_NE(f.err.find("precision fp32"), std::string::npos) << f.err;
   EXPECT_NE(b.err.find("precision bf16 + channels_last"), std::string::npos) << b.err;
@@ -83,7 +79,7 @@ TEST(TrainingCli, Bf16FollowsTheFp32LossCurveOverTheDemo) {
 
 TEST(TrainingCli, LossGoesDownAndPyTorchReadsTheCheckpoints) {
   const std::string d = makeTempDir("trainrun");
-  CommandResult r = runIn(d, "--output out" + tiny(5));
+  CommandResult r = runMorphaeusIn(d, "--output out" + tiny(5));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto loss = column(d + "/out/metrics.jsonl", "train_loss");
   ASSERT_EQ(loss.size(), 5u);
@@ -103,8 +99,8 @@ TEST(TrainingCli, LossGoesDownAndPyTorchReadsTheCheckpoints) {
 TEST(TrainingCli, DeterministicResumeAfterSigtermReproducesTheUninterruptedRun) {
   const std::string d = makeTempDir("resume");
   const std::string args = tiny(4) + " --deterministic";
-  ASSERT_EQ(runIn(d, "--output a" + args).exit_code, 0);
-  ASSERT_EQ(runIn(d, "--output c" + args).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output a" + args).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output c" + args).exit_code, 0);
   expectSameWeights(d + "/a/latest_model.pt", d + "/c/latest_model.pt");  // bit-identical runs
 
   const std::string pid = startInBackground(d, "--output b" + args);
@@ -114,7 +110,7 @@ TEST(TrainingCli, DeterministicResumeAfterSigtermReproducesTheUninterruptedRun) 
   EXPECT_NE(readText(d + "/rc"), "0\n");
   EXPECT_NE(readText(d + "/bg.err").find("stopped by signal 15"), std::string::npos) << readText(d + "/bg.err");
 
-  CommandResult resumed = runIn(d, "--output b2 --resume b/latest_model.pt" + args);
+  CommandResult resumed = runMorphaeusIn(d, "--output b2 --resume b/latest_model.pt" + args);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming at epoch"), std::string::npos);
   expectSameWeights(d + "/a/latest_model.pt", d + "/b2/latest_model.pt");
@@ -127,10 +123,10 @@ TEST(TrainingCli, ResumedScheduleContinuesWhereItStopped) {
   const std::string cosine =
       " --deterministic --set trainer.params.lr_scheduler=cosine"
       " --set trainer.params.lr_scheduler_step=epoch";
-  ASSERT_EQ(runIn(d, "--output straight" + tiny(3) + cosine).exit_code, 0);
-  ASSERT_EQ(runIn(d, "--output first" + tiny(1) + cosine).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output straight" + tiny(3) + cosine).exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--output first" + tiny(1) + cosine).exit_code, 0);
   CommandResult resumed =
-      runIn(d, "--output rest --resume first/latest_model.pt" + tiny(3) + cosine);
+      runMorphaeusIn(d, "--output rest --resume first/latest_model.pt" + tiny(3) + cosine);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const auto straight = column(d + "/straight/metrics.jsonl", "lr");
   const auto rest = column(d + "/rest/metrics.jsonl", "lr");
@@ -144,7 +140,7 @@ TEST(TrainingCli, ResumedScheduleContinuesWhereItStopped) {
 
 TEST(TrainingCli, KillDashNineNeverLeavesABrokenCheckpoint) {
   const std::string d = makeTempDir("kill9");
-  ASSERT_EQ(runIn(d, "--dry-run").exit_code, 0);
+  ASSERT_EQ(runMorphaeusIn(d, "--dry-run").exit_code, 0);
   for (int round = 0; round < 3; ++round) {
     const std::string run = d + "/r" + std::to_string(round);
     fs::create_directories(run);
@@ -165,12 +161,12 @@ TEST(TrainingCli, KillDashNineNeverLeavesABrokenCheckpoint) {
 // --resume) an error before any training.
 TEST(TrainingCli, MissingWeightsWarnFromAConfigOrSetAndStopFromAFlag) {
   const std::string d = makeTempDir("missing-weights");
-  CommandResult set = runIn(d, "--output set" + tiny(1) + " --set experiment.weights=absent.pt");
+  CommandResult set = runMorphaeusIn(d, "--output set" + tiny(1) + " --set experiment.weights=absent.pt");
   EXPECT_EQ(set.exit_code, 0) << set.err;
   EXPECT_NE(set.err.find("does not exist; training starts from scratch"), std::string::npos)
       << set.err;
   EXPECT_TRUE(fs::exists(d + "/set/best_model.pt"));
-  CommandResult flag = runIn(d, "--output flag" + tiny(1) + " --weights absent.pt");
+  CommandResult flag = runMorphaeusIn(d, "--output flag" + tiny(1) + " --weights absent.pt");
   EXPECT_NE(flag.exit_code, 0);
   EXPECT_NE(flag.err.find("absent.pt: no such file"), std::string::npos) << flag.err;
   EXPECT_FALSE(fs::exists(d + "/flag/best_model.pt"));
@@ -178,7 +174,7 @@ TEST(TrainingCli, MissingWeightsWarnFromAConfigOrSetAndStopFromAFlag) {
 
 TEST(TrainingCli, NonFiniteLossStopsWithEpochAndStep) {
   const std::string d = makeTempDir("nan");
-  CommandResult r = runIn(d, "--output out" + tiny(3) + " --set trainer.params.optimizer_params.lr=1e30");
+  CommandResult r = runMorphaeusIn(d, "--output out" + tiny(3) + " --set trainer.params.optimizer_params.lr=1e30");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("error: non-finite loss"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("at epoch 0 step 2"), std::string::npos) << r.err;
@@ -189,7 +185,7 @@ TEST(TrainingCli, NonFiniteLossStopsWithEpochAndStep) {
 // comes before any checkpoint is written with the broken weights.
 TEST(TrainingCli, DeferredLossReadBackStillStopsOnNonFiniteLoss) {
   const std::string d = makeTempDir("nan4");
-  CommandResult r = runIn(d, "--output out" + tiny(3) +
+  CommandResult r = runMorphaeusIn(d, "--output out" + tiny(3) +
                                  " --set trainer.params.optimizer_params.lr=1e30"
                                  " --set trainer.params.performance.loss_readback_every=4");
   EXPECT_EQ(r.exit_code, 1);
@@ -201,7 +197,7 @@ TEST(TrainingCli, DeferredLossReadBackStillStopsOnNonFiniteLoss) {
 // bf16 autocast and CUDA graphs need the default one-optimiser step; the AAE has its own.
 TEST(TrainingCli, FastPathOnAMultiOptimiserTrainerIsAConfigError) {
   const std::string d = makeTempDir("aaebf16");
-  CommandResult r = runIn(d, "--config " + sourcePath("configs/aae.yaml") + " --output out" +
+  CommandResult r = runMorphaeusIn(d, "--config " + sourcePath("configs/aae.yaml") + " --output out" +
                                  tiny(1) + " --set trainer.params.performance.precision=bf16");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("performance"), std::string::npos) << r.err;
@@ -236,7 +232,7 @@ TEST(TrainingCli, Bf16WhereOneDnnHasNoKernelForItIsAConfigError) {
 
 TEST(TrainingCli, PerceptualLossWithoutWeightsSaysWhereToPutThem) {
   const std::string d = makeTempDir("vgg");
-  CommandResult r = runIn(d, "--output out" + tiny(1) + " --set trainer.params.alfa=0.05");
+  CommandResult r = runMorphaeusIn(d, "--output out" + tiny(1) + " --set trainer.params.alfa=0.05");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("vgg19-dcbb9e9d.pth"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("alfa: 0"), std::string::npos) << r.err;
@@ -251,9 +247,9 @@ TEST(TrainingCli, AdversarialTrainersResumeEveryOptimiser) {
     fs::copy_file(sourcePath("configs/" + method + ".yaml"), d + "/configs/" + method + ".yaml");
     const std::string args = " --config configs/" + method + ".yaml" + tinyDemoArgs(16, 4, 8) +
                              " --set trainer.params.nr_epochs=2 --deterministic";
-    ASSERT_EQ(runIn(d, "--output a" + args).exit_code, 0);
-    ASSERT_EQ(runIn(d, "--output b" + args + " --set trainer.params.nr_epochs=1").exit_code, 0);
-    CommandResult resumed = runIn(d, "--output b2 --resume b/latest_model.pt" + args);
+    ASSERT_EQ(runMorphaeusIn(d, "--output a" + args).exit_code, 0);
+    ASSERT_EQ(runMorphaeusIn(d, "--output b" + args + " --set trainer.params.nr_epochs=1").exit_code, 0);
+    CommandResult resumed = runMorphaeusIn(d, "--output b2 --resume b/latest_model.pt" + args);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
     EXPECT_NE(resumed.err.find("resuming at epoch 1"), std::string::npos) << resumed.err;
     expectSameWeights(d + "/a/latest_model.pt", d + "/b2/latest_model.pt");

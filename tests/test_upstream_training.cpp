@@ -74,9 +74,10 @@ class UpstreamTraining : public ::testing::Test {
     ref_ = new std::string(cachedReference("upstream_training", inputs, [&](const std::string& d) {
       writeText(d + "/orders.txt", orders(4));
       writeText(d + "/film_orders.txt", orders(8));
-      const CommandResult r = runCommand(
-          "/usr/bin/python3 " + sourcePath("tests/python/upstream_training_reference.py") +
-          " make " + d + " " + d + "/orders.txt " + d + "/film_orders.txt");
+      const CommandResult r =
+          runCommand("'" + referencePython() + "' " +
+                     sourcePath("tests/python/upstream_training_reference.py") + " make " + d +
+                     " " + d + "/orders.txt " + d + "/film_orders.txt");
       if (r.exit_code != 0) throw std::runtime_error(r.err);
     }));
   }

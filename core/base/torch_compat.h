@@ -5,13 +5,21 @@
 #include <ATen/autocast_mode.h>
 #include <c10/core/DeviceType.h>
 #include <c10/core/ScalarType.h>
+#include <torch/csrc/autograd/variable.h>
 #include <torch/version.h>
+
+#include <utility>
 
 #define MORPHAEUS_TORCH_AT_LEAST(major, minor) \
   (TORCH_VERSION_MAJOR > (major) ||            \
    (TORCH_VERSION_MAJOR == (major) && TORCH_VERSION_MINOR >= (minor)))
 
 namespace morphaeus::compat {
+
+// The owning pointer to an autograd node, as torch::autograd::impl::grad_accumulator returns it:
+// std::shared_ptr<Node> in 1.13, c10::intrusive_ptr<Node> in later 2.x (2.15 has it).
+using AutogradNodePtr =
+    decltype(torch::autograd::impl::grad_accumulator(std::declval<const at::Tensor&>()));
 
 // Autocast state per device type (CPU or CUDA). LibTorch 2.4 replaced the per-device functions
 // (set_enabled / set_cpu_enabled, set_autocast_gpu_dtype / ..._cpu_dtype) by ones that take the

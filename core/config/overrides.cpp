@@ -1,20 +1,12 @@
 #include "core/config/overrides.h"
 
-#include <sstream>
 #include <vector>
 
+#include "core/config/key_path.h"
 #include "core/config/yaml_loader.h"
 
 namespace morphaeus {
 namespace {
-
-std::vector<std::string> splitKey(const std::string& key) {
-  std::vector<std::string> parts;
-  std::stringstream ss(key);
-  std::string part;
-  while (std::getline(ss, part, '.')) parts.push_back(part);
-  return parts;
-}
 
 bool isIndex(const std::string& s) {
   return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
@@ -71,7 +63,7 @@ void applyOverride(ConfigNode& root, const std::string& assignment) {
   }
   const std::string key = assignment.substr(0, eq);
   const std::string raw = assignment.substr(eq + 1);
-  const std::vector<std::string> parts = splitKey(key);
+  const std::vector<std::string> parts = splitKeyPath(key);
   for (const auto& p : parts) {
     if (p.empty()) throw ConfigError(where, key, "empty component in the key path");
   }

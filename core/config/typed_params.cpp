@@ -4,27 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/config/key_path.h"
 #include "core/config/validator.h"
 
 namespace morphaeus {
-namespace {
-
-// "a.b.c" -> {"a", "b", "c"}.
-std::vector<std::string> splitKey(const std::string& key) {
-  std::vector<std::string> parts;
-  std::string::size_type from = 0;
-  for (std::string::size_type dot; (dot = key.find('.', from)) != std::string::npos; from = dot + 1)
-    parts.push_back(key.substr(from, dot - from));
-  parts.push_back(key.substr(from));
-  return parts;
-}
-
-}  // namespace
-
 const Field& TypedParams::field(const std::string& key) const {
   const Schema* schema = &schema_;
   const Field* f = nullptr;
-  for (const std::string& part : splitKey(key)) {
+  for (const std::string& part : splitKeyPath(key)) {
     f = schema ? schema->find(part) : nullptr;
     if (f == nullptr) break;
     schema = f->schema ? &*f->schema : nullptr;
@@ -35,7 +22,7 @@ const Field& TypedParams::field(const std::string& key) const {
 
 const ConfigNode* TypedParams::value(const std::string& key, const Field& f) const {
   const ConfigNode* n = &params_;
-  for (const std::string& part : splitKey(key)) {
+  for (const std::string& part : splitKeyPath(key)) {
     n = n->isMap() ? n->find(part) : nullptr;
     if (n == nullptr) return nullptr;
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/base/torch_compat.h"
 #include "core/distributed/process_group.h"
 
 namespace morphaeus {
@@ -34,7 +35,7 @@ class GradientReadyHook : public torch::autograd::FunctionPostHook {
 // The accumulators are held here: a parameter keeps only a weak reference to its own, which the
 // next forward would otherwise replace (without our hook) once a graph is freed.
 struct GradientBuckets::Hooks {
-  std::vector<std::pair<std::shared_ptr<torch::autograd::Node>, std::uintptr_t>> installed;
+  std::vector<std::pair<compat::AutogradNodePtr, std::uintptr_t>> installed;
 };
 
 GradientBuckets::GradientBuckets(ProcessGroup& group, std::vector<torch::Tensor> params,

@@ -112,8 +112,10 @@ void collective(const ProcessGroup& g, const char* what, F&& run) {
 }  // namespace
 
 #ifdef MORPHAEUS_HAVE_NCCL
-#define MORPHAEUS_PG(t) \
-  (backend_->nccl && (t).is_cuda() ? backend_->nccl.get() : backend_->gloo.get())
+// NCCL for CUDA tensors; both backends are a c10d::Backend (LibTorch >= 2.0, as NCCL here).
+#define MORPHAEUS_PG(t)                                                                \
+  (backend_->nccl && (t).is_cuda() ? static_cast<c10d::Backend*>(backend_->nccl.get()) \
+                                   : static_cast<c10d::Backend*>(backend_->gloo.get()))
 #else
 #define MORPHAEUS_PG(t) (backend_->gloo.get())
 #endif

@@ -6,7 +6,7 @@
 namespace morphaeus {
 namespace {
 
-enum Slot { kGE = 0, kG = 1, kZD = 2, kD = 3 };  // the order of upstream's checkpoint keys
+enum AaeOptimizerSlot { kGE = 0, kG = 1, kZD = 2, kD = 3 };  // the order of upstream's checkpoint keys
 
 AAEImpl& requireAae(torch::nn::Module& model) {
   auto* aae = dynamic_cast<AAEImpl*>(&model);

@@ -5,7 +5,7 @@
 namespace morphaeus {
 namespace {
 
-enum Slot { kEncoder = 0, kDecoder = 1 };
+enum SoftIntroOptimizerSlot { kEncoder = 0, kDecoder = 1 };  // the order of upstream's optimisers
 
 SoftIntroVAEImpl& requireSoftIntro(torch::nn::Module& model) {
   auto* vae = dynamic_cast<SoftIntroVAEImpl*>(&model);

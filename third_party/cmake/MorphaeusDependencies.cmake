@@ -3,7 +3,7 @@
 # with carried headers), a small fallback below builds an equivalent imported target from the
 # headers and libraries it can find. Nothing is downloaded.
 
-find_package(Torch REQUIRED)
+include(MorphaeusTorch)
 string(APPEND CMAKE_CXX_FLAGS " ${TORCH_CXX_FLAGS}")
 
 # --- yaml-cpp -------------------------------------------------------------------------------
@@ -24,6 +24,26 @@ if(NOT TARGET spdlog::spdlog)
   add_library(spdlog::spdlog INTERFACE IMPORTED)
   set_target_properties(spdlog::spdlog PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${SPDLOG_INCLUDE_DIR}"
                         INTERFACE_COMPILE_DEFINITIONS "SPDLOG_HEADER_ONLY")
+endif()
+
+# The PyTorch wheel ships fmt's headers (fmt 12 in torch 2.15) beside LibTorch's, ahead of the
+# system's on every include line; spdlog was built against the system's fmt (Debian: fmt 9), whose
+# API the newer one dropped. Our code sees only the fmt spdlog was built with: a folder in the
+# build tree holding just a link to it, put before every other include folder. LibTorch's own
+# headers that include fmt (c10d's) compile against either.
+if(TARGET fmt::fmt AND (EXISTS "${MORPHAEUS_TORCH_PREFIX}/include/fmt/base.h" OR
+                        EXISTS "${MORPHAEUS_TORCH_PREFIX}/include/fmt/core.h"))
+  get_target_property(_fmt_includes fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+  foreach(_dir IN LISTS _fmt_includes)
+    if(EXISTS "${_dir}/fmt/core.h")
+      set(_shim "${CMAKE_BINARY_DIR}/include-fmt")
+      file(MAKE_DIRECTORY "${_shim}")
+      file(CREATE_LINK "${_dir}/fmt" "${_shim}/fmt" SYMBOLIC)
+      include_directories(BEFORE SYSTEM "${_shim}")
+      message(STATUS "MorphAEus fmt: ${_dir}/fmt (spdlog's) before LibTorch's own copy")
+      break()
+    endif()
+  endforeach()
 endif()
 
 # --- CLI11 (header only) ----------------------------------------------------------------------
