@@ -13,8 +13,8 @@
 namespace morphaeus {
 namespace {
 
-// Everything below is inlined into both range kernels, so that each is compiled for its target.
-#define MORPHAEUS_ALWAYS_INLINE inline __attribute__((always_inline))
+// Everything below is inlined into both range kernels (MORPHAEUS_ALWAYS_INLINE), so that each is
+// compiled for its target.
 
 // ---- element kernels: 8 lanes in GCC/Clang vector types (AVX2 registers where compiled for
 // them, two SSE/NEON registers elsewhere) ----

@@ -1,10 +1,18 @@
 // Which of our hand-written CPU kernel variants to run (the fused Adam, the fused BatchNorm +
-// swish): ATen's own choice -- its AVX2/FMA vector kernels unless ATEN_CPU_CAPABILITY=default or
+// swish, the NCC's window sums): ATen's own choice -- its AVX2/FMA vector kernels unless ATEN_CPU_CAPABILITY=default or
 // the CPU lacks AVX2/FMA -- so that `ATEN_CPU_CAPABILITY=default` runs everything portable.
 #pragma once
 
 #include <cstdlib>
 #include <cstring>
+
+// A kernel's body written once and inlined into each variant (portable, and one compiled with
+// __attribute__((target("avx2,fma")))), so that each is compiled for its own target.
+#if defined(__GNUC__)
+#define MORPHAEUS_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define MORPHAEUS_ALWAYS_INLINE inline
+#endif
 
 namespace morphaeus {
 

@@ -4,19 +4,18 @@
 
 #include "core/base/mixed_precision.h"
 #include "core/losses/box_sum.h"
+#include "core/losses/ones_convolution_sum.h"
 
 namespace morphaeus {
 namespace {
 
-// S_a, S_b, S_aa, S_bb, S_ab as upstream computes them: one convolution each (in float32 also
-// under a bf16 autocast step, as the box sums are).
+// S_a, S_b, S_aa, S_bb, S_ab as upstream computes them: one ones-filter convolution each, its
+// values bit for bit (ones_convolution_sum.h: on the CPU a kernel that adds in the convolution's
+// order; in float32 also under a bf16 autocast step, as the box sums are).
 std::array<torch::Tensor, 5> convolutionSums(const torch::Tensor& a, const torch::Tensor& b,
                                              int64_t window) {
   const AutocastOff full_precision(a.device().type());
-  const auto ones = torch::ones({1, a.size(1), window, window}, a.options());
-  auto sum = [&](const torch::Tensor& t) {
-    return torch::conv2d(t, ones, /*bias=*/{}, /*stride=*/1, /*padding=*/window / 2);
-  };
+  auto sum = [&](const torch::Tensor& t) { return onesConvolutionSum(t, window); };
   return {sum(a), sum(b), sum(a * a), sum(b * b), sum(a * b)};
 }
 

@@ -8,10 +8,12 @@
 // small difference of two sums near 81 u^2, and float32 rounding of the window sums moves the
 // loss by up to 3e-3 -- its value then depends on the order the sums were added in. Upstream's
 // sums are five 9x9 convolutions with a ones filter (that also sums over the channels); the
-// default here makes the same convolutions, so the loss and its gradient round as theirs and the
-// logged deformation loss follows their log. NccWindowSums::BoxSum instead sums the five
-// channel-summed maps with one box-sum kernel (box_sum.h): 2 x 9 additions per pixel instead of
-// 81 multiply-adds, closer to float64, but not upstream's rounding.
+// default here makes the same sums with the same rounding (on the CPU by a kernel that adds in
+// the convolution's order, checked against it: ones_convolution_sum.h), so the loss and its
+// gradient round as theirs and the logged deformation loss follows their log.
+// NccWindowSums::BoxSum instead sums the five channel-summed maps with one box-sum kernel
+// (box_sum.h): 2 x 9 additions per pixel instead of 81, closer to float64, but not upstream's
+// rounding.
 #pragma once
 
 #include <torch/torch.h>
@@ -19,7 +21,7 @@
 namespace morphaeus {
 
 enum class NccWindowSums {
-  Convolution,  ///< upstream's: conv2d with a ones filter (their float32 rounding)
+  Convolution,  ///< upstream's: a ones-filter convolution's sums (their float32 rounding)
   BoxSum,       ///< one box-sum kernel over the channel-summed maps (faster)
 };
 
