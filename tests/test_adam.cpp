@@ -42,7 +42,9 @@ for name, kw in cases.items():
     out[name + "_final"] = [p.detach().clone() for p in params]
 torch.save(out, sys.argv[1])
 )");
-  const auto r = runCommand("/usr/bin/python3 " + d + "/adam.py " + d + "/adam.pt");
+  // The Adam of the PyTorch whose LibTorch this build links (test_support.h: referencePython).
+  const auto r =
+      runCommand("'" + test::referencePython() + "' " + d + "/adam.py " + d + "/adam.pt");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto ref = readTorchFile(d + "/adam.pt").toGenericDict();
   auto list = [&](const std::string& k) {

@@ -7,7 +7,7 @@
 #   tests/torch2_archive_test.sh SOURCE_DIR WHEEL_TORCH_DIR   (site-packages/torch)
 set -euo pipefail
 src=$(cd "${1:?source dir}" && pwd)
-wheel=$(cd "${2:?the wheel's torch folder}" && pwd)
+wheel=$(cd "${2:?the torch folder of the wheel}" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tree=$tmp/libtorch
@@ -27,7 +27,7 @@ grep -q "MorphAEus LibTorch: .* at $tree/lib/libtorch.so, built for CUDA .*, GPU
   "$tmp/configure.log" || { echo "FAIL: the LibTorch found is not the tree's, or its CUDA not read"; exit 1; }
 grep -q "MorphAEus CUDA: kernels compiled ON, linked ON" "$tmp/configure.log" ||
   { echo "FAIL: the CUDA code is not linked"; exit 1; }
-grep -q -- "-gencode.*arch=compute_90,code=sm_90\|--generate-code=arch=compute_90" "$tmp/build/build.ninja" ||
+grep -q -e "arch=compute_90,code=sm_90" -e "--generate-code=arch=compute_90" "$tmp/build/build.ninja" ||
   { echo "FAIL: the warp kernel is not built for sm_90"; exit 1; }
 
 cmake --build "$tmp/build" --target morphaeus_parser_tests >"$tmp/build.log" 2>&1 ||

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/base/cpu_kernels.h"
+#include "core/base/torch_compat.h"
 #include "core/checkpoint/checked_value.h"
 
 namespace morphaeus {
@@ -62,7 +63,7 @@ void Adam::stepCapturable(torch::Tensor& p, torch::Tensor grad, State& s) {
   const double b1 = options_.beta1, b2 = options_.beta2;
   s.step_t.add_(1);
   if (options_.weight_decay != 0) grad = grad.add(p, options_.weight_decay);
-  s.exp_avg.mul_(b1).add_(grad, 1 - b1);
+  compat::adamFirstMoment(s.exp_avg, grad, b1);
   s.exp_avg_sq.mul_(b2).addcmul_(grad, grad, 1 - b2);
   const torch::Tensor bias_correction1 = 1 - torch::pow(b1, s.step_t);
   const torch::Tensor bias_correction2_sqrt = (1 - torch::pow(b2, s.step_t)).sqrt();
@@ -92,12 +93,15 @@ void Adam::step() {
       continue;
     }
     ++s.step;
-    if (options_.fused && fusable(p, p.grad(), s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq)) {
+    // The fused kernel rounds the first moment as 1.13's mul/add; where this LibTorch's Adam uses
+    // lerp (2.x), the tensor operations below run instead.
+    if (options_.fused && !compat::kAdamFirstMomentByLerp &&
+        fusable(p, p.grad(), s.exp_avg, s.exp_avg_sq, s.max_exp_avg_sq)) {
       stepFused(p, s);
       continue;
     }
     if (options_.weight_decay != 0) grad = grad.add(p, options_.weight_decay);
-    s.exp_avg.mul_(b1).add_(grad, 1 - b1);
+    compat::adamFirstMoment(s.exp_avg, grad, b1);
     s.exp_avg_sq.mul_(b2).addcmul_(grad, grad, 1 - b2);
     const double step = static_cast<double>(s.step);
     const double bias_correction1 = 1 - std::pow(b1, step);
