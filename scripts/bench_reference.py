@@ -8,14 +8,16 @@ skimage SSIM and sklearn metrics). Run it with Debian's /usr/bin/python3 (python
       DIR/weights.pt ({'model_weights'}), DIR/vgg19_random.pth (torchvision layout, random
       weights), DIR/inputs_b<B>.pt ({'x'}) for each batch size
   bench_reference.py train-step DIR --batch B [--steps N] [--warmup W] [--threads T] [--device D]
-                     [--alfa A] [--style authors|tuned] [--precision fp32|bf16]
+                     [--alfa A] [--style authors|tuned] [--precision fp32|bf16] [--compile]
       one Adam step per call at epoch 12 (paper config: L2 + A x PL (default 0.05), NCC,
       gradient-l2 * beta). --style authors (default): their code as it runs (VGG weights that
       require gradients, target features with autograd, Adam's default loop). --style tuned: the
       same math written well in PyTorch: VGG frozen, target features without autograd,
       channels_last, foreach Adam, and with --precision bf16 torch.autocast(bfloat16) around the
-      forward and the losses (float32 master weights), as our bf16 path.
-  bench_reference.py eval DIR [--images N] [--threads T] [--device D]
+      forward and the losses (float32 master weights), as our bf16 path. --compile (PyTorch 2.x):
+      the same step with its forward and losses compiled by torch.compile (inductor; the
+      backward compiled with it by AOTAutograd, Adam's step as written); the warm-up steps
+      compile, and the JSON gives the first step's time (compile_s).  bench_reference.py eval DIR [--images N] [--threads T] [--device D]
       N random images one by one: reconstruction, score = mean |rec - x|, L1, SSIM; AUROC/AP
 Each prints one JSON line: timings (median/min/max ms), the first step's loss, peak RSS (MiB),
 and on CUDA the peak allocated memory. --device cuda runs the same code on the GPU (fp32, as the
@@ -138,7 +140,8 @@ def tuned_perceptual(enc, inp, tgt):
     return sum(F.mse_loss(i.float(), o.float()) for o, i in zip(ft, fi))
 
 
-def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", precision="fp32"):
+def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", precision="fp32",
+               compiled=False):
     tuned = style == "tuned"
     model = load_model(d, device)
     model.eval()  # upstream's trainers train in eval mode (iml-dl never calls .train() again)
@@ -160,7 +163,7 @@ def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", prec
     perceptual = tuned_perceptual if tuned else tr.perceptual
     losses = []
 
-    def step():
+    def forward_and_loss():
         # bf16: the networks under autocast, the loss reductions in float32 (the NCC's window
         # sums are convolutions that autocast would otherwise run in bf16: variances < 0).
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16):
@@ -170,15 +173,26 @@ def train_step(d, batch, steps, warmup, device, alfa=ALFA, style="authors", prec
         loss = F.mse_loss(prior, x)
         if pl is not None:
             loss = loss + alfa * pl
-        loss = loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
+        return loss + DELTA * ((tr.ncc(x, rec) + tr.ncc(prior, rev)) / 2 + beta * tr.reg(v, "gradient-l2"))
+
+    loss_of_step = torch.compile(forward_and_loss) if compiled else forward_and_loss
+    first_s = []
+
+    def step():
+        t0 = time.perf_counter()
+        loss = loss_of_step()
         opt.zero_grad()
         loss.backward()
         opt.step()
         losses.append(loss.item())  # upstream reads every loss back per step
+        if not first_s:
+            first_s.append(time.perf_counter() - t0)
 
     t = timed(step, warmup, steps, device)
-    return {"what": "train-step", "batch": batch, "alfa": alfa, "style": style,
-            "precision": "bf16" if bf16 else "fp32", "loss": losses[0], **t, **memory(device)}
+    extra = {"compile_s": first_s[0]} if compiled else {}
+    return {"what": "train-step", "batch": batch, "alfa": alfa,
+            "style": style + ("-compiled" if compiled else ""),
+            "precision": "bf16" if bf16 else "fp32", "loss": losses[0], **t, **extra, **memory(device)}
 
 
 def evaluate(d, images, device):
@@ -219,13 +233,16 @@ def main():
     p.add_argument("--alfa", type=float, default=ALFA)
     p.add_argument("--style", choices=["authors", "tuned"], default="authors")
     p.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
+    p.add_argument("--compile", action="store_true", help="torch.compile the step (PyTorch 2.x)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     device = torch.device(a.device)
     if a.command == "prepare":
         prepare(a.dir, [int(b) for b in a.batches.split(",")])
         return
-    out = (train_step(a.dir, a.batch, a.steps, a.warmup, device, a.alfa, a.style, a.precision)
+    if a.compile and not hasattr(torch, "compile"):
+        sys.exit(f"bench_reference.py: --compile needs PyTorch 2.x (this is {torch.__version__})")
+    out = (train_step(a.dir, a.batch, a.steps, a.warmup, device, a.alfa, a.style, a.precision, a.compile)
            if a.command == "train-step"
            else evaluate(a.dir, a.images, device))
     out.update({"threads": torch.get_num_threads(), "torch": torch.__version__, "device": str(device)})

@@ -5,6 +5,8 @@
 #   - a well-written PyTorch step (--style tuned: VGG frozen, target features without autograd,
 #     channels_last, foreach Adam, and in bf16 torch.autocast), so that the ratio to it says what
 #     C++ itself adds,
+#   - the authors' step under PyTorch 2.x (the wheel of scripts/torch2.sh, .venv-torch2), eager
+#     and compiled by torch.compile (inductor), fp32: what a 2026 user of their code would run,
 #   - ours (`morphaeus bench --what train-step|eval --precision fp32|bf16`), with the FLOPs of the
 #     step counted from the operators' shapes and the machine's measured convolution peak.
 # Same weights, same inputs, same thread count; before anything counts, our fp32 first loss must
@@ -17,8 +19,11 @@
 #                               [--rounds 2] [--steps 3] [--warmup 1] [--eval-images 256]
 #                               [--eval-batch 16] [--threads N] [--device cpu|cuda]
 #                               [--skip-eval] [--skip-tuned] [--ours-set key=value]...
+#                               [--torch2 PYTHON|none]
 #                               [--exe build/release/morphaeus] [--out runs/bench-vs-pytorch]
 #
+# --torch2 names the Python of PyTorch 2.x (default .venv-torch2/bin/python where it exists; none
+# skips those rows); its compiled step compiles in the warm-up (compile_s in runs.jsonl).
 # --ours-set adds a config override to our train steps (e.g. on a GPU
 # trainer.params.performance.cuda_graph=true: the whole step replayed as a CUDA graph).
 #
@@ -33,7 +38,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 batches=16,64 alfas=0,0.05 precisions=fp32,bf16 rounds=2 steps=3 warmup=1 eval_images=256
 eval_batch=16 threads=$(nproc) exe=build/release/morphaeus out=runs/bench-vs-pytorch device=cpu
-eval=1 tuned=1 ours_sets=()
+eval=1 tuned=1 ours_sets=() torch2=.venv-torch2/bin/python
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --batches) batches=$2 ;; --alfas) alfas=$2 ;; --precisions) precisions=$2 ;;
@@ -43,12 +48,21 @@ while [[ $# -gt 0 ]]; do
     --skip-eval) eval=0; shift; continue ;;
     --skip-tuned) tuned=0; shift; continue ;;
     --ours-set) ours_sets+=(--set "$2") ;;
+    --torch2) torch2=$2 ;;
     *) echo "bench_vs_pytorch.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift 2
 done
 py=${PYTHON:-/usr/bin/python3}
 [[ -x "$exe" ]] || { echo "bench_vs_pytorch.sh: $exe not found (build first)" >&2; exit 1; }
+if [[ $torch2 == none ]] || [[ ! -x $torch2 ]]; then
+  [[ $torch2 == none ]] || echo "# no PyTorch 2.x at $torch2 (scripts/torch2.sh env makes it): its rows skipped" >&2
+  torch2=""
+else
+  "$torch2" -c 'import numpy' 2>/dev/null || "$torch2" -m pip install --quiet numpy ||
+    { echo "bench_vs_pytorch.sh: $torch2 has no numpy and pip could not install it" >&2; exit 1; }
+  echo "# PyTorch 2.x: $("$torch2" -c 'import torch; print(torch.__version__)' 2>/dev/null) ($torch2)" >&2
+fi
 exe=$(cd "$(dirname "$exe")" && pwd)/$(basename "$exe")
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -89,6 +103,11 @@ theirs_train() {  # batch alfa style precision
       --precision "$4" --steps "$steps" --warmup "$warmup" --threads "$threads" --device "$device" |
       $py -c "import json,sys; j=json.loads(sys.stdin.read()); j['side']=j['style']; print(json.dumps(j))"
 }
+theirs2_train() {  # batch alfa [--compile]: the authors' step under PyTorch 2.x, fp32
+  "$torch2" scripts/bench_reference.py train-step "$out" --batch "$1" --alfa "$2" --style authors \
+      --steps "$steps" --warmup "$warmup" --threads "$threads" --device "$device" ${3:-} 2>/dev/null |
+      $py -c "import json,sys; j=json.loads(sys.stdin.read()); j['side']='torch2-'+j['style']; print(json.dumps(j))"
+}
 ours_eval() {  # precision
   (cd "$out" && "$exe" bench --what eval --config "$config" --warp native --batch "$eval_batch" \
      --steps "$steps" --warmup "$warmup" --threads "$threads" --device "$device" --precision "$1" \
@@ -113,7 +132,8 @@ b, a = int(sys.argv[2]), float(sys.argv[3])
 sel = lambda side, prec: [r["loss"] for r in rows if r["what"] == "train-step" and r["batch"] == b
                           and abs(r["alfa"] - a) < 1e-12 and r["side"] == side and r["precision"] == prec]
 ref = sel("authors", "fp32")[0]
-for side, prec, tol in [("ours", "fp32", 1e-4), ("tuned", "fp32", 1e-4), ("ours", "bf16", 0.03), ("tuned", "bf16", 0.03)]:
+for side, prec, tol in [("ours", "fp32", 1e-4), ("tuned", "fp32", 1e-4), ("ours", "bf16", 0.03), ("tuned", "bf16", 0.03),
+                        ("torch2-authors", "fp32", 1e-4), ("torch2-authors-compiled", "fp32", 1e-4)]:
     for loss in sel(side, prec)[:1]:
         if abs(loss - ref) > tol * max(1.0, abs(ref)):
             sys.exit(f"bench_vs_pytorch.sh: batch {b} alfa {a}: {side} {prec} first loss {loss:.9g} vs the authors' {ref:.9g} (tolerance {tol})")
@@ -129,6 +149,10 @@ for a in "${as[@]}"; do
         ours_train "$b" "$a" "$p" >> "$results"
         [[ $p == fp32 ]] && theirs_train "$b" "$a" authors fp32 >> "$results"
         ((tuned)) && theirs_train "$b" "$a" tuned "$p" >> "$results"
+        if [[ $p == fp32 && -n $torch2 ]]; then
+          theirs2_train "$b" "$a" >> "$results"
+          theirs2_train "$b" "$a" --compile >> "$results"
+        fi
       done
       [[ $r == 1 ]] && check_losses "$b" "$a"
     done
@@ -151,8 +175,11 @@ if peak:
           + (f", bf16 {bf:.0f} GFLOP/s" if bf else ", bf16 not measured"))
     summary["peak"] = peak
 rng = lambda xs: f"{min(xs):.0f}-{max(xs):.0f}"
-print("\n| step | batch | precision | authors ms | tuned PyTorch ms | ours ms | authors / ours | tuned / ours | ours GFLOP/s | % of peak |")
-print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+t2 = any(r["side"].startswith("torch2-") for r in rows)
+print("\n| step | batch | precision | authors ms | tuned PyTorch ms | ours ms | authors / ours | tuned / ours |"
+      + (" 2.x eager ms | 2.x compiled ms | eager / ours | compiled / ours |" if t2 else "")
+      + " ours GFLOP/s | % of peak |")
+print("|---|---:|---|---:|---:|---:|---:|---:|" + ("---:|---:|---:|---:|" if t2 else "") + "---:|---:|")
 keys = sorted({(r["alfa"], r["batch"], r["precision"]) for r in rows if r["what"] == "train-step" and r["side"] == "ours"})
 for a, b, p in keys:
     pick = lambda side, prec, key: [r[key] for r in rows if r["what"] == "train-step" and r["batch"] == b
@@ -160,14 +187,21 @@ for a, b, p in keys:
     o, t, u = pick("ours", p, "median_ms"), pick("authors", "fp32", "median_ms"), pick("tuned", p, "median_ms")
     om, tm = statistics.median(o), statistics.median(t)
     um = statistics.median(u) if u else None
+    e2, c2 = pick("torch2-authors", p, "median_ms"), pick("torch2-authors-compiled", p, "median_ms")
     gflop = pick("ours", p, "gflop")[0]
     pct = statistics.median([x for x in pick("ours", p, "percent_of_peak") if x is not None] or [float("nan")])
     name = "alfa 0 (no perceptual loss)" if a == 0 else f"alfa {a:g}" + (" (paper)" if abs(a - 0.05) < 1e-12 else "")
     print(f"| {name} | {b} | {p} | {rng(t)} | {rng(u) if u else '-'} | {rng(o)} | {tm / om:.2f}x | "
-          + (f"{um / om:.2f}x" if um else "-") + f" | {gflop / (om / 1000):.0f} | {pct:.1f}% |")
+          + (f"{um / om:.2f}x" if um else "-") + " | "
+          + ((f"{rng(e2)} | {rng(c2)} | {statistics.median(e2) / om:.2f}x | {statistics.median(c2) / om:.2f}x | "
+              if e2 and c2 else "- | - | - | - | ") if t2 else "")
+          + f"{gflop / (om / 1000):.0f} | {pct:.1f}% |")
     summary["train_step"].append({"alfa": a, "batch": b, "precision": p, "ours_ms": o, "authors_ms": t,
                                   "tuned_ms": u, "authors_over_ours": tm / om,
                                   "tuned_over_ours": um / om if um else None, "gflop": gflop,
+                                  "torch2_eager_ms": e2, "torch2_compiled_ms": c2,
+                                  "torch2_eager_over_ours": statistics.median(e2) / om if e2 else None,
+                                  "torch2_compiled_over_ours": statistics.median(c2) / om if c2 else None,
                                   "ours_gflop_per_s": gflop / (om / 1000), "percent_of_peak": pct})
 ev = [r for r in rows if r["what"] == "eval"]
 if ev:
