@@ -14,7 +14,7 @@
 # default /usr/local/cuda/bin/nvcc or the one on PATH).
 # The environment is made with Debian's /usr/bin/python3 (python3-venv), never installed into it:
 # the tests' independent references need Debian's python3-torch 1.13 there, untouched. The wheel
-# comes with torchvision, NumPy and Pillow, for the references that run under this PyTorch.
+# comes with torchvision, NumPy, Pillow and PyYAML, for the references that run under this PyTorch.
 # Each missing or wrong input is one line on stderr and exit 2, before any compiling.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,13 +48,14 @@ if [ ! -x "$python" ]; then
 fi
 # Installed when the environment has no torch, or another version than the spec pins, or lacks
 # what the tests' references import beside torch (torchvision, NumPy, Pillow: the authors' training
-# under this PyTorch, so that reference and build run the same kernels).
+# under this PyTorch, so that reference and build run the same kernels; PyYAML: they read the
+# published configs).
 want=$(sed -n 's/^torch==\(.*\)$/\1/p' <<<"$spec")
 have=$("$python" -c 'import importlib.metadata as m; print(m.version("torch"))' 2>/dev/null || true)
 if [ -z "$have" ] || { [ -n "$want" ] && [ "$have" != "$want" ]; } ||
-   ! "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("torchvision", "numpy", "PIL")))' 2>/dev/null; then
-  "$python" -m pip install --quiet --disable-pip-version-check "$spec" torchvision numpy pillow ||
-    fail "pip could not install $spec with torchvision, numpy and pillow into $venv (see its message above)"
+   ! "$python" -c 'import importlib.util as u, sys; sys.exit(not all(u.find_spec(m) for m in ("torchvision", "numpy", "PIL", "yaml")))' 2>/dev/null; then
+  "$python" -m pip install --quiet --disable-pip-version-check "$spec" torchvision numpy pillow pyyaml ||
+    fail "pip could not install $spec with torchvision, numpy, pillow and pyyaml into $venv (see its message above)"
 fi
 
 # The wheel's own word on what it is; a broken install fails here, not in CMake.

@@ -170,6 +170,28 @@ bool waitFor(const std::function<bool()>& cond, int seconds) {
   return false;
 }
 
+namespace {
+
+// gtest skips every test of a suite whose SetUpTestSuite failed (a PyTorch reference that could
+// not be made), and ctest counts skipped tests as passing runs: each such test fails here instead,
+// pointing at the set-up's message printed above it. gtest still announces the skipped tests to
+// its listeners, with the suite's failed set-up on record.
+class SuiteSetUpFailuresFail : public ::testing::EmptyTestEventListener {
+  void OnTestStart(const ::testing::TestInfo&) override {
+    const ::testing::TestSuite* suite = ::testing::UnitTest::GetInstance()->current_test_suite();
+    if (suite != nullptr && suite->ad_hoc_test_result().Failed())
+      ADD_FAILURE() << "this suite's SetUpTestSuite failed (its message is above): the test "
+                       "cannot run";
+  }
+};
+
+const bool kSuiteSetUpFailuresFail = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new SuiteSetUpFailuresFail);
+  return true;
+}();
+
+}  // namespace
+
 std::string referencePython() {
   const char* python = std::getenv("MORPHAEUS_REFERENCE_PYTHON");
   return python != nullptr && *python != '\0' ? python : "/usr/bin/python3";

@@ -33,7 +33,7 @@ fake_venv() {  # fake_venv DIR VERSION CUDA PREFIX [broken]
   local dir=$1 version=$2 cuda=$3 prefix=$4 broken=${5:-}
   local site="$dir/lib/site"
   mkdir -p "$dir/bin" "$site/torch" "$site/torch-${version%%+*}.dist-info"
-  for m in torchvision numpy PIL; do mkdir -p "$site/$m" && touch "$site/$m/__init__.py"; done
+  for m in torchvision numpy PIL yaml; do mkdir -p "$site/$m" && touch "$site/$m/__init__.py"; done
   printf 'Metadata-Version: 2.1\nName: torch\nVersion: %s\n' "${version%%+*}" \
     >"$site/torch-${version%%+*}.dist-info/METADATA"
   if [ -n "$broken" ]; then
