@@ -30,25 +30,34 @@ MORPHAEUS_ALWAYS_INLINE void addInto(float* acc, const float* src, int64_t x0, i
   for (int64_t x = x0; x < x1; ++x) acc[x] += src[x];
 }
 
-// Output rows [r0, r1) (row = b * h + y): out[b][0][y][x] = the sum of in[b][c][y + ky - pad]
-// [x + kx - pad] over (ky, kx, c) in row-major order, one running float32 sum per pixel; taps
-// outside the image add nothing (the convolution's zero padding adds +0, which changes no sum).
-MORPHAEUS_ALWAYS_INLINE void forwardRows(const Planes& p, int64_t r0, int64_t r1) {
-  const int64_t pad = p.k / 2, h = p.h, w = p.w;
-  for (int64_t row = r0; row < r1; ++row) {
-    const int64_t b = row / h, y = row % h;
-    float* acc = p.out + row * w;
-    std::fill(acc, acc + w, 0.0f);
-    for (int64_t ky = 0; ky < p.k; ++ky) {
-      const int64_t iy = y + ky - pad;
-      if (iy < 0 || iy >= h) continue;
-      for (int64_t kx = 0; kx < p.k; ++kx) {
-        const int64_t dx = kx - pad;
-        const int64_t x0 = std::max<int64_t>(0, -dx), x1 = std::min<int64_t>(w, w - dx);
-        for (int64_t ch = 0; ch < p.c; ++ch)
-          addInto(acc, p.in + ((b * p.c + ch) * h + iy) * w + dx, x0, x1);
-      }
+// Adds to acc[0, w) the taps (ky, kx) of a k x k window in row-major order, tap (ky, kx) reading
+// row y + sign * (ky - pad) and columns x + sign * (kx - pad) of each of `channels` planes in turn
+// (sign 1: the convolution's forward order; -1: its input gradient's), one running float32 sum per
+// pixel; taps outside the image add nothing (the convolution's zero padding adds +0, which changes
+// no sum).
+MORPHAEUS_ALWAYS_INLINE void addTaps(float* acc, const float* planes, int64_t channels, int64_t y,
+                                     int64_t h, int64_t w, int64_t k, int64_t sign) {
+  const int64_t pad = k / 2;
+  for (int64_t ky = 0; ky < k; ++ky) {
+    const int64_t iy = y + sign * (ky - pad);
+    if (iy < 0 || iy >= h) continue;
+    for (int64_t kx = 0; kx < k; ++kx) {
+      const int64_t dx = sign * (kx - pad);
+      const int64_t x0 = std::max<int64_t>(0, -dx), x1 = std::min<int64_t>(w, w - dx);
+      for (int64_t ch = 0; ch < channels; ++ch)
+        addInto(acc, planes + (ch * h + iy) * w + dx, x0, x1);
     }
+  }
+}
+
+// Output rows [r0, r1) (row = b * h + y): out[b][0][y][x] = the sum of in[b][c][y + ky - pad]
+// [x + kx - pad] over (ky, kx, c) in row-major order.
+MORPHAEUS_ALWAYS_INLINE void forwardRows(const Planes& p, int64_t r0, int64_t r1) {
+  for (int64_t row = r0; row < r1; ++row) {
+    const int64_t b = row / p.h, y = row % p.h;
+    float* acc = p.out + row * p.w;
+    std::fill(acc, acc + p.w, 0.0f);
+    addTaps(acc, p.in + b * p.c * p.h * p.w, p.c, y, p.h, p.w, p.k, 1);
   }
 }
 
@@ -56,21 +65,12 @@ MORPHAEUS_ALWAYS_INLINE void forwardRows(const Planes& p, int64_t r0, int64_t r1
 // [x + pad - kx] over (ky, kx) in row-major order (the forward's taps in reverse), the same for
 // every channel. `acc` holds one row.
 MORPHAEUS_ALWAYS_INLINE void backwardRows(const Planes& p, int64_t r0, int64_t r1, float* acc) {
-  const int64_t pad = p.k / 2, h = p.h, w = p.w;
   for (int64_t row = r0; row < r1; ++row) {
-    const int64_t b = row / h, y = row % h;
-    std::fill(acc, acc + w, 0.0f);
-    for (int64_t ky = 0; ky < p.k; ++ky) {
-      const int64_t iy = y + pad - ky;
-      if (iy < 0 || iy >= h) continue;
-      for (int64_t kx = 0; kx < p.k; ++kx) {
-        const int64_t dx = pad - kx;
-        addInto(acc, p.in + (b * h + iy) * w + dx, std::max<int64_t>(0, -dx),
-                std::min<int64_t>(w, w - dx));
-      }
-    }
+    const int64_t b = row / p.h, y = row % p.h;
+    std::fill(acc, acc + p.w, 0.0f);
+    addTaps(acc, p.in + b * p.h * p.w, 1, y, p.h, p.w, p.k, -1);
     for (int64_t ch = 0; ch < p.c; ++ch)
-      std::copy(acc, acc + w, p.out + ((b * p.c + ch) * h + y) * w);
+      std::copy(acc, acc + p.w, p.out + ((b * p.c + ch) * p.h + y) * p.w);
   }
 }
 
