@@ -91,8 +91,8 @@ if [ "$what" = build ]; then
   cmake --build "$build" "$@"
 else
   cmake --build "$build"
-  # The tests' PyTorch references are made by Debian's python3-torch whatever LibTorch this build
-  # links: the release build's cached ones serve here too.
+  # The tests' cached PyTorch references depend on their inputs and Python (both in their key),
+  # not on the LibTorch this build links: the release build's cache serves here too.
   [ -d "$root/build/release/test-cache" ] && export MORPHAEUS_TEST_CACHE=$root/build/release/test-cache
   # The references of LibTorch's numerics (the authors' training, one-step parity) run under this
   # PyTorch: the same kernels as this build (Debian's 1.13 rounds differently, and the AAE's

@@ -225,8 +225,8 @@ std::string cachedReference(const std::string& tag, std::string inputs,
   inputs += referencePythonIdentity();
   std::uint64_t key = 0xcbf29ce484222325ULL;
   for (const unsigned char c : inputs) key = (key ^ c) * 0x100000001b3ULL;
-  // MORPHAEUS_TEST_CACHE: another build's cache (the references are made by Debian's Python
-  // whatever LibTorch this build has; scripts/torch2.sh shares the release build's).
+  // MORPHAEUS_TEST_CACHE: another build's cache (a reference depends on its inputs and Python,
+  // both in the key, not on this build's LibTorch; scripts/torch2.sh shares the release build's).
   const char* shared = std::getenv("MORPHAEUS_TEST_CACHE");
   const fs::path root = shared != nullptr && *shared != '\0' ? shared : MORPHAEUS_TEST_CACHE_DIR;
   const fs::path cache = root / (tag + "-" + std::to_string(key));

@@ -1,6 +1,7 @@
 // Which of our hand-written CPU kernel variants to run (the fused Adam, the fused BatchNorm +
-// swish, the NCC's window sums): ATen's own choice -- its AVX2/FMA vector kernels unless ATEN_CPU_CAPABILITY=default or
-// the CPU lacks AVX2/FMA -- so that `ATEN_CPU_CAPABILITY=default` runs everything portable.
+// swish, the NCC's window sums): ATen's own choice -- its AVX2/FMA vector kernels unless
+// ATEN_CPU_CAPABILITY=default or the CPU lacks AVX2/FMA -- so that `ATEN_CPU_CAPABILITY=default`
+// runs everything portable.
 #pragma once
 
 #include <cstdlib>

@@ -21,9 +21,6 @@ namespace morphaeus::compat {
 using AutogradNodePtr =
     decltype(torch::autograd::impl::grad_accumulator(std::declval<const at::Tensor&>()));
 
-// Autocast state per device type (CPU or CUDA). LibTorch 2.4 replaced the per-device functions
-// (set_enabled / set_cpu_enabled, set_autocast_gpu_dtype / ..._cpu_dtype) by ones that take the
-// device type.
 // Adam's first moment as torch.optim.Adam of the same PyTorch updates it (its single-tensor and
 // capturable paths): 1.13 exp_avg.mul_(beta1).add_(grad, 1 - beta1); 2.x
 // exp_avg.lerp_(grad, 1 - beta1) (2.15's adam.py; the change came with 2.0), which rounds
@@ -37,6 +34,9 @@ inline void adamFirstMoment(at::Tensor& exp_avg, const at::Tensor& grad, double 
     exp_avg.mul_(beta1).add_(grad, 1 - beta1);
 }
 
+// Autocast state per device type (CPU or CUDA). LibTorch 2.4 replaced the per-device functions
+// (set_enabled / set_cpu_enabled, set_autocast_gpu_dtype / ..._cpu_dtype) by ones that take the
+// device type.
 inline bool autocastEnabled(c10::DeviceType device) {
 #if MORPHAEUS_TORCH_AT_LEAST(2, 4)
   return at::autocast::is_autocast_enabled(device);

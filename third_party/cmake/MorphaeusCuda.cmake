@@ -4,9 +4,7 @@
 set(MORPHAEUS_CUDA_KERNELS OFF)
 set(MORPHAEUS_HAVE_CUDA OFF)
 if(MORPHAEUS_WITH_CUDA)
-  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
-    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
-  endif()
+  # CMAKE_CUDA_COMPILER's default place is chosen in MorphaeusTorch.cmake (included first).
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)

@@ -46,10 +46,13 @@ elseif(EXISTS "${MORPHAEUS_TORCH_PREFIX}/build-version")
   endif()
 endif()
 
+# nvcc: CMAKE_CUDA_COMPILER, else CUDACXX, else the toolkit's usual place, else PATH (the same one
+# for Torch's config and for our kernels, third_party/cmake/MorphaeusCuda.cmake).
+if(MORPHAEUS_WITH_CUDA AND NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND
+   EXISTS /usr/local/cuda/bin/nvcc)
+  set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+endif()
 if(MORPHAEUS_TORCH_CUDA_VERSION)
-  if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
-    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
-  endif()
   set(_nvcc "${CMAKE_CUDA_COMPILER}")
   if(NOT _nvcc AND DEFINED ENV{CUDACXX})
     set(_nvcc "$ENV{CUDACXX}")
