@@ -85,6 +85,11 @@ TEST(ConfigOverrides, MalformedAssignments) {
   EXPECT_EQ(overrideError("no_equals_sign"), "--set no_equals_sign: expected key.path=value");
   EXPECT_NE(overrideError("=5"), "");
   EXPECT_NE(overrideError("a..b=5"), "");
+  // A dot at either end is an empty component too (a trailing one was once dropped silently:
+  // "trainer.params.=3" replaced the whole params map).
+  EXPECT_NE(overrideError("trainer.params.=3").find("empty component in the key path"),
+            std::string::npos);
+  EXPECT_NE(overrideError(".name=3").find("empty component in the key path"), std::string::npos);
   EXPECT_NE(overrideError("name.sub=5"), "");  // name is a string, not a map
   EXPECT_NE(overrideError("trainer.params.size.5=1"), "");
 }
