@@ -1,13 +1,15 @@
 // Pieces of data-parallel training that need no second process: the DistributedSampler-style
-// shards of an epoch's order, and the torchrun/SLURM environment.
+// shards of an epoch's order, the torchrun/SLURM environment, and the Gloo device's address.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <numeric>
 #include <stdexcept>
 
 #include "core/distributed/distributed_options.h"
+#include "core/distributed/local_address.h"
 #include "data/batch_loader.h"
 
 namespace morphaeus {
@@ -66,8 +68,9 @@ TEST(DistributedShards, RankBatchesMakeUpTheGlobalBatch) {
 class DistributedEnvironment : public ::testing::Test {
  protected:
   void TearDown() override {
-    for (const char* v : {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT",
-                          "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"})
+    for (const char* v :
+         {"RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT", "SLURM_PROCID",
+          "SLURM_NTASKS", "SLURM_LOCALID", "TORCHELASTIC_RESTART_COUNT", "SLURM_RESTART_COUNT"})
       ::unsetenv(v);
   }
 };
@@ -115,6 +118,58 @@ TEST_F(DistributedEnvironment, BadValuesNameTheVariable) {
   ::setenv("WORLD_SIZE", "2", 1);
   ::setenv("RANK", "2", 1);
   EXPECT_THROW(distributedOptions({}), std::invalid_argument);  // rank outside [0, 2)
+}
+
+// torchrun's restart count (also set by `morphaeus launch --max-restarts`), else SLURM's (a
+// requeued job) where torchrun's variables are absent.
+TEST_F(DistributedEnvironment, RestartCountFromTorchrunsOrSlurmsVariable) {
+  EXPECT_EQ(distributedOptions({}).restart, 0);
+  ::setenv("SLURM_RESTART_COUNT", "3", 1);
+  EXPECT_EQ(distributedOptions({}).restart, 3);
+  EXPECT_EQ(distributedOptions({}).restart_variable, "SLURM_RESTART_COUNT");
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "2", 1);
+  EXPECT_EQ(distributedOptions({}).restart, 2);
+  EXPECT_EQ(distributedOptions({}).restart_variable, "TORCHELASTIC_RESTART_COUNT");
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "-1", 1);
+  EXPECT_THROW(distributedOptions({}), std::invalid_argument);
+  ::setenv("TORCHELASTIC_RESTART_COUNT", "1x", 1);
+  try {
+    distributedOptions({});
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("TORCHELASTIC_RESTART_COUNT='1x'"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The Gloo device's address: the kernel's choice of source address toward the rendezvous host
+// (compared with `ip route get`, which asks the kernel the same question), and one line naming
+// a host that does not resolve.
+TEST(LocalAddress, TheRoutesSourceAddressTowardTheHost) {
+  EXPECT_EQ(localAddressToward("127.0.0.1", 29500), "127.0.0.1");
+  const std::string loopback = localAddressToward("localhost", 29500);
+  EXPECT_TRUE(loopback == "::1" || loopback.rfind("127.", 0) == 0) << loopback;
+  // Toward a public address (no packet is sent): iproute2's answer, where there is a route.
+  FILE* p = ::popen(
+      "ip -4 route get 192.0.2.1 2>/dev/null | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p'", "r");
+  ASSERT_NE(p, nullptr);
+  char line[128] = {0};
+  const bool routed = std::fgets(line, sizeof(line), p) != nullptr;
+  ::pclose(p);
+  if (routed) {
+    std::string expected(line);
+    expected.erase(expected.find_last_not_of("\n") + 1);
+    EXPECT_EQ(localAddressToward("192.0.2.1", 29500), expected);
+  }
+  try {
+    localAddressToward("no-such-host.invalid", 29500);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot resolve 'no-such-host.invalid'"),
+              std::string::npos)
+        << e.what();
+    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <sched.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -73,8 +76,9 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
   // The all-reduce overlaps the backward: buckets start while it runs (1 MiB first).
   std::smatch overlap;
   ASSERT_TRUE(std::regex_search(two.err, overlap,
-                                std::regex("gradients averaged in ([0-9]+) bucket\\(s\\), ([0-9]+) "
-                                           "of them all-reduced during the backward")))
+                                std::regex("gradients averaged in ([0-9]+) bucket\\(s\\) of at "
+                                           "most 25 MiB, ([0-9]+) of them all-reduced during the "
+                                           "backward\n")))
       << two.err;
   EXPECT_GE(std::stoi(overlap[1]), 2);
   EXPECT_GE(std::stoi(overlap[2]), 1);
@@ -132,6 +136,38 @@ TEST(DistributedCli, TwoGlooRanksTrainLikeOneProcessWithTheGlobalBatch) {
       0);
 }
 
+// The all-reduce after the backward instead of during it, and smaller buckets: the same sums of
+// the same gradients (an elementwise sum over 2 ranks does not depend on the buckets), so the
+// same weights, bit for bit; the log says what was chosen.
+TEST(DistributedCli, AllReduceAfterTheBackwardAndOtherBucketsTrainAlike) {
+  const std::string d = makeTempDir("ddpbuckets");
+  const std::string a = tinyDemoArgs(8, 2, 4) + " --threads 1 --set trainer.params.nr_epochs=2";
+  CommandResult overlapped = launch2(d, "--output overlapped" + a);
+  ASSERT_EQ(overlapped.exit_code, 0) << overlapped.err;
+  CommandResult after = launch2(d, "--output after" + a +
+                                       " --set trainer.params.allreduce_during_backward=false"
+                                       " --set trainer.params.bucket_cap_mb=0.25");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  std::smatch o, f;
+  ASSERT_TRUE(std::regex_search(overlapped.err, o,
+                                std::regex("gradients averaged in ([0-9]+) bucket\\(s\\) of at "
+                                           "most 25 MiB, ([0-9]+) of them all-reduced during")))
+      << overlapped.err;
+  ASSERT_TRUE(std::regex_search(
+      after.err, f,
+      std::regex("gradients averaged in ([0-9]+) bucket\\(s\\) of at most 0.25 MiB, 0 of them "
+                 "all-reduced during the backward \\(allreduce_during_backward: false\\)")))
+      << after.err;
+  EXPECT_GE(std::stoi(o[2]), 1);
+  EXPECT_GT(std::stoi(f[1]), std::stoi(o[1]));
+  const Checkpoint x = readCheckpoint(d + "/overlapped/latest_model.pt");
+  const Checkpoint y = readCheckpoint(d + "/after/latest_model.pt");
+  ASSERT_EQ(x.model_weights.size(), y.model_weights.size());
+  for (std::size_t i = 0; i < x.model_weights.size(); ++i)
+    EXPECT_TRUE(x.model_weights[i].second.equal(y.model_weights[i].second))
+        << x.model_weights[i].first;
+}
+
 TEST(DistributedCli, KillingOneRankEndsTheOtherWithAClearError) {
   const std::string d = makeTempDir("ddpkill");
   const std::string port = std::to_string(29000 + ::getpid() % 2000);
@@ -157,6 +193,91 @@ TEST(DistributedCli, GlobalBatchMustDivideAmongTheRanks) {
   CommandResult r = launch2(d, "--output run" + tinyDemoArgs(16, 4, 5));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("batch_size 5 is not divisible by the world size 2"), std::string::npos)
+      << r.err;
+}
+
+// The pid of the launcher's child that runs rank `rank` (its RANK variable), or "".
+std::string rankPid(std::string launcher_pid, int rank) {
+  launcher_pid.erase(launcher_pid.find_last_not_of(" \n") + 1);
+  const CommandResult children = runCommand("pgrep -P " + launcher_pid);
+  std::istringstream pids(children.out);
+  const std::string wanted = "RANK=" + std::to_string(rank);
+  for (std::string pid; pids >> pid;) {
+    std::ifstream in("/proc/" + pid + "/environ", std::ios::binary);
+    for (std::string variable; std::getline(in, variable, '\0');)
+      if (variable == wanted) return pid;
+  }
+  return "";
+}
+
+std::size_t lines(const std::string& path) {
+  const std::string text = fs::exists(path) ? readText(path) : std::string();
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// `launch --max-restarts 1`: rank 1 killed in epoch 2 of 6; the launcher stops rank 0 and starts
+// both again, which continue from the run directory's latest_model.pt (TORCHELASTIC_RESTART_COUNT
+// 1) and end with the uninterrupted run's weights, bit for bit (deterministic, CPU). Without
+// restarts the same failure is the launcher's exit code; a restart needs a run directory.
+TEST(DistributedCli, LaunchRestartsAllRanksFromTheLatestCheckpoint) {
+  const std::string d = makeTempDir("ddprestart");
+  const std::string exe = std::string("'") + MORPHAEUS_EXE + "'";
+  const std::string a =
+      tinyDemoArgs(16, 4, 4) + " --threads 1 --deterministic --set trainer.params.nr_epochs=6";
+  ASSERT_EQ(launch2(d, "--output straight" + a).exit_code, 0);
+
+  for (const int restarts : {1, 0}) {
+    const std::string out = "failed" + std::to_string(restarts), tag = out + ".";
+    const std::string launcher =
+        startInBackground(d,
+                          "launch --nproc 2 --max-restarts " + std::to_string(restarts) + " -- " +
+                              exe + " --output " + out + a,
+                          "", tag);
+    ASSERT_TRUE(waitFor([&] { return lines(d + "/" + out + "/metrics.jsonl") >= 2; }, 120))
+        << readText(d + "/" + tag + "bg.err");
+    const std::string rank1 = rankPid(launcher, 1);
+    ASSERT_FALSE(rank1.empty());
+    ASSERT_EQ(std::system(("kill -9 " + rank1).c_str()), 0);
+    ASSERT_TRUE(waitFor(
+        [&] { return fs::exists(d + "/" + tag + "rc") && !readText(d + "/" + tag + "rc").empty(); },
+        180));
+    const std::string err = readText(d + "/" + tag + "bg.err");
+    EXPECT_NE(err.find("launch: rank 1 exited with code 137; stopping the other ranks"),
+              std::string::npos)
+        << err;
+    if (restarts == 0) {
+      EXPECT_EQ(readText(d + "/" + tag + "rc"), "137\n") << err;
+      EXPECT_EQ(err.find("restart 1"), std::string::npos) << err;
+      continue;
+    }
+    ASSERT_EQ(readText(d + "/" + tag + "rc"), "0\n") << err;
+    EXPECT_NE(err.find("launch: restart 1 of 1: starting all 2 ranks again"), std::string::npos)
+        << err;
+    EXPECT_NE(err.find("restart 1: continuing from " + fs::canonical(d).string() + "/" + out +
+                       "/latest_model.pt"),
+              std::string::npos)
+        << err;
+    const Checkpoint straight = readCheckpoint(d + "/straight/latest_model.pt");
+    const Checkpoint restarted = readCheckpoint(d + "/" + out + "/latest_model.pt");
+    EXPECT_EQ(straight.epoch, restarted.epoch);
+    ASSERT_EQ(straight.model_weights.size(), restarted.model_weights.size());
+    for (std::size_t i = 0; i < straight.model_weights.size(); ++i) {
+      EXPECT_TRUE(straight.model_weights[i].second.equal(restarted.model_weights[i].second))
+          << straight.model_weights[i].first;
+    }
+    EXPECT_EQ(lines(d + "/" + out + "/metrics.jsonl"), 6u);  // one row per epoch, none twice
+  }
+
+  // A restarted rank needs its run directory; a malformed count is named.
+  CommandResult r = runCommand("cd " + d + " && TORCHELASTIC_RESTART_COUNT=1 " + exe + a);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("error: TORCHELASTIC_RESTART_COUNT=1: a restarted run continues from its "
+                       "run directory's latest_model.pt"),
+            std::string::npos)
+      << r.err;
+  r = runCommand("cd " + d + " && TORCHELASTIC_RESTART_COUNT=x " + exe + " --output y" + a);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("TORCHELASTIC_RESTART_COUNT='x' is not an integer"), std::string::npos)
       << r.err;
 }
 

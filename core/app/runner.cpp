@@ -67,6 +67,32 @@ void carryBestCheckpoint(const std::string& weights, const std::string& run_dir)
   spdlog::info("copied the resumed run's best checkpoint {} to {}", from.string(), to.string());
 }
 
+// A training run started again after a failure (`morphaeus launch --max-restarts`, torchrun, a
+// job SLURM requeued) continues from its run directory's latest checkpoint, unless --resume or
+// --weights says where from; it needs a fixed run directory to find it.
+Experiment continuedAfterRestart(const RunOptions& options, Experiment ex,
+                                 const DistributedOptions& dist) {
+  const int restart = dist.restart;
+  if (ex.weights_from_flag || ex.task() != "train") return ex;
+  const std::string dir = ex.config.getString("output_dir", "");
+  if (dir.empty()) {
+    throw ContextError(fmt::format(
+        "{}={}: a restarted run continues from its run directory's latest_model.pt, but this "
+        "run has none of its own (give --output DIR or output_dir)",
+        dist.restart_variable, restart));
+  }
+  const std::string latest = (std::filesystem::path(dir) / "latest_model.pt").string();
+  if (!std::filesystem::exists(latest)) {
+    spdlog::warn("restart {}: no checkpoint in {} yet; training starts from the beginning", restart,
+                 dir);
+    return ex;
+  }
+  spdlog::warn("restart {}: continuing from {}", restart, latest);
+  RunOptions again = options;
+  again.resume = latest;
+  return loadExperiment(again);
+}
+
 // Trains with the configured trainer; returns the best checkpoint's path.
 std::string trainModel(const Experiment& ex, const std::string& run_dir,
                        const torch::Device& device, std::shared_ptr<torch::nn::Module> model,
@@ -182,6 +208,7 @@ int runExperiment(const RunOptions& options) {
   } catch (const std::invalid_argument& e) {
     throw DistributedError("distributed launch: " + std::string(e.what()));
   }
+  if (dist.restart > 0) ex = continuedAfterRestart(options, std::move(ex), dist);
   const std::string requested_device = resolveDevice(ex.device());
   const torch::Device device(requested_device == "cuda" && dist.enabled()
                                  ? torch::Device(torch::kCUDA, static_cast<int8_t>(dist.local_rank))

@@ -15,7 +15,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -61,7 +60,8 @@ std::vector<int> sliceOf(const std::vector<int>& cpus, int rank, int ranks) {
   return {cpus.begin() + begin, cpus.begin() + begin + size};
 }
 
-pid_t start(const LaunchOptions& o, int rank, int port, const std::vector<int>& bound_cpus) {
+pid_t start(const LaunchOptions& o, int rank, int port, int restart,
+            const std::vector<int>& bound_cpus) {
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("launch: fork failed");
   if (pid > 0) return pid;
@@ -82,6 +82,9 @@ pid_t start(const LaunchOptions& o, int rank, int port, const std::vector<int>& 
   ::setenv("MASTER_ADDR", o.master_addr.c_str(), 1);
   ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
   ::setenv("MORPHAEUS_DISTRIBUTED", "1", 1);  // a process group also for --nproc 1
+  // torchrun's: a restarted rank continues from its run directory's latest checkpoint.
+  ::setenv("TORCHELASTIC_RESTART_COUNT", std::to_string(restart).c_str(), 1);
+  ::setenv("TORCHELASTIC_MAX_RESTARTS", std::to_string(o.max_restarts).c_str(), 1);
   std::vector<std::string> args = o.command;
   // `morphaeus` not on PATH: this very executable.
   if (args[0] == "morphaeus" && std::system("command -v morphaeus >/dev/null 2>&1") != 0) {
@@ -105,6 +108,11 @@ CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
   cmd->add_option("--master-port", o.master_port, "rendezvous port (default: a free one)");
   cmd->add_option("--grace", o.grace_s,
                   "seconds the other ranks get to stop after one fails (then SIGKILL)");
+  cmd->add_option("--max-restarts", o.max_restarts,
+                  "after a rank fails, stop the others and start all ranks again, up to N times; "
+                  "a restarted training run continues from its run directory's latest_model.pt "
+                  "(torchrun's flag)")
+      ->check(CLI::Range(0, 1000));
   cmd->add_option("--bind", o.bind,
                   "cores: pin each rank to its own slice of the CPUs (default none: each rank "
                   "still gets its share of threads)")
@@ -115,28 +123,22 @@ CLI::App* addLaunchCommand(CLI::App& app, LaunchOptions& o) {
   return cmd;
 }
 
-int runLaunch(const LaunchOptions& o) {
-  const std::vector<int> cpus = o.bind == "cores" ? affinityCpuList() : std::vector<int>{};
-  if (o.bind == "cores" && static_cast<int>(cpus.size()) < o.nproc) {
-    std::cerr << "error: launch --bind cores: " << o.nproc << " ranks for the " << cpus.size()
-              << " CPU(s) this process may use (give fewer ranks, or --bind none)\n";
-    return 2;
-  }
-  const int port = o.master_port > 0 ? o.master_port : freePort();
-  std::signal(SIGINT, onSignal);
-  std::signal(SIGTERM, onSignal);
-  spdlog::info("launch: {} ranks of '{}', rendezvous {}:{}", o.nproc, o.command[0], o.master_addr,
-               port);
+namespace {
+
+// One attempt: every rank started, then waited for. When one fails, the others get SIGTERM and,
+// after the grace period, SIGKILL. Returns the first failure's exit code (0: all succeeded).
+int runRanks(const LaunchOptions& o, int port, int restart, const std::vector<int>& cpus) {
   std::vector<pid_t> pids;
   for (int r = 0; r < o.nproc; ++r) {
     const std::vector<int> mine = cpus.empty() ? cpus : sliceOf(cpus, r, o.nproc);
-    if (!mine.empty())
+    if (!mine.empty() && restart == 0)
       spdlog::info("launch: rank {} bound to CPU {}-{}", r, mine.front(), mine.back());
-    pids.push_back(start(o, r, port, mine));
+    pids.push_back(start(o, r, port, restart, mine));
   }
   std::vector<bool> done(pids.size(), false);
   int first_failure = 0, running = o.nproc, forwarded = 0;
-  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  bool kill_pending = false;  // SIGKILL due at kill_at
+  auto kill_at = std::chrono::steady_clock::now();
   auto signalAll = [&](int s) {
     for (std::size_t i = 0; i < pids.size(); ++i)
       if (!done[i]) ::kill(pids[i], s);
@@ -159,17 +161,50 @@ int runLaunch(const LaunchOptions& o) {
           spdlog::error("launch: rank {} exited with code {}; stopping the other ranks", i, code);
           signalAll(SIGTERM);
           kill_at = std::chrono::steady_clock::now() + std::chrono::seconds(o.grace_s);
+          kill_pending = true;
         }
       }
       continue;
     }
-    if (kill_at && std::chrono::steady_clock::now() > *kill_at) {
+    if (kill_pending && std::chrono::steady_clock::now() > kill_at) {
       signalAll(SIGKILL);
-      kill_at.reset();
+      kill_pending = false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return first_failure;
+}
+
+}  // namespace
+
+int runLaunch(const LaunchOptions& o) {
+  const std::vector<int> cpus = o.bind == "cores" ? affinityCpuList() : std::vector<int>{};
+  if (o.bind == "cores" && static_cast<int>(cpus.size()) < o.nproc) {
+    std::cerr << "error: launch --bind cores: " << o.nproc << " ranks for the " << cpus.size()
+              << " CPU(s) this process may use (give fewer ranks, or --bind none)\n";
+    return 2;
+  }
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  for (int restart = 0;; ++restart) {
+    // A fresh port for each attempt: the last one's may still be held by its closing sockets.
+    const int port = o.master_port > 0 ? o.master_port : freePort();
+    if (restart == 0) {
+      spdlog::info("launch: {} ranks of '{}', rendezvous {}:{}", o.nproc, o.command[0],
+                   o.master_addr, port);
+    } else {
+      spdlog::warn("launch: restart {} of {}: starting all {} ranks again, rendezvous {}:{}",
+                   restart, o.max_restarts, o.nproc, o.master_addr, port);
+    }
+    const int code = runRanks(o, port, restart, cpus);
+    if (code == 0) return 0;
+    if (g_signal != 0) return code;  // stopped by the user: no restart
+    if (restart == o.max_restarts) {
+      if (o.max_restarts > 0)
+        spdlog::error("launch: failed again after {} restart(s); giving up", o.max_restarts);
+      return code;
+    }
+  }
 }
 
 }  // namespace morphaeus

@@ -46,6 +46,10 @@ DistributedOptions distributedOptions(const DistributedFlags& f) {
   o.master_addr = f.master_addr ? *f.master_addr : env("MASTER_ADDR").value_or(o.master_addr);
   o.backend = f.backend ? *f.backend : env("MORPHAEUS_DIST_BACKEND").value_or(o.backend);
   o.forced = env("MORPHAEUS_DISTRIBUTED").value_or("0") == "1";
+  o.restart = pick(std::nullopt, "TORCHELASTIC_RESTART_COUNT", "SLURM_RESTART_COUNT").value_or(0);
+  o.restart_variable = env("TORCHELASTIC_RESTART_COUNT") || env("RANK")
+                           ? "TORCHELASTIC_RESTART_COUNT"
+                           : "SLURM_RESTART_COUNT";
   if (o.world_size < 1) throw std::invalid_argument("world size must be >= 1");
   if (o.rank < 0 || o.rank >= o.world_size) {
     throw std::invalid_argument("rank " + std::to_string(o.rank) + " is outside [0, " +
@@ -53,6 +57,10 @@ DistributedOptions distributedOptions(const DistributedFlags& f) {
   }
   if (o.master_port <= 0 || o.master_port > 65535) {
     throw std::invalid_argument("MASTER_PORT " + std::to_string(o.master_port) + " is not a port");
+  }
+  if (o.restart < 0) {
+    throw std::invalid_argument(o.restart_variable + "=" + std::to_string(o.restart) +
+                                " is negative");
   }
   if (o.timeout_s < 1) throw std::invalid_argument("the distributed timeout must be >= 1 s");
   if (o.backend != "auto" && o.backend != "gloo" && o.backend != "nccl") {

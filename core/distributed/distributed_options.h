@@ -19,6 +19,12 @@ struct DistributedOptions {
   // MORPHAEUS_DISTRIBUTED=1 (set by `morphaeus launch`): the process group even for one rank,
   // e.g. to check the distributed code path on a single GPU.
   bool forced = false;
+  // TORCHELASTIC_RESTART_COUNT (torchrun, `morphaeus launch --max-restarts`), else
+  // SLURM_RESTART_COUNT (a job SLURM requeued): how many times this run was started again after
+  // a failure; a restarted training run continues from its run directory's latest checkpoint.
+  int restart = 0;
+  std::string restart_variable;  // the variable that said so
+
   bool enabled() const { return world_size > 1 || forced; }
 };
 

@@ -69,7 +69,9 @@ void GradientBuckets::layOut(const std::vector<std::size_t>& order) {
     if (!buckets_.empty()) {
       const auto& first = params_[buckets_.back().members.front()];
       const double cap =
-          (buckets_.size() == 1 ? options_.first_bucket_mib : options_.bucket_mib) * kMiB;
+          (buckets_.size() == 1 ? std::min(options_.first_bucket_mib, options_.bucket_mib)
+                                : options_.bucket_mib) *
+          kMiB;
       joins = first.scalar_type() == p.scalar_type() && first.device() == p.device() &&
               bytes + b <= cap;
     }
@@ -112,7 +114,7 @@ void GradientBuckets::gradientReady(std::size_t param) {
   if (!armed_) return;  // a backward of another optimiser's loss
   ready_order_.push_back(param);
   Bucket& b = buckets_[bucket_of_[param]];
-  if (b.waiting > 0 && --b.waiting == 0) startInOrder();
+  if (b.waiting > 0 && --b.waiting == 0 && options_.during_backward) startInOrder();
 }
 
 void GradientBuckets::startInOrder() {

@@ -30,8 +30,11 @@ struct GradientBucketOptions {
   /// The most bytes per bucket, in MiB (DDP's bucket_cap_mb).
   double bucket_mib = 25;
   /// The first bucket (the gradients ready first) is smaller, so that communication starts early
-  /// (DDP's first-bucket cap).
+  /// (DDP's first-bucket cap; never more than bucket_mib).
   double first_bucket_mib = 1;
+  /// Start each bucket's all-reduce as soon as its gradients are ready, during the backward
+  /// (DDP); false: every bucket's after the backward.
+  bool during_backward = true;
 };
 
 class GradientBuckets {

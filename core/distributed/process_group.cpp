@@ -11,8 +11,17 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <iostream>
 #include <limits>
+#include <sstream>
+#include <thread>
+
+#include "core/distributed/local_address.h"
 
 namespace morphaeus {
 namespace {
@@ -41,10 +50,105 @@ ProcessGroup* ProcessGroup::current() {
   return instance().get();
 }
 
+namespace {
+
+// A rank that fails while the ranks meet leaves its reason under this key; the others may be
+// blocked in Gloo's connect, waiting for that rank's address until the timeout.
+constexpr const char* kStartupFailureKey = "startup_failure";
+
+// The first line of an exception's message: LibTorch's errors append their stack trace.
+std::string firstLine(const std::exception& e) {
+  const auto* c10_error = dynamic_cast<const c10::Error*>(&e);
+  std::string m = c10_error != nullptr ? c10_error->what_without_backtrace() : e.what();
+  if (const auto nl = m.find('\n'); nl != std::string::npos) m.resize(nl);
+  return m;
+}
+
+// Each interface of GLOO_SOCKET_IFNAME (comma separated, as PyTorch reads it), else this host's
+// address toward the rendezvous host; a device per entry.
+std::vector<std::shared_ptr<::gloo::transport::Device>> glooDevices(const DistributedOptions& o,
+                                                                    std::string& described) {
+  std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
+  if (const char* names = std::getenv("GLOO_SOCKET_IFNAME"); names != nullptr && *names != 0) {
+    std::stringstream list(names);
+    for (std::string name; std::getline(list, name, ',');) {
+      if (name.empty()) continue;
+      try {
+        devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+      } catch (const std::exception& e) {
+        throw DistributedError(
+            fmt::format("GLOO_SOCKET_IFNAME='{}': no usable interface '{}' on "
+                        "this host ({})",
+                        names, name, firstLine(e)));
+      }
+    }
+    described = fmt::format("interface {} (GLOO_SOCKET_IFNAME)", names);
+    return devices;
+  }
+  const std::string toward = o.master_addr == "localhost" ? "127.0.0.1" : o.master_addr;
+  std::string local;
+  try {
+    local = localAddressToward(toward, o.master_port);
+  } catch (const std::exception& e) {
+    throw DistributedError(
+        fmt::format("MASTER_ADDR {}: {} (set GLOO_SOCKET_IFNAME to this host's interface toward "
+                    "it)",
+                    o.master_addr, e.what()));
+  }
+  devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(local));
+  described = fmt::format("address {} (this host's toward {})", local, o.master_addr);
+  return devices;
+}
+
+// Watches the store for another rank's start-up failure while this one waits for the others
+// to meet, on its own connection (the main one is busy inside Gloo's connect); on one, says
+// which rank failed and why, and ends this process at once: nothing has been written yet.
+class StartupWatch {
+ public:
+  explicit StartupWatch(const DistributedOptions& o) : thread_([this, o] { watch(o); }) {}
+  ~StartupWatch() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  void watch(const DistributedOptions& o) {
+    try {
+      c10d::TCPStoreOptions so;
+      so.port = static_cast<std::uint16_t>(o.master_port);
+      so.isServer = false;
+      so.waitWorkers = false;
+      so.timeout = std::chrono::seconds(o.timeout_s);
+      c10d::PrefixStore store("morphaeus", c10::make_intrusive<c10d::TCPStore>(o.master_addr, so));
+      while (!stop_) {
+        if (store.check({kStartupFailureKey})) {
+          const auto why = store.get(kStartupFailureKey);
+          std::cerr << fmt::format("error: rank {}/{}: stopping: {}\n", o.rank, o.world_size,
+                                   std::string(why.begin(), why.end()));
+          std::cerr.flush();
+          std::fflush(nullptr);
+          std::_Exit(1);
+        }
+        for (int i = 0; i < 10 && !stop_; ++i)
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    } catch (const std::exception&) {
+      // No rendezvous to watch (not reachable, or gone): the main thread's own wait reports it.
+    }
+  }
+
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
 void ProcessGroup::init(const DistributedOptions& o, const torch::Device& device) {
   if (!o.enabled()) return;
   std::unique_ptr<ProcessGroup> g(new ProcessGroup(o));
   const auto timeout = std::chrono::seconds(o.timeout_s);
+  const auto started = std::chrono::steady_clock::now();
+  std::string gloo_device;
   try {
     c10d::TCPStoreOptions so;
     so.port = static_cast<std::uint16_t>(o.master_port);
@@ -54,36 +158,52 @@ void ProcessGroup::init(const DistributedOptions& o, const torch::Device& device
     so.timeout = timeout;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(o.master_addr, so);
     g->backend_->store = c10::make_intrusive<c10d::PrefixStore>("morphaeus", tcp);
-    auto gloo_options = c10d::ProcessGroupGloo::Options::create(timeout);
-    gloo_options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(
-        o.master_addr == "localhost" ? "127.0.0.1" : o.master_addr));
-    g->backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
-        c10::make_intrusive<c10d::PrefixStore>("gloo", g->backend_->store), o.rank, o.world_size,
-        gloo_options);
-    const bool want_nccl = o.backend == "nccl" || (o.backend == "auto" && device.is_cuda());
+    const StartupWatch watch(o);
+    try {
+      auto gloo_options = c10d::ProcessGroupGloo::Options::create(timeout);
+      gloo_options->devices = glooDevices(o, gloo_device);
+      g->backend_->gloo = c10::make_intrusive<c10d::ProcessGroupGloo>(
+          c10::make_intrusive<c10d::PrefixStore>("gloo", g->backend_->store), o.rank, o.world_size,
+          gloo_options);
+      const bool want_nccl = o.backend == "nccl" || (o.backend == "auto" && device.is_cuda());
 #ifdef MORPHAEUS_HAVE_NCCL
-    if (want_nccl) {
-      auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
-      nccl_options->timeout = timeout;
-      g->backend_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(
-          c10::make_intrusive<c10d::PrefixStore>("nccl", g->backend_->store), o.rank, o.world_size,
-          nccl_options);
-    }
+      if (want_nccl) {
+        // NCCL picks its own interface: NCCL_SOCKET_IFNAME, read by NCCL from the environment.
+        auto nccl_options = c10d::ProcessGroupNCCL::Options::create();
+        nccl_options->timeout = timeout;
+        g->backend_->nccl = c10::make_intrusive<c10d::ProcessGroupNCCL>(
+            c10::make_intrusive<c10d::PrefixStore>("nccl", g->backend_->store), o.rank,
+            o.world_size, nccl_options);
+      }
 #else
-    if (o.backend == "nccl" && want_nccl) {
-      throw DistributedError("backend nccl: this LibTorch has no NCCL (use gloo)");
-    }
+      if (o.backend == "nccl" && want_nccl) {
+        throw DistributedError("backend nccl: this LibTorch has no NCCL (use gloo)");
+      }
 #endif
-  } catch (const DistributedError&) {
-    throw;
+    } catch (const std::exception& e) {
+      // The others are told (they would otherwise wait for this rank until the timeout).
+      const std::string why = fmt::format("rank {} failed at start-up: {}", o.rank, firstLine(e));
+      try {
+        g->backend_->store->set(kStartupFailureKey, std::vector<uint8_t>(why.begin(), why.end()));
+      } catch (const std::exception&) {
+      }
+      throw;
+    }
+  } catch (const DistributedError& e) {
+    throw DistributedError(fmt::format("rank {}/{}: {}", o.rank, o.world_size, e.what()));
   } catch (const std::exception& e) {
-    throw DistributedError(fmt::format("rank {}/{}: rendezvous at {}:{} failed within {} s: {}",
-                                       o.rank, o.world_size, o.master_addr, o.master_port,
-                                       o.timeout_s, e.what()));
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+            .count();
+    throw DistributedError(
+        fmt::format("rank {}/{}: rendezvous at {}:{} failed after {} s (timeout {} s): {}", o.rank,
+                    o.world_size, o.master_addr, o.master_port, waited, o.timeout_s, firstLine(e)));
   }
   instance() = std::move(g);
-  spdlog::info("distributed: rank {} of {} (local rank {}), {} backend, rendezvous {}:{}", o.rank,
-               o.world_size, o.local_rank, instance()->backendName(), o.master_addr, o.master_port);
+  spdlog::info(
+      "distributed: rank {} of {} (local rank {}), {} backend, rendezvous {}:{}, Gloo on {}",
+      o.rank, o.world_size, o.local_rank, instance()->backendName(), o.master_addr, o.master_port,
+      gloo_device);
 }
 
 std::string ProcessGroup::backendName() const {

@@ -10,8 +10,9 @@
 
 namespace morphaeus {
 
-DataParallel::DataParallel(ProcessGroup* group, bool sync_batchnorm)
-    : group_(group), sync_batchnorm_(group != nullptr && sync_batchnorm) {
+DataParallel::DataParallel(ProcessGroup* group, bool sync_batchnorm,
+                           const GradientBucketOptions& buckets)
+    : group_(group), sync_batchnorm_(group != nullptr && sync_batchnorm), bucket_options_(buckets) {
   if (sync_batchnorm_) installSyncBatchNorm(group_);
 }
 
@@ -38,7 +39,8 @@ void DataParallel::beforeBackward(std::size_t optimizer, const std::vector<torch
   if (group_ == nullptr) return;
   if (buckets_.size() <= optimizer) buckets_.resize(optimizer + 1);
   auto& b = buckets_[optimizer];
-  if (!b || !b->holds(params)) b = std::make_unique<GradientBuckets>(*group_, params);
+  if (!b || !b->holds(params))
+    b = std::make_unique<GradientBuckets>(*group_, params, bucket_options_);
   b->arm();
 }
 
@@ -53,9 +55,10 @@ void DataParallel::afterBackward(std::size_t optimizer) {
   if (overlap_logged_) return;
   overlap_logged_ = true;
   spdlog::info(
-      "distributed: gradients averaged in {} bucket(s), {} of them all-reduced during the "
-      "backward",
-      f.buckets, f.started_early);
+      "distributed: gradients averaged in {} bucket(s) of at most {} MiB, {} of them all-reduced "
+      "during the backward{}",
+      f.buckets, bucket_options_.bucket_mib, f.started_early,
+      bucket_options_.during_backward ? "" : " (allreduce_during_backward: false)");
 }
 
 void DataParallel::sum(std::vector<double>& sums, int64_t& images) const {

@@ -13,14 +13,15 @@
 #include <memory>
 #include <vector>
 
+#include "core/distributed/gradient_buckets.h"
+
 namespace morphaeus {
 
 class ProcessGroup;
-class GradientBuckets;
 
 class DataParallel {
  public:
-  DataParallel(ProcessGroup* group, bool sync_batchnorm);
+  DataParallel(ProcessGroup* group, bool sync_batchnorm, const GradientBucketOptions& buckets);
   ~DataParallel();
   DataParallel(const DataParallel&) = delete;
   DataParallel& operator=(const DataParallel&) = delete;
@@ -49,6 +50,7 @@ class DataParallel {
  private:
   ProcessGroup* group_;
   bool sync_batchnorm_;
+  GradientBucketOptions bucket_options_;
   std::vector<std::unique_ptr<GradientBuckets>> buckets_;  // per optimiser
   bool overlap_logged_ = false;
 };

@@ -24,7 +24,8 @@ Trainer::Trainer(TrainerSetup setup)
     : setup_(std::move(setup)),
       options_(setup_.options),
       fast_(resolveFastPath(options_.fast, setup_.device.type())),
-      parallel_(std::make_unique<DataParallel>(setup_.process_group, options_.sync_batchnorm)),
+      parallel_(std::make_unique<DataParallel>(setup_.process_group, options_.sync_batchnorm,
+                                               options_.gradient_buckets)),
       state_(EarlyStopping(options_.patience_validations, options_.min_delta)) {
   if (fast_.channels_last) toChannelsLast(*setup_.model);
   if (fast_.float64) setup_.model->to(torch::kDouble);

@@ -85,6 +85,17 @@ Schema trainerSchema(void (*project_keys)(Schema&)) {
   p.boolean("sync_batchnorm")
       .describe("multi-process runs: BatchNorm statistics over the global batch")
       .byDefault(d.sync_batchnorm);
+  p.number("bucket_cap_mb")
+      .atLeast(0.001)
+      .describe(
+          "multi-process runs: the most MiB of gradients per all-reduce bucket (PyTorch DDP's "
+          "bucket_cap_mb; the first bucket holds at most 1 MiB, as DDP's)")
+      .byDefault(d.gradient_buckets.bucket_mib);
+  p.boolean("allreduce_during_backward")
+      .describe(
+          "multi-process runs: start each bucket's all-reduce as soon as its gradients are "
+          "ready, overlapping the backward (as DDP); false: all of them after the backward")
+      .byDefault(d.gradient_buckets.during_backward);
   p.map("performance", performance).describe("the training fast path (docs/PERFORMANCE.md)");
   return p;
 }
@@ -151,6 +162,8 @@ TrainerOptions trainerOptions(const ConfigNode& params) {
   o.train_mode = choice(p, "training_mode", "train");
   o.patience_on_improvement = choice(p, "early_stopping", "on_improvement");
   o.sync_batchnorm = p.getBool("sync_batchnorm");
+  o.gradient_buckets.bucket_mib = p.getDouble("bucket_cap_mb");
+  o.gradient_buckets.during_backward = p.getBool("allreduce_during_backward");
   o.fast = fastPathOf(p);
   o.batch_size = p.has("batch_size") ? p.getInt("batch_size") : 0;
   o.loss = buildLoss(params.at("loss"));
@@ -166,7 +179,8 @@ bool trainerTakesStructDefaults(const ConfigNode& params) {
     return std::tie(o.val_interval, o.patience_validations, o.min_delta, o.adam.eps,
                     o.adam.weight_decay, o.adam.amsgrad, o.lr_scheduler, o.lr_scheduler_step,
                     o.fast.precision, o.fast.cuda_graph, o.fast.loss_readback_every,
-                    o.sync_batchnorm);
+                    o.sync_batchnorm, o.gradient_buckets.bucket_mib,
+                    o.gradient_buckets.during_backward);
   };
   const TrainerOptions built = trainerOptions(params);
   const TrainerOptions fresh;

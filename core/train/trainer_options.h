@@ -9,6 +9,7 @@
 
 #include "core/config/config_node.h"
 #include "core/config/schema.h"
+#include "core/distributed/gradient_buckets.h"
 #include "core/losses/reconstruction_loss.h"
 #include "core/train/adam.h"
 #include "core/train/fast_path.h"
@@ -38,6 +39,8 @@ struct TrainerOptions {
   std::optional<bool> patience_on_improvement;  // early_stopping; nullopt: the trainer's upstream
   /// multi-process runs: BatchNorm statistics over the global batch
   bool sync_batchnorm = false;
+  /// multi-process runs: bucket_cap_mb and allreduce_during_backward
+  GradientBucketOptions gradient_buckets;
   FastPathOptions fast;     // performance.*
   ReconstructionLoss loss;  // the loss component, built through the registry
 };
