@@ -11,8 +11,10 @@ BUILD_PKGS="g++ cmake ninja-build ccache git pkg-config dpkg-dev file
 # Tests: Debian's PyTorch & friends as independent references (run with /usr/bin/python3;
 # nibabel reads NIfTI as upstream's ReadImage does);
 # headless Chromium renders the HTML reports; man-db reads the man page (scripts/package_test.sh);
-# debootstrap makes the clean Debian 12 root the package is installed into (package_clean_test.sh).
-TEST_PKGS="man-db debootstrap python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml python3-nibabel dcmtk
+# debootstrap makes the clean Debian 12 root the package is installed into (package_clean_test.sh);
+# a one-node SLURM (slurm-wlm, munge: tests/slurm_one_node.sh) and iproute2 (ip netns, tc: the
+# test hosts of tests/test_multi_host.cpp and scripts/bench_multi_host.sh) for multi-node runs.
+TEST_PKGS="man-db debootstrap slurm-wlm munge iproute2 python3 python3-torch python3-numpy python3-torchvision python3-pil python3-pydicom python3-sklearn python3-skimage python3-yaml python3-nibabel dcmtk
   chromium fonts-dejavu-core"
 # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes, lld.
 FUZZ_PKGS="clang lld libclang-rt-14-dev"

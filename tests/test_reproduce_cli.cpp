@@ -8,6 +8,7 @@
 
 #include <filesystem>
 
+#include "core/base/cpu_budget.h"
 #include "tests/test_support.h"
 
 namespace morphaeus::test {
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
   const std::string d = makeTempDir("reproduce");
   fs::create_directories(d + "/configs");
-  for (const char* m : {"ae-s", "ae-d", "vae", "b-vae", "aae", "si-vae", "dae", "baseline", "morphaeus"}) {
+  for (const char* m :
+       {"ae-s", "ae-d", "vae", "b-vae", "aae", "si-vae", "dae", "baseline", "morphaeus"}) {
     fs::copy_file(sourcePath(std::string("configs/") + m + ".yaml"), d + "/configs/" + m + ".yaml");
   }
   // tinyDemoArgs' --device and --set flags, as reproduce options for every run.
@@ -95,6 +97,67 @@ TEST(ReproduceCli, SyntheticSweepWritesTablesAndSkipsFinishedRuns) {
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_NE(third.err.find("1 run(s) done, 17 skipped"), std::string::npos) << third.err;
   EXPECT_NE(third.err.find("AE-D seed 2110: resuming from"), std::string::npos) << third.err;
+}
+
+// --jobs 2: two runs at once (here on one CPU: each gets one thread, and a warning says the runs
+// share it), the same tables as one after another at the same threads per run; launch options
+// that make no sense are refused before anything runs.
+TEST(ReproduceCli, JobsRunSideBySideAndWriteTheSameTables) {
+  const std::string d = makeTempDir("reproduce_jobs");
+  fs::create_directories(d + "/configs");
+  for (const char* m : {"ae-s", "vae"})
+    fs::copy_file(sourcePath(std::string("configs/") + m + ".yaml"), d + "/configs/" + m + ".yaml");
+  const std::vector<int> cpus = affinityCpuList();
+  ASSERT_GE(cpus.size(), 1u);
+  const std::string two_cpus =
+      cpus.size() >= 2 ? "taskset -c " + std::to_string(cpus[0]) + "," + std::to_string(cpus[1])
+                       : std::string();
+  const std::string sweep = "' reproduce --synthetic --seeds 1 --epochs 1" + tinyDemoArgs(16, 6, 8);
+  const std::string in = "cd " + d + " && ";
+  CommandResult one = runCommand(in + "'" + MORPHAEUS_EXE + sweep + " --threads 1 --output one");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  // Two CPUs (where there are): one thread for each of the two runs.
+  CommandResult two =
+      runCommand(in + two_cpus + " '" + MORPHAEUS_EXE + sweep + " --jobs 2 --output two");
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_NE(two.err.find("2 run(s) at once, 1 thread(s) each (OMP_NUM_THREADS)"), std::string::npos)
+      << two.err;
+  EXPECT_NE(two.err.find("2 of 2 runs finished"), std::string::npos) << two.err;
+  if (cpus.size() >= 2) {
+    for (const char* run : {"ae-s", "vae"}) {
+      const std::string log = readText(d + "/two/" + run + "/seed-2109/run.log");
+      EXPECT_NE(log.find("1 thread(s) (OMP_NUM_THREADS)"), std::string::npos) << log;
+    }
+  }
+  // Side by side: the second run started before the first finished.
+  const auto second = two.err.find("reproduce: run 2/2"),
+             first_done = two.err.find("reproduce: 1 of 2 runs finished");
+  ASSERT_NE(second, std::string::npos) << two.err;
+  EXPECT_LT(second, first_done) << two.err;
+  for (const char* f : {"table.csv", "table_stats.csv", "table_seeds.csv"})
+    EXPECT_EQ(readText(d + "/two/" + f), readText(d + "/one/" + f)) << f;
+
+  // More runs at once than CPUs: allowed, with a warning naming both.
+  CommandResult crowded = runCommand(in + "taskset -c " + std::to_string(cpus[0]) + " '" +
+                                     MORPHAEUS_EXE + sweep + " --jobs 2 --output crowded");
+  ASSERT_EQ(crowded.exit_code, 0) << crowded.err;
+  EXPECT_NE(
+      crowded.err.find("--jobs 2 with 1 CPU(s) (the CPU affinity mask): the runs share cores"),
+      std::string::npos)
+      << crowded.err;
+
+  const std::string exe = "'" + std::string(MORPHAEUS_EXE) + "'";
+  CommandResult r = runCommand("cd " + d + " && " + exe + " reproduce --synthetic --jobs 0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--jobs"), std::string::npos) << r.err;
+  r = runCommand("cd " + d + " && " + exe + " reproduce --synthetic --sbatch '--time 1'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--sbatch needs --launcher slurm"), std::string::npos) << r.err;
+  r = runCommand("cd " + d + " && PATH=" + d + " " + exe +
+                 " reproduce --synthetic --seeds 1 --launcher slurm --output s");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("--launcher slurm: sbatch is not on PATH"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d + "/s/slurm/submissions.json"));
 }
 
 TEST(ReproduceCli, FolderWithoutMethodConfigsFails) {

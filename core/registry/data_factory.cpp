@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/base/facts/upstream_seed.h"
+#include "core/base/file_lock.h"
 #include "core/registry/registry.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -231,6 +232,12 @@ bool ensureSyntheticData(const ConfigNode& root) {
   o.n_ood = static_cast<int>(block->getInt("n_ood", o.n_ood));
   o.size = static_cast<int>(block->getInt("size", o.size));
   o.seed = static_cast<std::uint64_t>(block->getInt("seed", static_cast<std::int64_t>(o.seed)));
+  // Runs side by side (a sweep's --jobs or SLURM array) share the folder: one generates it while
+  // the others wait, then find it up to date.
+  std::filesystem::path out = std::filesystem::path(o.out).lexically_normal();
+  if (out.filename().empty()) out = out.parent_path();  // "data/" -> "data"
+  std::filesystem::create_directories(out.parent_path().empty() ? "." : out.parent_path());
+  const FileLock lock((out.parent_path() / ("." + out.filename().string() + ".lock")).string());
   if (syntheticUpToDate(o)) return false;
   spdlog::info(
       "generating synthetic chest X-rays into {} ({} train, {} val, {} test, {} abnormal{})", o.out,

@@ -9,7 +9,7 @@
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/state_dict.h"
-#include "core/commands/reproduce/child_run.h"
+#include "core/commands/reproduce/sweep_launch.h"
 #include "core/experiment/experiment.h"
 #include "core/experiment/run_data.h"
 #include "core/registry/data_factory.h"
@@ -25,40 +25,14 @@ std::string FigureRun::best() const {
   return weights ? *weights : (fs::path(run_dir) / "best_model.pt").string();
 }
 
-int runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& o) {
-  int failed = 0;
+SweepOutcome runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& o,
+                           const std::string& figure_dir) {
+  std::vector<SweepTask> tasks;
   for (const FigureRun& r : runs) {
-    if (fs::exists(finishedMarker(r.run_dir))) {
-      spdlog::info("{}: finished before, skipped ({})", r.label, r.run_dir);
-      continue;
-    }
-    if (stopRequested()) break;
-    std::vector<std::string> args = {"morphaeus", "--config", r.config, "--output", r.run_dir};
-    if (r.weights) {
-      args.insert(args.end(), {"--task", "test", "--weights", *r.weights});
-    } else if (fs::exists(fs::path(r.run_dir) / "latest_model.pt")) {
-      spdlog::info("{}: resuming from {}", r.label,
-                   (fs::path(r.run_dir) / "latest_model.pt").string());
-      args.insert(args.end(), {"--resume", (fs::path(r.run_dir) / "latest_model.pt").string()});
-    }
-    if (o.device) args.insert(args.end(), {"--device", *o.device});
-    if (o.threads) args.insert(args.end(), {"--threads", std::to_string(*o.threads)});
-    if (o.data_root) args.insert(args.end(), {"--data-root", *o.data_root});
-    if (o.epochs && !r.weights)
-      args.insert(args.end(), {"--set", "trainer.params.nr_epochs=" + std::to_string(*o.epochs)});
-    for (const auto& s : r.sets) args.insert(args.end(), {"--set", s});
-    for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
-    spdlog::info("figure: {} in {}", r.label, r.run_dir);
-    const int rc = runChild(args);
-    if (rc != 0) {
-      spdlog::error("{}: the run failed (exit code {}); see {}", r.label, rc,
-                    (fs::path(r.run_dir) / "run.log").string());
-      ++failed;
-      continue;
-    }
-    markFinished(r.run_dir, {{"figure_run", r.label}, {"config", r.config}, {"sets", r.sets}});
+    tasks.push_back(sweepTask({r.label, r.config, std::nullopt, r.run_dir, r.weights, r.sets}, o,
+                              {{"figure_run", r.label}, {"config", r.config}, {"sets", r.sets}}));
   }
-  return failed;
+  return runSweep(tasks, sweepLaunchOf(o, figure_dir));
 }
 
 std::vector<DatasetExamples> reconstructExamples(const FigureRun& run, const ReproduceOptions& o,

@@ -1,7 +1,8 @@
 // The runs behind a figure of the paper (`reproduce --figure`): each a config (with --set
-// overrides) trained and evaluated as a child process in its own folder, skipped when finished
-// before and resumed when interrupted, as the table sweep does; then a few examples of every
-// downstream dataset reconstructed by its best weights, and its per-dataset metrics.
+// overrides) trained and evaluated as a child process in its own folder (or a SLURM array task),
+// skipped when finished before and resumed when interrupted, as the table sweep does; then a few
+// examples of every downstream dataset reconstructed by its best weights, and its per-dataset
+// metrics.
 #pragma once
 
 #include <torch/types.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "core/commands/reproduce/reproduce_command.h"
+#include "core/commands/reproduce/sweep_launch.h"
 
 namespace morphaeus {
 
@@ -23,8 +25,10 @@ struct FigureRun {
   std::string best() const;  // the weights the figure shows: given, else <run>/best_model.pt
 };
 
-// Runs the ones not finished before; returns how many failed.
-int runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& options);
+// Runs the ones not finished before, as the options' launcher does (sweep_launch.h; SLURM's
+// state in <figure_dir>/slurm).
+SweepOutcome runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& options,
+                           const std::string& figure_dir);
 
 struct DatasetExamples {
   std::string task, dataset;

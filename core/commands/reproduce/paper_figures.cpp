@@ -156,10 +156,11 @@ int runDepthFigure(const ReproduceOptions& o) {
                     fs::absolute(fs::path(out) / ("ae" + std::to_string(d))).string(),
                     std::nullopt});
   }
-  const int failed = runFigureRuns(runs, o);
+  const SweepOutcome done = runFigureRuns(runs, o, out);
   if (stopRequested()) return 128 + stopSignal();
-  if (failed > 0) {
-    spdlog::error("figure depth: {} of {} runs failed; no figure", failed, kDepths);
+  if (done.pending > 0) return 0;  // the same command collects them later
+  if (done.failed > 0) {
+    spdlog::error("figure depth: {} of {} runs failed; no figure", done.failed, kDepths);
     return 1;
   }
   // The numbers, and a few examples of each dataset by every depth.
@@ -243,9 +244,10 @@ int runTeaserFigure(const ReproduceOptions& o) {
       throw std::runtime_error("--weights " + label + "=...: the teaser's models are " +
                                runs[0].label + " and " + runs[1].label);
   }
-  const int failed = runFigureRuns(runs, o);
+  const SweepOutcome done = runFigureRuns(runs, o, out);
   if (stopRequested()) return 128 + stopSignal();
-  if (failed > 0) return 1;
+  if (done.pending > 0) return 0;  // the same command collects them later
+  if (done.failed > 0) return 1;
   // Columns: one example of each dataset; rows: the input, then each model's reconstruction.
   std::vector<SheetColumn> columns;
   std::vector<std::string> rows = {"input"};

@@ -10,9 +10,9 @@
 
 #include "core/base/facts/upstream_seed.h"
 #include "core/base/shared_files.h"
-#include "core/commands/reproduce/child_run.h"
 #include "core/commands/reproduce/paper_figures.h"
 #include "core/commands/reproduce/results_table.h"
+#include "core/commands/reproduce/sweep_launch.h"
 #include "core/config/yaml_loader.h"
 #include "core/train/stop_signal.h"
 #include "data/data_error.h"
@@ -91,10 +91,52 @@ CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& o) {
       ->take_all();
   cmd->add_option("--examples", o.examples, "--figure depth: examples of each dataset shown")
       ->check(CLI::Range(1, 64));
+  cmd->add_option("--jobs", o.jobs,
+                  "runs at once on this machine, each with its share of the CPUs (or one GPU "
+                  "each where there are GPUs)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--launcher", o.launcher,
+                  "local (this machine) or slurm (one job array, a task per run; waits for it)")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  cmd->add_option("--sbatch", o.sbatch,
+                  "--launcher slurm: options for sbatch, e.g. \"--partition gpu --gres gpu:1 "
+                  "--cpus-per-task 8 --time 2-00:00:00 --account A\"");
+  cmd->add_flag("--no-wait", o.no_wait,
+                "--launcher slurm: return after submitting; the same command run again collects "
+                "(and submits only what is unfinished)");
+  cmd->add_option("--slurm-task", o.slurm_task, "(the array task's side; set by --launcher slurm)")
+      ->group("");
   return cmd;
 }
 
+SweepLaunch sweepLaunchOf(const ReproduceOptions& o, const std::string& sweep_dir) {
+  SweepLaunch l;
+  l.launcher = o.launcher;
+  l.jobs = o.jobs;
+  l.threads_given = o.threads.has_value();
+  l.device = o.device.value_or("");
+  l.sbatch = o.sbatch;
+  l.wait = !o.no_wait;
+  l.state_dir = (fs::absolute(sweep_dir) / "slurm").string();
+  return l;
+}
+
+namespace {
+
+// The launch options that only mean something together, checked before anything runs.
+void checkLaunchOptions(const ReproduceOptions& o) {
+  if (o.launcher != "slurm" && (!o.sbatch.empty() || o.no_wait))
+    throw std::runtime_error(std::string(o.no_wait ? "--no-wait" : "--sbatch") +
+                             " needs --launcher slurm");
+  if (o.launcher == "slurm" && o.jobs != 1)
+    throw std::runtime_error("--jobs is for --launcher local (SLURM runs every task it can)");
+}
+
+}  // namespace
+
 int runReproduce(const ReproduceOptions& o) {
+  if (!o.slurm_task.empty()) return runSlurmArrayTask(o.slurm_task);
+  checkLaunchOptions(o);
   if (o.figure == "depth") return runDepthFigure(o);
   if (o.figure == "teaser") return runTeaserFigure(o);
   // The given folder, or the shipped configs (also outside a checkout).
@@ -118,67 +160,31 @@ int runReproduce(const ReproduceOptions& o) {
     }
     table.pairs.emplace_back(a, b);
   }
-  int failed = 0, skipped = 0, ran = 0;
-  double run_seconds = 0;  // of the runs done in this call
+  std::vector<SweepTask> tasks;
+  std::vector<std::string> labels;  // each task's method
   for (const Method& m : methods) {
     for (int k = 0; k < o.seeds; ++k) {
       const int64_t seed = m.base_seed + k;
-      const fs::path run = fs::absolute(fs::path(o.output) / fs::path(m.file).stem() /
-                                        ("seed-" + std::to_string(seed)));
-      if (fs::exists(finishedMarker(run.string()))) {
-        spdlog::info("{} seed {}: finished before, skipped ({})", m.label, seed, run.string());
-        table.addRun(m.label, run.string());
-        ++skipped;
-        continue;
-      }
-      if (stopRequested()) continue;  // stopped: no new runs, but the table has every finished one
-      std::vector<std::string> args = {"morphaeus",          "--config", m.file,      "--seed",
-                                       std::to_string(seed), "--output", run.string()};
-      if (fs::exists(run / "latest_model.pt")) {
-        spdlog::info("{} seed {}: resuming from {}", m.label, seed,
-                     (run / "latest_model.pt").string());
-        args.insert(args.end(), {"--resume", (run / "latest_model.pt").string()});
-      }
-      if (o.device) args.insert(args.end(), {"--device", *o.device});
-      if (o.threads) args.insert(args.end(), {"--threads", std::to_string(*o.threads)});
-      if (o.data_root) args.insert(args.end(), {"--data-root", *o.data_root});
-      if (o.epochs)
-        args.insert(args.end(), {"--set", "trainer.params.nr_epochs=" + std::to_string(*o.epochs)});
-      for (const auto& s : o.sets) args.insert(args.end(), {"--set", s});
-      const int total = static_cast<int>(methods.size()) * o.seeds;
-      const int position = static_cast<int>(&m - methods.data()) * o.seeds + k + 1;
-      std::string eta;
-      if (ran > 0) {
-        eta =
-            fmt::format(", sweep ETA {:.0f} min", run_seconds / ran * (total - position + 1) / 60);
-      }
-      spdlog::info("reproduce: run {}/{} ({} done, {} skipped, {} failed{}): {} seed {} in {}",
-                   position, total, ran, skipped, failed, eta, m.label, seed, run.string());
-      const auto start = std::chrono::steady_clock::now();
-      const int rc = runChild(args);
-      const double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      if (rc != 0) {
-        spdlog::error("{} seed {}: the run failed (exit code {}); see {}", m.label, seed, rc,
-                      (run / "run.log").string());
-        ++failed;
-        continue;
-      }
-      const nlohmann::json done = {
-          {"method", m.label}, {"config", m.file}, {"seed", seed}, {"seconds", seconds}};
-      markFinished(run.string(), done);
-      run_seconds += seconds;
-      table.addRun(m.label, run.string());
-      ++ran;
+      const std::string run = fs::absolute(fs::path(o.output) / fs::path(m.file).stem() /
+                                           ("seed-" + std::to_string(seed)))
+                                  .string();
+      tasks.push_back(
+          sweepTask({m.label, m.file, seed, run, std::nullopt, {}}, o,
+                    {{"method", m.label}, {"config", m.file}, {"seed", seed}, {"seconds", 0.0}}));
+      labels.push_back(m.label);
     }
   }
+  const SweepOutcome done = runSweep(tasks, sweepLaunchOf(o, o.output));
+  if (done.pending > 0) return stopRequested() ? 128 + stopSignal() : 0;  // collected later
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (tasks[i].finished()) table.addRun(labels[i], tasks[i].run_dir);
   const auto sections = table.sections();
   table.write(o.output, sections);
   std::cout << "\n" << ResultsTable::markdown(sections) << std::endl;
   spdlog::info("reproduce: {} run(s) done, {} skipped (finished before), {} failed; tables in {}",
-               ran, skipped, failed, fs::absolute(o.output).string());
+               done.ran, done.skipped, done.failed, fs::absolute(o.output).string());
   if (stopRequested()) return 128 + stopSignal();
-  return failed > 0 ? 1 : 0;
+  return done.failed > 0 ? 1 : 0;
 }
 
 }  // namespace morphaeus

@@ -4,7 +4,8 @@
 // <output>/<method>/seed-<seed>/. A finished run is marked (reproduce.json) and skipped when the
 // sweep is run again; an interrupted one resumes from its latest_model.pt. Finally the results
 // tables (results_table.h) of all finished runs: the paper's bootstrap table, intervals and
-// DeLong's test against MorphAEus (and of the pairs asked for), and over the seeds.
+// DeLong's test against MorphAEus (and of the pairs asked for), and over the seeds. The runs go
+// one after another, --jobs N at once, or as a SLURM job array (sweep_launch.h).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -30,10 +31,20 @@ struct ReproduceOptions {
   std::string config;                // depth: the config (default cor/baseline.yaml)
   std::vector<std::string> weights;  // teaser: LABEL=FILE evaluated instead of trained
   int examples = 4;                  // depth: examples of each dataset in the figure
+  // How the runs are run (sweep_launch.h).
+  int jobs = 1;                    // local: runs at once
+  std::string launcher = "local";  // local | slurm
+  std::string sbatch;              // slurm: the user's sbatch options
+  bool no_wait = false;            // slurm: return after submitting
+  std::string slurm_task;          // inside an array task: its list of runs
 };
 
 CLI::App* addReproduceCommand(CLI::App& app, ReproduceOptions& options);
 int runReproduce(const ReproduceOptions& options);
+
+struct SweepLaunch;
+// The launcher the options ask for, its state (SLURM's scripts and logs) in <sweep>/slurm.
+SweepLaunch sweepLaunchOf(const ReproduceOptions& options, const std::string& sweep_dir);
 
 // The method files of the paper's comparison, in table order.
 const std::vector<std::string>& paperMethodFiles();
