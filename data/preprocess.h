@@ -1,4 +1,4 @@
-// The two resize paths of upstream's datasets (METHOD.md section 4):
+// The two resize paths of upstream's datasets (docs/METHOD.md section 4):
 // - Tensor (core.DataLoader/DefaultDataset, the MorphAEus training data): bilinear resize of the
 //   [0,1] float image, no antialiasing, align_corners=False (torchvision Resize on a tensor).
 // - Pil (data.cxr_loader/CXRDataset, the evaluation data): x255 and truncate to uint8

@@ -1,5 +1,5 @@
 // BatchNorm2d followed by the block's activation. With running statistics (eval mode, the way the
-// authors' trainer runs: METHOD.md section 3) BatchNorm is a per-channel affine, so that with
+// authors' trainer runs: docs/METHOD.md section 3) BatchNorm is a per-channel affine, so that with
 // swish the pair is one pass forward and one pass backward on the CPU:
 //   z = x * scale[c] + shift[c],   scale = weight / sqrt(running_var + eps),
 //   shift = bias - running_mean * scale,   y = z * sigmoid(z),

@@ -5,7 +5,7 @@
 // encoder.N / decoder.N as upstream's Sequential indexes. Like upstream's forward it always samples
 // z = mu + eps * exp(logvar / 2) (torch's generator), in train and eval mode alike -- training,
 // validation and, by default, the evaluation's scores; `eval_sampling = false` scores with z = mu
-// (reconstruct(), METHOD.md section 7).
+// (reconstruct(), docs/METHOD.md section 7).
 // Initialisation as upstream's kaiming_init: Kaiming-normal weights and zero biases for the Conv2d
 // and Linear layers (ConvTranspose2d keeps PyTorch's default).
 #pragma once

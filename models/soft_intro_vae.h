@@ -6,12 +6,13 @@
 // block, Conv k5 and a sigmoid. forward(x, deterministic) as upstream's: deterministic = false
 // (upstream's default, whatever the model mode) samples z = mu + exp(logvar / 2) * eps from
 // torch's generator, true uses z = mu. Upstream's evaluator calls model(x), so its scores are
-// random draws: reconstruct() samples too unless `eval_sampling` is false (METHOD.md section 7).
+// random draws: reconstruct() samples too unless `eval_sampling` is false (docs/METHOD.md section
+// 7).
 //
 // Upstream's residual block adds a 1x1 `conv_expand` when `inc is not outc` -- a Python identity
 // test, true for equal channel counts above 256 that come from different entries of the
-// config's list (METHOD.md section 7). With `upstream_conv_expand` (the default) we build the same
-// layers, so upstream checkpoints load: encoder.main.res_in_8 and decoder.main.res_in_8 of the
+// config's list (docs/METHOD.md section 7). With `upstream_conv_expand` (the default) we build the
+// same layers, so upstream checkpoints load: encoder.main.res_in_8 and decoder.main.res_in_8 of the
 // paper config (512 -> 512) carry one.
 #pragma once
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds MorphAEus-cpp on a GPU machine against the LibTorch inside its Python torch (no Debian
-# packages there: the small dependencies come from .gpu-deps/, made by ../shared/gpu/carry-deps.sh;
+# packages there: the small dependencies come from .gpu-deps/, made by scripts/pack_gpu_deps.sh;
 # no OpenCV), runs the CUDA tests and the benchmarks (also our train step against the PyTorch
 # reference on the same GPU, scripts/bench_vs_pytorch.sh --device cuda: fp32 and bf16 with the
 # step as a CUDA graph, with the roofline), and prints a short table. The FastPath tests check the bf16 + CUDA-graph loss curve.

@@ -1,4 +1,5 @@
-// The schema of a whole iml-dl style experiment file (METHOD.md section 1 plus our runtime keys).
+// The schema of a whole iml-dl style experiment file (docs/METHOD.md section 1 plus our runtime
+// keys).
 #pragma once
 
 #include "core/config/schema.h"

@@ -1,4 +1,4 @@
-// The anomaly score of the reconstruction methods (METHOD.md section 5): the anomaly map is
+// The anomaly score of the reconstruction methods (docs/METHOD.md section 5): the anomaly map is
 // |reconstruction - x| (optionally Gaussian-smoothed), the image score its mean (or max). One
 // function for the evaluator, `morphaeus infer` and the evaluation benchmark, so that the three
 // agree on every image.

@@ -1,7 +1,7 @@
 // Bootstrap statistics of an image-level detection result (labels 0/1, scores higher = more
 // anomalous).
 //
-// The paper's (ci-ber/MorphAEus dl_utils/boost_test.py; METHOD.md section 5): for each seed,
+// The paper's (ci-ber/MorphAEus dl_utils/boost_test.py; docs/METHOD.md section 5): for each seed,
 // np.random.seed(seed) then np.random.choice(n, n, replace=True) over the pooled normal +
 // pathology scores, the metrics of that resample; reported as mean +/- np.std (population) over
 // the seeds. paperBootstrap draws the same indices (NumpyLegacyRandom) and computes the metrics

@@ -69,7 +69,7 @@ Schema softIntroVaeSchema() {
   p.integer("cond_dim").atLeast(1).ignore("used by the conditional model only");
   p.boolean("upstream_conv_expand")
       .describe(
-          "extra 1x1 conv_expand on 512->512 blocks as upstream builds them (METHOD.md "
+          "extra 1x1 conv_expand on 512->512 blocks as upstream builds them (docs/METHOD.md "
           "section 7)")
       .byDefault(d.upstream_conv_expand);
   p.boolean("eval_sampling")

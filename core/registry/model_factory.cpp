@@ -66,7 +66,7 @@ AutoencoderOptions autoencoderOptions(const ConfigNode& params) {
     if (!warned) {
       spdlog::warn(
           "{}: act: leakyrelu is upstream's nn.LeakyReLU(True), i.e. negative slope 1.0 (the "
-          "identity); reproduced as is for faithful numbers (METHOD.md section 7)",
+          "identity); reproduced as is for faithful numbers (docs/METHOD.md section 7)",
           params.path().empty() ? "model.params" : params.path());
       warned = true;
     }

@@ -1,4 +1,5 @@
-// Learning-rate schedules of the upstream trainers (METHOD.md section 6) and how they are stepped.
+// Learning-rate schedules of the upstream trainers (docs/METHOD.md section 6) and how they are
+// stepped.
 //   cosine       CosineAnnealingLR(T_max 100, eta_min 0):  base * (1 + cos(pi t / 100)) / 2
 //   exponential  ExponentialLR(gamma 0.97):                base * 0.97^t
 //   multistep    MultiStepLR(milestones, gamma):           base * gamma^(#milestones <= t)

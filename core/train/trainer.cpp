@@ -215,7 +215,7 @@ bool Trainer::afterValidation(int64_t epoch, double val_loss) {
   return state_.early.update(val_loss);
 }
 
-// The epoch loop (METHOD.md section 3): per epoch the seeded order's batches, one step each;
+// The epoch loop (docs/METHOD.md section 3): per epoch the seeded order's batches, one step each;
 // the epoch's losses; validation every val_interval epochs (and after the last); the lr schedule;
 // latest_model.pt; early stopping. A resume starts after the checkpoint's epoch and step.
 TrainResult Trainer::train() {

@@ -106,7 +106,7 @@ class Trainer {
   // counter in the loss, noise drawn on the host).
   virtual bool supportsCudaGraph() const { return supportsFastPath(); }
 
-  // What the upstream trainer does, where it differs between trainers (METHOD.md section 7):
+  // What the upstream trainer does, where it differs between trainers (docs/METHOD.md section 7):
   // the model mode of its training steps (iml-dl's trainers never call .train(): eval; the AAE
   // trainer does), when it calls early stopping (the AAE trainer only after an improvement,
   // so it never stops early) and its learning-rate schedule (the configured lr_scheduler).

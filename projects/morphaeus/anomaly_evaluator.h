@@ -1,4 +1,4 @@
-// Anomaly detection evaluation (upstream PDownstreamEvaluator, METHOD.md section 5): for every
+// Anomaly detection evaluation (upstream PDownstreamEvaluator, docs/METHOD.md section 5): for every
 // image the reconstruction (model in eval mode), the anomaly score (default: mean |rec - x|), L1
 // and SSIM; per pathology dataset against the normal ones (datasets whose name contains "Normal"
 // are label 0): AUROC, AUPRC, FPR at TPR >= 0.95 and 0.99 (scikit-learn semantics), the paper's

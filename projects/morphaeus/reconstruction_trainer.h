@@ -4,7 +4,7 @@
 // also score the posterior) + alfa * the perceptual loss when alfa > 0. With a `transformer`
 // (the DAE's GaussianNoise) the model sees noisy training images and reconstructs the clean ones.
 // Validation (eval mode) uses the same criterion -- upstream reads a validation key that is never
-// set and crashes at its first validation (METHOD.md section 7).
+// set and crashes at its first validation (docs/METHOD.md section 7).
 #pragma once
 
 #include <memory>

@@ -15,7 +15,7 @@
 // stays); lr_scheduler_step: epoch gives x0.1 from epoch 350. Trained in eval mode (BatchNorm with
 // its running statistics) as upstream; training_mode: train switches to batch statistics.
 // Validation: MSE of the eval-mode (z = mu) reconstruction (upstream reads an unset key and
-// crashes, METHOD.md section 7). Checkpoint keys optimizer_e_weights, optimizer_d_weights.
+// crashes, docs/METHOD.md section 7). Checkpoint keys optimizer_e_weights, optimizer_d_weights.
 #pragma once
 
 #include "core/train/trainer.h"

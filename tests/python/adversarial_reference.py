@@ -1,5 +1,5 @@
 """Independent PyTorch references of the two baselines with their own multi-optimiser trainers
-(METHOD.md section 6), written for our tests from the method description:
+(docs/METHOD.md section 6), written for our tests from the method description:
 
 - AAE (GPND): E, G, ZD, D with upstream's layer names (the unused extra-layer blocks included),
   ZD initialised N(0, 0.02); per batch D, G, ZD, E+G Adam steps (betas 0.5, 0.999; lr 5e-4),

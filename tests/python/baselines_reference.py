@@ -1,4 +1,4 @@
-"""Independent PyTorch references of the autoencoder baselines (METHOD.md section 6), written for
+"""Independent PyTorch references of the autoencoder baselines (docs/METHOD.md section 6), written for
 our tests: AE-S (ConvAutoEncoder, kernel 5, ConvTranspose decoder, upstream's LeakyReLU(True) =
 slope 1.0), AE-D (the same with the dense bottleneck), the VAE (Zimmerer et al.) with its loss
 computed by torch.distributions (upstream's sigma-exponentiated-twice included) and the beta-VAE

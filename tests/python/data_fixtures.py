@@ -116,7 +116,7 @@ def preprocess(d):
         pil_path = transforms.Compose([transforms.ToPILImage(), transforms.Resize((128, 128)),
                                        transforms.ToTensor()])(x)          # CXRDataset
         out[name] = {"tensor": tensor_path[0].contiguous(), "pil": pil_path[0].contiguous()}
-    # The 8-bit round trip /255 -> x255 -> byte is exact for every value (METHOD.md section 4).
+    # The 8-bit round trip /255 -> x255 -> byte is exact for every value (docs/METHOD.md section 4).
     k = torch.arange(256, dtype=torch.uint8)
     out["roundtrip_exact"] = bool(torch.equal((k / 255.0).mul(255).byte(), k))
     torch.save(out, os.path.join(d, "resized.pt"))

@@ -1,4 +1,4 @@
-"""Independent PyTorch reference of MorphAEus (METHOD.md section 2), written for our tests.
+"""Independent PyTorch reference of MorphAEus (docs/METHOD.md section 2), written for our tests.
 
 Usage (with Debian's /usr/bin/python3 and python3-torch):
   morphaeus_reference.py make OUT_DIR     random weights -> OUT_DIR/weights.pt (torch.save of

@@ -15,7 +15,7 @@ PNGs, one batch per epoch:
 - schedulers stepped with the validation loss: scheduler.step(val_loss) (cosine for the DAE, also
   Adam(amsgrad=True, weight_decay=1e-5); ReduceLROnPlateau for the VAE; SIVAETrainer's
   MultiStepLR(350)); AAETrainer divides every lr by 4 at the start of every 90th epoch.
-Where upstream cannot run, our documented rule is followed (METHOD.md section 7): baseline and SI-VAE
+Where upstream cannot run, our documented rule is followed (docs/METHOD.md section 7): baseline and SI-VAE
 validation on the training criterion (upstream reads an unset key), SI-VAE validation with z = mu
 (upstream crashes there), the beta-VAE's capacity counter counts training steps, the logged losses
 are plain means (upstream starts its sums at 1.0), the DAE's noise shifts come from torch's

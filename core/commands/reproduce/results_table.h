@@ -1,6 +1,7 @@
 // The sweep's tables, formatted last from the typed numbers (sweep_numbers.h) of the runs
 // (sweep_runs.h); rows are the methods in the paper's order, columns the pathology datasets.
-//   table.{md,csv,tex}: the paper's protocol (METHOD.md section 5) on each method's first seed:
+//   table.{md,csv,tex}: the paper's protocol (docs/METHOD.md section 5) on each method's first
+//   seed:
 //     AUROC as the 5-seed bootstrap's mean ± population std, AUPRC and FPR95 as its means, and
 //     the average AUROC over the columns; the best of each column in bold.
 //   table_stats.{md,csv,tex}: beyond the paper, same runs: the AUROC of the whole test set, its
