@@ -51,7 +51,7 @@ workload_args() {
     *) echo "bench_distributed.sh: unknown workload $1" >&2; exit 2 ;;
   esac
 }
-first_epoch() { [[ $1 == paper ]] && echo 11 || echo 1; }
+first_epoch() { [[ $1 == paper ]] && echo 12 || echo 2; }  # metrics.jsonl counts from 1
 
 one_run() {  # workload processes round -> images/s
   local run=$out/$1-np$2-r$3 extra

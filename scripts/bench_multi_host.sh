@@ -100,7 +100,7 @@ one_run() {  # rate layout round -> images/s
   $py - "$run/metrics.jsonl" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print(statistics.median(r["images_per_s"] for r in rows if r["epoch"] >= 1))
+print(statistics.median(r["images_per_s"] for r in rows if r["epoch"] >= 2))
 PY
 }
 

@@ -106,21 +106,22 @@ TEST(TrainingState, AnotherScheduleStartsAfreshAndOldCheckpointsKeepDefaults) {
 }
 
 TEST(MetricsLog, AppendsRowsAndKeepsAnEarlierRunUpToTheResumedEpoch) {
+  // Rows count epochs from 1, as the log; a run resumed after one finished epoch keeps row 1.
   const std::string dir = test::makeTempDir("metrics_log");
   {
     MetricsLog log(dir);
-    log.append({{"epoch", 0}, {"train_loss", 0.5}});
-    log.append({{"epoch", 1}, {"train_loss", 0.25}, {"val_loss", 0.3}});
+    log.append({{"epoch", 1}, {"train_loss", 0.5}});
+    log.append({{"epoch", 2}, {"train_loss", 0.25}, {"val_loss", 0.3}});
   }
   EXPECT_EQ(slurp(fs::path(dir) / "metrics.csv"),
-            "epoch,train_loss,val_loss\n0,0.5,\n1,0.25,0.3\n");
+            "epoch,train_loss,val_loss\n1,0.5,\n2,0.25,0.3\n");
   MetricsLog resumed(dir);
   resumed.loadUntil(1);
   ASSERT_EQ(resumed.rows().size(), 1u);
-  EXPECT_EQ(resumed.rows()[0]["epoch"], 0);
-  resumed.append({{"epoch", 1}, {"train_loss", 0.2}});
+  EXPECT_EQ(resumed.rows()[0]["epoch"], 1);
+  resumed.append({{"epoch", 2}, {"train_loss", 0.2}});
   EXPECT_EQ(slurp(fs::path(dir) / "metrics.jsonl"),
-            "{\"epoch\":0,\"train_loss\":0.5}\n{\"epoch\":1,\"train_loss\":0.2}\n");
+            "{\"epoch\":1,\"train_loss\":0.5}\n{\"epoch\":2,\"train_loss\":0.2}\n");
 }
 
 TEST(AtomicFile, AFailedWriteLeavesTheOldFileAndNoTemporaryFile) {

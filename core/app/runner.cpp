@@ -12,6 +12,7 @@
 #include "core/app/run_directory.h"
 #include "core/base/atomic_file.h"
 #include "core/base/logging.h"
+#include "core/base/run_layout.h"
 #include "core/base/runtime.h"
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/checkpoint_error.h"
@@ -56,8 +57,8 @@ std::string resumeWeightsOf(const Experiment& ex) {
 // so that the best weights survive when the resumed epochs do not improve on them.
 void carryBestCheckpoint(const std::string& weights, const std::string& run_dir) {
   namespace fs = std::filesystem;
-  const fs::path from = fs::path(weights).parent_path() / "best_model.pt";
-  const fs::path to = fs::path(run_dir) / "best_model.pt";
+  const fs::path from = RunLayout(fs::path(weights).parent_path()).bestCheckpoint();
+  const fs::path to = RunLayout(run_dir).bestCheckpoint();
   std::error_code ec;
   if (!fs::exists(from) || fs::exists(to) ||
       fs::equivalent(from.parent_path(), to.parent_path(), ec))
@@ -81,7 +82,7 @@ Experiment continuedAfterRestart(const RunOptions& options, Experiment ex,
         "run has none of its own (give --output DIR or output_dir)",
         dist.restart_variable, restart));
   }
-  const std::string latest = (std::filesystem::path(dir) / "latest_model.pt").string();
+  const std::string latest = RunLayout(dir).latestCheckpoint().string();
   if (!std::filesystem::exists(latest)) {
     spdlog::warn("restart {}: no checkpoint in {} yet; training starts from the beginning", restart,
                  dir);
@@ -167,7 +168,7 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
         Registry::global().requireFactory<EvaluatorFactory>(ComponentKind::Evaluator, *task.block);
     EvaluationSetup setup;
     setup.task = task.name;
-    setup.out_dir = (std::filesystem::path(run_dir) / "eval" / task.name).string();
+    setup.out_dir = RunLayout(run_dir).task(task.name).dir.string();
     setup.device = device;
     setup.model = model;
     setup.datasets = std::move(task.datasets);
@@ -228,8 +229,8 @@ int runExperiment(const RunOptions& options) {
   }
   if (group != nullptr) run_dir = group->shareFromMain("run_dir", run_dir);
   if (main_rank) {
-    addLogFile((std::filesystem::path(run_dir) / "run.log").string());
-    writeFileAtomic((std::filesystem::path(run_dir) / "config.yaml").string(), ex.config.toYaml());
+    addLogFile(RunLayout(run_dir).log().string());
+    writeFileAtomic(RunLayout(run_dir).config().string(), ex.config.toYaml());
   }
 
   spdlog::info("{}", versionString());

@@ -17,6 +17,8 @@
 #include "core/report/html_page.h"
 #include "core/report/loss_curves.h"
 #include "core/report/metric_text.h"
+#include "core/report/task_metrics.h"
+#include "data/data_error.h"
 
 namespace morphaeus {
 namespace fs = std::filesystem;
@@ -110,31 +112,33 @@ TextTable datasetTable(const nlohmann::json& metrics) {
   return t;
 }
 
-void taskSection(HtmlPage& page, const fs::path& run, const fs::path& task) {
-  page.heading(2, "Task " + task.filename().string());
-  const auto metrics = nlohmann::json::parse(readAll(task / "metrics.json"), nullptr, false);
-  if (metrics.is_discarded() || !metrics.contains("datasets")) {
-    page.paragraph((task / "metrics.json").string() + ": not readable");
+void taskSection(HtmlPage& page, const fs::path& run, const TaskLayout& task) {
+  page.heading(2, "Task " + task.name());
+  nlohmann::json metrics;
+  try {
+    metrics = readTaskMetrics(task);
+  } catch (const DataError&) {
+    page.paragraph(task.metrics().string() + ": not readable");
     return;
   }
   if (metrics.contains("score"))
     page.paragraph("anomaly score: " + metrics["score"].get<std::string>());
   page.table(datasetTable(metrics));
   const auto rel = [&](const fs::path& p) { return fs::relative(p, run).generic_string(); };
-  for (const char* f : {"roc.png", "pr.png"})
-    if (fs::exists(task / f)) page.image(rel(task / f), f, 480);
+  for (const fs::path& f : {task.rocPlot(), task.prPlot()})
+    if (fs::exists(f)) page.image(rel(f), f.filename().string(), 480);
   std::vector<fs::path> sheets, map_dirs;
-  for (const auto& e : fs::directory_iterator(task)) {
+  for (const auto& e : fs::directory_iterator(task.dir)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind("examples_", 0) == 0 && e.path().extension() == ".png")
+    if (name.rfind(TaskLayout::kExamplesPrefix, 0) == 0 && e.path().extension() == ".png")
       sheets.push_back(e.path());
   }
   std::sort(sheets.begin(), sheets.end());
   if (!sheets.empty()) page.heading(3, "Examples: input, prior, reconstruction, residuals");
   for (const auto& s : sheets) page.image(rel(s), s.filename().string(), 1200);
-  if (fs::is_directory(task / "maps")) {
+  if (fs::is_directory(task.maps())) {
     page.heading(3, "Anomaly maps (the first of each dataset)");
-    for (const auto& e : fs::directory_iterator(task / "maps")) map_dirs.push_back(e.path());
+    for (const auto& e : fs::directory_iterator(task.maps())) map_dirs.push_back(e.path());
     std::sort(map_dirs.begin(), map_dirs.end());
     for (const auto& d : map_dirs) {
       std::vector<fs::path> pngs;
@@ -168,28 +172,24 @@ std::string writeRunReport(const std::string& run_dir, const std::string& note,
   }
   page.paragraph(note + " | " + fs::absolute(run).string());
 
-  const auto rows = epochRows(run / "metrics.jsonl");
+  const RunLayout layout(run);
+  const auto rows = epochRows(layout.epochMetrics());
   if (!rows.empty()) {
     page.heading(2, "Training curves");
     const auto series = lossSeries(rows);
     if (canWriteFigures() && !series.empty()) {
-      writeLossCurves((run / "curves.png").string(), series);
-      page.image("curves.png",
+      writeLossCurves(layout.lossCurves().string(), series);
+      page.image(RunLayout::kLossCurves,
                  "every loss term, the validation loss and the learning rate per epoch");
     }
     page.preformatted(epochTable(rows).markdown(), true, "per-epoch metrics (metrics.jsonl)");
   }
-  std::vector<fs::path> tasks;
-  if (fs::is_directory(run / "eval"))
-    for (const auto& e : fs::directory_iterator(run / "eval"))
-      if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
-  std::sort(tasks.begin(), tasks.end());
-  for (const auto& t : tasks) taskSection(page, run, t);
-  if (fs::exists(run / "config.yaml")) {
+  for (const TaskLayout& t : evaluatedTasks(layout)) taskSection(page, run, t);
+  if (fs::exists(layout.config())) {
     page.heading(2, "Configuration");
-    page.preformatted(readAll(run / "config.yaml"), true, "config.yaml as the run resolved it");
+    page.preformatted(readAll(layout.config()), true, "config.yaml as the run resolved it");
   }
-  const std::string path = (run / "report.html").string();
+  const std::string path = layout.report().string();
   writeFileAtomic(path, page.html());
   return path;
 }

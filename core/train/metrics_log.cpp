@@ -6,20 +6,21 @@
 #include <sstream>
 
 #include "core/base/atomic_file.h"
+#include "core/base/run_layout.h"
 
 namespace morphaeus {
 
 MetricsLog::MetricsLog(std::string run_dir)
-    : jsonl_((std::filesystem::path(run_dir) / "metrics.jsonl").string()),
-      csv_((std::filesystem::path(run_dir) / "metrics.csv").string()) {}
+    : jsonl_(RunLayout(run_dir).epochMetrics().string()),
+      csv_(RunLayout(run_dir).epochMetricsCsv().string()) {}
 
-void MetricsLog::loadUntil(int64_t epoch) {
+void MetricsLog::loadUntil(int64_t epochs_done) {
   std::ifstream in(jsonl_);
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     auto row = nlohmann::json::parse(line, nullptr, false);
-    if (row.is_discarded() || !row.contains("epoch") || row["epoch"].get<int64_t>() >= epoch)
+    if (row.is_discarded() || !row.contains("epoch") || row["epoch"].get<int64_t>() > epochs_done)
       continue;
     rows_.push_back(row);
   }

@@ -12,8 +12,9 @@ namespace morphaeus {
 class MetricsLog {
  public:
   explicit MetricsLog(std::string run_dir);
-  // Keeps the rows of an earlier run in the same directory up to (not including) `epoch`.
-  void loadUntil(int64_t epoch);
+  // Keeps the rows of an earlier run in the same directory for its first `epochs_done` epochs
+  // (rows count epochs from 1).
+  void loadUntil(int64_t epochs_done);
   void append(const nlohmann::json& row);
   const std::vector<nlohmann::json>& rows() const { return rows_; }
 

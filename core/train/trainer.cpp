@@ -9,6 +9,7 @@
 
 #include "core/base/mixed_precision.h"
 #include "core/base/resident_memory.h"
+#include "core/base/run_layout.h"
 #include "core/train/data_parallel.h"
 #include "core/train/loss_accumulator.h"
 #ifdef MORPHAEUS_HAVE_CUDA
@@ -145,13 +146,14 @@ void Trainer::requireFinite(const NamedLosses& losses) const {
 }
 
 void Trainer::stopOnNonFinite(const std::string& name, double value, int64_t since_step) const {
-  throw nonFiniteLoss(name, value, epoch_, since_step, step_no_, runFile("latest_model.pt"));
+  throw nonFiniteLoss(name, value, epoch_, since_step, step_no_,
+                      runFile(RunLayout::kLatestCheckpoint));
 }
 
 void Trainer::stopOnSignal(int64_t epoch, int64_t step) const {
-  save("latest_model.pt", epoch - 1, step);
+  save(RunLayout::kLatestCheckpoint, epoch - 1, step);
   throw stoppedBySignal(stopSignal(), epoch, step, parallel_->isMain() ? "" : "rank 0 ",
-                        runFile("latest_model.pt"));
+                        runFile(RunLayout::kLatestCheckpoint));
 }
 
 void Trainer::minimise(std::size_t i, const torch::Tensor& loss) {
@@ -193,7 +195,7 @@ NamedLosses Trainer::step(const torch::Tensor& x, int64_t epoch, int64_t step_no
 nlohmann::json Trainer::epochRow(int64_t epoch, const std::vector<std::string>& names,
                                  std::vector<double> sums, int64_t images, double secs) const {
   parallel_->sum(sums, images);
-  nlohmann::json row = {{"epoch", epoch},
+  nlohmann::json row = {{"epoch", epoch + 1},  // counted from 1, as the log and the docs
                         {"lr", optimizers_.at(0).lr()},
                         {"time_s", secs},
                         {"images_per_s", images / std::max(secs, 1e-9)},
@@ -209,7 +211,7 @@ bool Trainer::afterValidation(int64_t epoch, double val_loss) {
   if (improved) {
     state_.best_val = val_loss;
     state_.best_epoch = epoch;
-    save("best_model.pt", epoch, 0);
+    save(RunLayout::kBestCheckpoint, epoch, 0);
   }
   if (!improved && patience_on_improvement_only_) return false;
   return state_.early.update(val_loss);
@@ -240,8 +242,8 @@ TrainResult Trainer::train() {
   Progress progress(epochs, static_cast<int64_t>(train.batchesPerEpoch()), parallel_->isMain());
   setup_.model->train(train_mode_);
   TrainResult result;
-  result.latest_checkpoint = runFile("latest_model.pt");
-  result.best_checkpoint = runFile("best_model.pt");
+  result.latest_checkpoint = runFile(RunLayout::kLatestCheckpoint);
+  result.best_checkpoint = runFile(RunLayout::kBestCheckpoint);
   for (int64_t epoch = start_epoch; epoch < epochs; ++epoch) {
     const auto t0 = std::chrono::steady_clock::now();
     startEpoch(epoch);
@@ -286,7 +288,7 @@ TrainResult Trainer::train() {
       stop = afterValidation(epoch, *val);
     }
     if (const auto lr = state_.schedule->next(epoch, val, optimizer().lr())) setLearningRate(*lr);
-    save("latest_model.pt", epoch, 0);
+    save(RunLayout::kLatestCheckpoint, epoch, 0);
     if (metrics) metrics->append(row);
     spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,
                  row["images_per_s"].get<double>());

@@ -8,6 +8,7 @@
 #include "core/base/atomic_file.h"
 #include "core/metrics/statistics.h"
 #include "core/report/curve_plot.h"
+#include "core/report/task_metrics.h"
 #include "projects/morphaeus/anomaly_report.h"
 #include "projects/morphaeus/evaluation_figures.h"
 
@@ -49,9 +50,8 @@ void AnomalyEvaluator::writeExamples(const ScoredDataset& d, ImageDataset& datas
     }
   }
   if (examples.empty()) return;
-  writeExampleFigure((fs::path(setup_.out_dir) / ("examples_" + d.name + ".png")).string(),
-                     *setup_.model, torch::stack(examples).to(setup_.device), names,
-                     o_.scoring.map_vmax);
+  writeExampleFigure(TaskLayout{setup_.out_dir}.examples(d.name).string(), *setup_.model,
+                     torch::stack(examples).to(setup_.device), names, o_.scoring.map_vmax);
 }
 
 EvaluationResult AnomalyEvaluator::run() {
@@ -122,12 +122,12 @@ EvaluationResult AnomalyEvaluator::run() {
   }
   if (figures && !curves.empty()) writeCurveFigures(setup_.out_dir, curves);
 
-  const fs::path out(setup_.out_dir);
-  writeFileAtomic((out / "metrics.json").string(), result.metrics.dump(2) + "\n");
-  writeScoresCsv((out / "scores.csv").string(), datasets, lpips.has_value());
+  const TaskLayout out{setup_.out_dir};
+  writeTaskMetrics(out, result.metrics);
+  writeScoresCsv(out.scores().string(), datasets, lpips.has_value());
   result.table =
       "# " + setup_.task + "\n\n" + metricsTable(result.metrics, datasets, lpips.has_value());
-  writeFileAtomic((out / "table.md").string(), result.table);
+  writeFileAtomic(out.table().string(), result.table);
   return result;
 }
 

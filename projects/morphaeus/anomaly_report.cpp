@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/base/atomic_file.h"
+#include "core/base/run_layout.h"
 #include "core/report/csv_quote.h"
 #include "core/report/curve_plot.h"
 #include "data/io/image_writer.h"
@@ -31,7 +32,7 @@ void writeScoresCsv(const std::string& path, const std::vector<ScoredDataset>& d
 void writeAnomalyMaps(const std::string& out_dir, const ScoredDataset& dataset, int64_t rows,
                       int64_t cols, double vmax) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::path(out_dir) / "maps" / dataset.name;
+  const fs::path dir = TaskLayout{out_dir}.maps(dataset.name);
   fs::create_directories(dir);
   for (std::size_t i = 0; i < dataset.images.size(); ++i) {
     const auto map =

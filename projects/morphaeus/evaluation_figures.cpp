@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/base/run_layout.h"
 #include "core/metrics/roc.h"
 #include "core/report/curve_plot.h"
 #include "core/report/example_sheet.h"
@@ -25,8 +26,8 @@ void writeCurveFigures(const std::string& out_dir, const std::vector<DatasetCurv
         {fmt::format("{} (AP {:.3f})", c.dataset, averagePrecision(c.labels, c.scores)), p.recall,
          p.precision});
   }
-  writeCurvePlot((std::filesystem::path(out_dir) / "roc.png").string(), roc);
-  writeCurvePlot((std::filesystem::path(out_dir) / "pr.png").string(), pr);
+  writeCurvePlot(TaskLayout{out_dir}.rocPlot().string(), roc);
+  writeCurvePlot(TaskLayout{out_dir}.prPlot().string(), pr);
 }
 
 void writeExampleFigure(const std::string& path, torch::nn::Module& model, const torch::Tensor& x,

@@ -48,7 +48,7 @@ void registerProject(Registry& registry) {
   registry.add(trainerSpec<MorphTrainer>(
       "MorphTrainer",
       "MorphAEus trainer: prior MSE + perceptual loss, NCC morphology term from epoch " +
-          std::to_string(MorphTrainerOptions{}.morphology_after_epoch + 1),
+          std::to_string(MorphTrainerOptions{}.morphology_after_epoch + 2),  // counted from 1
       morphTrainerSchema(), withOptions<MorphTrainer>(morphTrainerOptions),
       takesStructDefaults<MorphTrainerOptions>(
           morphTrainerOptions, [](const MorphTrainerOptions& o) {

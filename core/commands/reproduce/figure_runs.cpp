@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/checkpoint/checkpoint.h"
@@ -14,15 +13,13 @@
 #include "core/experiment/run_data.h"
 #include "core/registry/data_factory.h"
 #include "core/registry/model_factory.h"
+#include "core/report/task_metrics.h"
 #include "core/train/stop_signal.h"
-#include "data/data_error.h"
 #include "models/reconstruction.h"
 
 namespace morphaeus {
-namespace fs = std::filesystem;
-
 std::string FigureRun::best() const {
-  return weights ? *weights : (fs::path(run_dir) / "best_model.pt").string();
+  return weights ? *weights : RunLayout(run_dir).bestCheckpoint().string();
 }
 
 SweepOutcome runFigureRuns(const std::vector<FigureRun>& runs, const ReproduceOptions& o,
@@ -75,25 +72,11 @@ std::vector<DatasetExamples> reconstructExamples(const FigureRun& run, const Rep
 
 std::vector<DatasetScores> datasetScores(const FigureRun& run) {
   std::vector<DatasetScores> out;
-  const fs::path eval = fs::path(run.run_dir) / "eval";
-  std::error_code ec;
-  std::vector<fs::path> tasks;
-  for (const auto& e : fs::directory_iterator(eval, ec))
-    if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
-  std::sort(tasks.begin(), tasks.end());
-  for (const fs::path& task : tasks) {
-    const std::string file = (task / "metrics.json").string();
-    nlohmann::json m;
-    try {
-      std::ifstream in(file);
-      m = nlohmann::json::parse(in);
-    } catch (const std::exception& e) {
-      throw DataError(file + ": not the JSON an evaluation writes (" + e.what() + ")");
-    }
-    if (!m.contains("datasets") || !m["datasets"].is_object()) continue;
+  for (const TaskLayout& task : evaluatedTasks(RunLayout(run.run_dir))) {
+    const nlohmann::json m = readTaskMetrics(task);
     for (const auto& [name, d] : m["datasets"].items()) {
-      DatasetScores s{task.filename().string(), name, d.value("l1_mean", 0.0),
-                      d.value("ssim_mean", 0.0), std::nullopt};
+      DatasetScores s{task.name(), name, d.value("l1_mean", 0.0), d.value("ssim_mean", 0.0),
+                      std::nullopt};
       if (d.contains("lpips_mean")) s.lpips = d["lpips_mean"].get<double>();
       out.push_back(s);
     }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/base/cpu_budget.h"
+#include "core/base/run_layout.h"
 #include "core/commands/reproduce/sweep_launch.h"
 #include "core/train/stop_signal.h"
 
@@ -82,7 +83,7 @@ SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& 
       const auto line = t.commandLine();
       if (std::find(line.begin(), line.end(), "--resume") != line.end()) {
         spdlog::info("{}: resuming from {}", t.label,
-                     (fs::path(t.run_dir) / "latest_model.pt").string());
+                     RunLayout(t.run_dir).latestCheckpoint().string());
       }
       const int position = total - static_cast<int>(queue.size());
       std::string eta;
@@ -117,7 +118,7 @@ SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& 
         if (l.jobs > 1) spdlog::info("reproduce: {} of {} runs finished", out.ran, total);
       } else {
         spdlog::error("{}: the run failed (exit code {}); see {}", t.label, *code,
-                      (fs::path(t.run_dir) / "run.log").string());
+                      RunLayout(t.run_dir).log().string());
         ++out.failed;
       }
     }

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/base/atomic_file.h"
+#include "core/base/run_layout.h"
 #include "core/commands/reproduce/sweep_numbers.h"
 #include "core/report/bar_plot.h"
 #include "core/report/curve_plot.h"
@@ -211,7 +212,7 @@ void ResultsTable::writeReport(const std::string& dir, const std::vector<TableSe
     const auto it = runs.run_dirs.find(method);
     if (it == runs.run_dirs.end()) continue;
     for (const auto& run : it->second) {
-      const fs::path page_path = fs::path(run) / "report.html";
+      const fs::path page_path = RunLayout(run).report();
       const std::string name = method + " " + fs::path(run).filename().string();
       list += fs::exists(page_path)
                   ? "<li><a href=\"" +

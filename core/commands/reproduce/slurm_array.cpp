@@ -20,6 +20,7 @@
 
 #include "core/base/atomic_file.h"
 #include "core/base/environment_error.h"
+#include "core/base/run_layout.h"
 #include "core/commands/reproduce/sweep_launch.h"
 #include "core/train/stop_signal.h"
 #include "data/data_error.h"
@@ -271,9 +272,9 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
     const std::string job = submit(tasks, to_submit, l);
     for (std::size_t k = 0; k < to_submit.size(); ++k) {
       const SweepTask& t = tasks[to_submit[k]];
-      if (fs::exists(fs::path(t.run_dir) / "latest_model.pt") && t.trains)
-        spdlog::info("{}: resuming from {}", t.label,
-                     (fs::path(t.run_dir) / "latest_model.pt").string());
+      const fs::path latest = RunLayout(t.run_dir).latestCheckpoint();
+      if (fs::exists(latest) && t.trains)
+        spdlog::info("{}: resuming from {}", t.label, latest.string());
       flying.push_back({job, static_cast<int>(k), to_submit[k]});
     }
     spdlog::info("reproduce: submitted SLURM job {}: {} run(s) as array tasks 0-{}; logs in {}",
@@ -316,7 +317,7 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
       } else {
         ++out.failed;
         spdlog::error("{}: SLURM task {} ended without finishing the run; see {} and {}", t.label,
-                      f.id(), f.log(l.state_dir), (fs::path(t.run_dir) / "run.log").string());
+                      f.id(), f.log(l.state_dir), RunLayout(t.run_dir).log().string());
       }
       flying.erase(flying.begin() + static_cast<std::ptrdiff_t>(k));
     }

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "core/report/task_metrics.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
 
@@ -51,28 +52,19 @@ ColumnScores readColumnScores(const ColumnReport& c) {
 
 void SweepRuns::addRun(const std::string& method, const std::string& run_dir) {
   if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
-  const fs::path eval = fs::path(run_dir) / "eval";
-  if (!fs::is_directory(eval)) throw DataError(eval.string() + ": no evaluation reports");
-  std::vector<fs::path> tasks;
-  for (const auto& e : fs::directory_iterator(eval))
-    if (fs::exists(e.path() / "metrics.json")) tasks.push_back(e.path());
-  std::sort(tasks.begin(), tasks.end());
+  const RunLayout layout(run_dir);
+  if (!fs::is_directory(layout.evaluations()))
+    throw DataError(layout.evaluations().string() + ": no evaluation reports");
+  const std::vector<TaskLayout> tasks = evaluatedTasks(layout);
   std::map<std::string, ColumnReport> run;
-  for (const auto& task : tasks) {
-    std::ifstream in(task / "metrics.json");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw DataError((task / "metrics.json").string() + ": " + e.what());
-    }
+  for (const TaskLayout& task : tasks) {
+    const nlohmann::json j = readTaskMetrics(task);
     for (const auto& [dataset, m] : j.at("datasets").items()) {
       if (!m.contains("auroc")) continue;  // normal datasets: no column of their own
-      const std::string column =
-          tasks.size() > 1 ? task.filename().string() + "/" + dataset : dataset;
+      const std::string column = tasks.size() > 1 ? task.name() + "/" + dataset : dataset;
       if (std::find(datasets.begin(), datasets.end(), column) == datasets.end())
         datasets.push_back(column);
-      run[column] = ColumnReport{m, (task / "scores.csv").string(), dataset,
+      run[column] = ColumnReport{m, task.scores().string(), dataset,
                                  m.value("normal_reference", std::string())};
     }
   }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/base/atomic_file.h"
+#include "core/base/run_layout.h"
 #include "core/commands/reproduce/reproduce_command.h"
 #include "core/train/stop_signal.h"
 #include "data/data_error.h"
@@ -27,7 +28,7 @@ bool SweepTask::finished() const {
 std::vector<std::string> SweepTask::commandLine() const {
   std::vector<std::string> line = {"morphaeus"};
   line.insert(line.end(), args.begin(), args.end());
-  const fs::path latest = fs::path(run_dir) / "latest_model.pt";
+  const fs::path latest = RunLayout(run_dir).latestCheckpoint();
   if (trains && fs::exists(latest)) line.insert(line.end(), {"--resume", latest.string()});
   return line;
 }
@@ -104,7 +105,7 @@ int runTask(const SweepTask& task, const std::vector<std::pair<std::string, std:
 }
 
 std::string finishedMarker(const std::string& run_dir) {
-  return (fs::path(run_dir) / "reproduce.json").string();
+  return RunLayout(run_dir).sweepMarker().string();
 }
 
 void markFinished(const std::string& run_dir, const nlohmann::json& what) {
