@@ -4,6 +4,7 @@
 
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "core/app/cli.h"
 #include "core/app/cli_docs.h"
@@ -13,13 +14,7 @@
 #include "core/base/logging.h"
 #include "core/base/memory_reuse.h"
 #include "core/base/runtime.h"
-#include "core/commands/bench/bench_command.h"
-#include "core/commands/configs_command.h"
-#include "core/commands/infer_command.h"
-#include "core/commands/launch_command.h"
-#include "core/commands/prepare_command.h"
-#include "core/commands/reproduce/reproduce_command.h"
-#include "core/commands/synth_command.h"
+#include "core/commands/subcommands.h"
 #include "core/config/config_error.h"
 #include "core/config/error_context.h"
 #include "core/distributed/process_group.h"
@@ -41,20 +36,7 @@ int main(int argc, char** argv) {
   CLI::App app{"MorphAEus-cpp: deformable autoencoders for unsupervised anomaly detection"};
   app.set_version_flag("--version", [] { return versionString(); });
   addRunOptions(app, options);
-  BenchOptions bench;
-  CLI::App* bench_cmd = addBenchCommand(app, bench);
-  SyntheticOptions synth;
-  CLI::App* synth_cmd = addSynthCommand(app, synth);
-  PrepareOptions prepare;
-  PrepareCommands prepare_cmds = addPrepareCommand(app, prepare);
-  InferOptions infer;
-  CLI::App* infer_cmd = addInferCommand(app, infer);
-  ReproduceOptions reproduce;
-  CLI::App* reproduce_cmd = addReproduceCommand(app, reproduce);
-  ConfigsOptions configs;
-  ConfigsCommands configs_cmds = addConfigsCommand(app, configs);
-  LaunchOptions launch;
-  CLI::App* launch_cmd = addLaunchCommand(app, launch);
+  const std::vector<Subcommand> subcommands = addSubcommands(app);
   CliDocsOptions docs;
   addCliDocsOptions(app, docs);
   try {
@@ -71,27 +53,8 @@ int main(int argc, char** argv) {
     // Each command names itself in front of an error that does not say what it was doing.
     const auto command = [](const std::string& name, auto run) { return inContext(name, run); };
     if (docs.requested()) return command("morphaeus", [&] { return writeCliDocs(app, docs); });
-    if (bench_cmd->parsed()) return command("morphaeus bench", [&] { return runBench(bench); });
-    if (synth_cmd->parsed()) return command("morphaeus synth", [&] { return runSynth(synth); });
-    if (prepare_cmds.covid->parsed()) {
-      return command("morphaeus prepare covid", [&] { return runPrepareCovid(prepare); });
-    }
-    if (prepare_cmds.rsna->parsed()) {
-      return command("morphaeus prepare rsna", [&] { return runPrepareRsna(prepare); });
-    }
-    if (prepare_cmds.padchest->parsed()) {
-      return command("morphaeus prepare padchest", [&] { return runPreparePadchest(prepare); });
-    }
-    if (configs_cmds.show->parsed()) {
-      return command("morphaeus configs show", [&] { return runConfigsShow(configs); });
-    }
-    if (configs_cmds.list->parsed())
-      return command("morphaeus configs", [&] { return runConfigsList(); });
-    if (infer_cmd->parsed()) return command("morphaeus infer", [&] { return runInfer(infer); });
-    if (reproduce_cmd->parsed()) {
-      return command("morphaeus reproduce", [&] { return runReproduce(reproduce); });
-    }
-    if (launch_cmd->parsed()) return command("morphaeus launch", [&] { return runLaunch(launch); });
+    for (const Subcommand& sub : subcommands)
+      if (sub.parsed()) return command(sub.name, sub.run);
     const std::string source = options.config.empty() ? "the embedded demo" : options.config;
     return command("running " + source, [&] { return runExperiment(options); });
   } catch (const ConfigErrors& e) {

@@ -29,10 +29,10 @@ struct ComponentSpec {
   // Keys this component takes beside module_name/class_name/params, over those of the place that
   // chooses it (a downstream data loader's `datasets` entries: CSV splits, or CIFAR-10 classes).
   Schema siblings;
-  std::string summary;                 // one line, shown by --dry-run and `morphaeus list`
-  bool ignored = false;                // accepted for upstream compatibility; builds nothing
-  bool trains_in_train_mode = false;   // trainers: the model mode of their steps by default
-  std::any factory;                    // a std::function set by the layer able to build it
+  std::string summary;                // one line, shown by --dry-run
+  bool ignored = false;               // accepted for upstream compatibility; builds nothing
+  bool trains_in_train_mode = false;  // trainers: the model mode of their steps by default
+  std::any factory;                   // a std::function set by the layer able to build it
   // Components built from an options struct: whether the options that the factory's own path reads
   // from `params` equal, in every key that has a schema default, a default-constructed struct
   // (core/registry/struct_defaults.h). Test ComponentDefaults.* calls it on every component whose

@@ -45,7 +45,7 @@ struct TrainerOptions {
   ReconstructionLoss loss;  // the loss component, built through the registry
 };
 
-// The trainer keys the base trainer knows (in the order `morphaeus list` shows them): epochs,
+// The trainer keys the base trainer knows (in the order --dry-run lists them): epochs,
 // validation, loss, early stopping, optimiser, schedule, mode, fast path, distributed.
 // `project_keys` adds a project's own keys after the loss (as upstream's configs order them).
 Schema trainerSchema(void (*project_keys)(Schema&) = nullptr);
