@@ -24,7 +24,7 @@ struct BatchLoaderOptions {
   bool shuffle = false;
   bool drop_last = false;
   std::uint64_t seed = kUpstreamSeed;
-  int workers = 2;       // 0: load in the calling thread
+  int workers = 2;           // 0: load in the calling thread; 2: upstream's default num_workers
   std::size_t prefetch = 4;  // batches decoded ahead at most
   // Data-parallel runs: this process reads every `shard_count`-th index of the epoch's order,
   // starting at `shard_rank` (torch's DistributedSampler). pad_shard: the order is first padded
@@ -35,14 +35,15 @@ struct BatchLoaderOptions {
 };
 
 struct Batch {
-  torch::Tensor images;               // [B, 1, H, W]
-  torch::Tensor masks;                // [B, 1, H, W] or undefined
-  std::vector<std::size_t> indices;   // dataset indices, in batch order
+  torch::Tensor images;              // [B, 1, H, W]
+  torch::Tensor masks;               // [B, 1, H, W] or undefined
+  std::vector<std::size_t> indices;  // dataset indices, in batch order
 };
 
 // The order of an epoch: identity, or a Fisher-Yates permutation from (seed, epoch) with our own
 // generator (the same on every platform and standard library).
-std::vector<std::size_t> epochOrder(std::size_t n, bool shuffle, std::uint64_t seed, std::int64_t epoch);
+std::vector<std::size_t> epochOrder(std::size_t n, bool shuffle, std::uint64_t seed,
+                                    std::int64_t epoch);
 
 // The part of `order` a rank reads (BatchLoaderOptions::shard_*).
 std::vector<std::size_t> shardOf(const std::vector<std::size_t>& order, std::size_t rank,

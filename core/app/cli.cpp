@@ -43,7 +43,8 @@ void addRunOptions(CLI::App& app, RunOptions& o) {
   app.add_option("--master-port", d.master_port, "rank 0's TCPStore port")->group(group);
   app.add_option("--dist-backend", d.backend, "gloo, nccl or auto")->group(group);
   app.add_option("--dist-timeout", d.timeout_s,
-                 "seconds a rank waits for the others before every rank stops (default 600)")
+                 "seconds a rank waits for the others before every rank stops (default " +
+                     std::to_string(DistributedOptions{}.timeout_s) + ")")
       ->group(group);
   app.add_option("--log-level", o.log_level, "trace, debug, info, warn, error or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -50,8 +50,12 @@ PrepareCommands addPrepareCommand(CLI::App& app, PrepareOptions& o) {
       ->add_option("--count", o.padchest.count,
                    "images in the split, a seeded sample of the matches (default 0 = all)")
       ->check(CLI::NonNegativeNumber);
-  c.padchest->add_option("--seed", o.padchest.seed, "seed of the sample (default 2023)");
-  c.padchest->add_option("--size", o.padchest.size, "image side (default 299, as the COVID set)")
+  const PadchestOptions d;
+  c.padchest->add_option("--seed", o.padchest.seed,
+                         "seed of the sample (default " + std::to_string(d.seed) + ")");
+  c.padchest
+      ->add_option("--size", o.padchest.size,
+                   "image side (default " + std::to_string(d.size) + ", as the COVID set)")
       ->check(CLI::Range(8, 4096));
   return c;
 }

@@ -74,6 +74,10 @@ Schema downstreamTaskSiblings() {
 
 }  // namespace
 
+std::int64_t experimentSeed(const ConfigNode& root) {
+  return root.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed));
+}
+
 Schema experimentSchema() {
   Schema s;
   s.string("name").require().describe("method name, used for the run directory");

@@ -2,11 +2,18 @@
 // keys).
 #pragma once
 
+#include <cstdint>
+
+#include "core/config/config_node.h"
 #include "core/config/schema.h"
 
 namespace morphaeus {
 
 Schema experimentSchema();
+
+// The experiment's `seed` (torch, data order, augmentation, sampling at evaluation): the key's
+// value, else upstream's seed. Every reader of the seed goes through here.
+std::int64_t experimentSeed(const ConfigNode& root);
 
 // `data_dir`/`label_dir`: {train, val, test} lists of CSV files or folders.
 Schema dataDirSchema();

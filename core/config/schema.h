@@ -43,20 +43,39 @@ struct Field {
   bool required = false;
   bool ignored = false;  // accepted for compatibility with upstream configs, has no effect
   std::string doc;
-  std::vector<std::string> choices;        // Enum
-  std::shared_ptr<Field> element;          // List, Dict
-  std::shared_ptr<Schema> schema;          // Map; extra sibling keys for Component
+  std::vector<std::string> choices;           // Enum
+  std::shared_ptr<Field> element;             // List, Dict
+  std::shared_ptr<Schema> schema;             // Map; extra sibling keys for Component
   ComponentKind kind = ComponentKind::Model;  // Component
-  std::optional<double> min, max;          // Int, Number
-  bool min_exclusive = false;              // `min` itself refused (a learning rate > 0)
-  std::optional<std::size_t> length;       // List: exact length
-  FieldDefault fallback;                   // Bool, Int, Number, String, Enum
+  std::optional<double> min, max;             // Int, Number
+  bool min_exclusive = false;                 // `min` itself refused (a learning rate > 0)
+  std::optional<std::size_t> length;          // List: exact length
+  FieldDefault fallback;                      // Bool, Int, Number, String, Enum
 
-  Field& require() { required = true; return *this; }
-  Field& ignore(std::string why) { ignored = true; doc = std::move(why); return *this; }
-  Field& describe(std::string text) { doc = std::move(text); return *this; }
-  Field& atLeast(double v) { min = v; return *this; }
-  Field& between(double lo, double hi) { min = lo; max = hi; return *this; }
+  Field& require() {
+    required = true;
+    return *this;
+  }
+  Field& ignore(std::string why) {
+    ignored = true;
+    doc = std::move(why);
+    return *this;
+  }
+  // The doc line; a default set before it stays appended ("text; default X").
+  Field& describe(std::string text) {
+    doc = std::move(text);
+    if (hasDefault()) doc += "; default " + defaultText();
+    return *this;
+  }
+  Field& atLeast(double v) {
+    min = v;
+    return *this;
+  }
+  Field& between(double lo, double hi) {
+    min = lo;
+    max = hi;
+    return *this;
+  }
   Field& above(double v) {
     min = v;
     min_exclusive = true;
@@ -67,7 +86,10 @@ struct Field {
     element->atLeast(v);
     return *this;
   }
-  Field& ofLength(std::size_t n) { length = n; return *this; }
+  Field& ofLength(std::size_t n) {
+    length = n;
+    return *this;
+  }
   // The value when the key is absent; appended to `doc` as "default X".
   Field& byDefault(bool v) { return setDefault(v); }
   Field& byDefault(int v) { return setDefault(static_cast<std::int64_t>(v)); }

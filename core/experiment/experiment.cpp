@@ -102,7 +102,7 @@ std::string Experiment::task() const {
 }
 
 std::int64_t Experiment::seed() const {
-  return config.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed));
+  return experimentSeed(config);
 }
 int Experiment::threads() const {
   return static_cast<int>(config.getInt("threads", 0));

@@ -6,8 +6,8 @@
 #include <optional>
 #include <thread>
 
-#include "core/base/facts/upstream_seed.h"
 #include "core/base/file_lock.h"
+#include "core/config/experiment_schema.h"
 #include "core/registry/registry.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -46,7 +46,7 @@ struct LoaderSpec {
   std::string file_type;
   std::vector<int64_t> size{kDefaultImageSide, kDefaultImageSide};
   std::size_t batch_size = kDefaultBatchSize;
-  int workers = 2;
+  int workers = 0;  // DataContext::default_workers unless the config says
   bool skip_bad = false, cache = false;
   ResizePath path = ResizePath::Tensor;
   std::optional<TestImages> source;  // images from a TestSetSource instead of the CSVs
@@ -137,8 +137,7 @@ std::string missingTaskData(const ConfigNode& task, const DataContext& ctx) {
 DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
   ctx.data_root = root.getString("data_root", "");
-  ctx.seed =
-      static_cast<std::uint64_t>(root.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed)));
+  ctx.seed = static_cast<std::uint64_t>(experimentSeed(root));
   return ctx;
 }
 

@@ -46,9 +46,9 @@ struct TestSetSource {
 std::string dataPath(const std::string& path, const DataContext& ctx);
 
 struct DataContext {
-  std::string data_root;      // base of relative image paths in CSVs ("" = working directory)
-  std::uint64_t seed = kUpstreamSeed;  // data order
-  int default_workers = 2;    // num_workers when the config has none (upstream default 2)
+  std::string data_root;  // base of relative image paths in CSVs ("" = working directory)
+  std::uint64_t seed = kUpstreamSeed;                  // data order
+  int default_workers = BatchLoaderOptions{}.workers;  // num_workers when the config has none
   // Data-parallel runs (the runner sets them from its process group): every loader reads this
   // rank's shard, and training batches are batch_size / shard_count per rank.
   std::size_t shard_rank = 0, shard_count = 1;

@@ -2,6 +2,7 @@
 
 #include <tuple>
 
+#include "core/config/key_table.h"
 #include "core/config/typed_params.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
@@ -42,63 +43,45 @@ VaeOptions vaeOptions(const ConfigNode& params) {
   return o;
 }
 
-Schema betaVaeSchema() {
-  const BetaVaeOptions d;
-  Schema p;
-  p.integer("nc").atLeast(1).describe("image channels").byDefault(d.nc);
-  p.integer("z_dim").atLeast(1).describe("latent size").byDefault(d.z_dim);
-  p.boolean("additional_layer")
-      .describe("the extra block for 128x128 inputs (only true)")
-      .byDefault(true);
-  p.boolean("eval_sampling")
-      .describe("evaluation scores from a sampled z as upstream; false: z = mu")
-      .byDefault(d.eval_sampling);
-  return p;
+// BetaVAE_H's keys; `additional_layer` (the 128x128 block) is only accepted as true.
+const KeyTable<BetaVaeOptions>& betaVaeKeys() {
+  static const KeyTable<BetaVaeOptions> keys = [] {
+    KeyTable<BetaVaeOptions> k;
+    k.integer("nc", &BetaVaeOptions::nc).atLeast(1).describe("image channels");
+    k.integer("z_dim", &BetaVaeOptions::z_dim).atLeast(1).describe("latent size");
+    k.schema()
+        .boolean("additional_layer")
+        .describe("the extra block for 128x128 inputs (only true)")
+        .byDefault(true);
+    k.boolean("eval_sampling", &BetaVaeOptions::eval_sampling)
+        .describe("evaluation scores from a sampled z as upstream; false: z = mu");
+    k.finish([](const TypedParams& p, BetaVaeOptions&) {
+      if (!p.getBool("additional_layer"))
+        throw p.node().error("additional_layer: only true (128x128 inputs) is implemented");
+    });
+    return k;
+  }();
+  return keys;
 }
 
-BetaVaeOptions betaVaeOptions(const ConfigNode& params) {
-  static const Schema schema = betaVaeSchema();
-  const TypedParams p(schema, params);
-  if (!p.getBool("additional_layer")) {
-    throw params.error("additional_layer: only true (128x128 inputs) is implemented");
-  }
-  BetaVaeOptions o;
-  o.z_dim = p.getInt("z_dim");
-  o.nc = p.getInt("nc");
-  o.eval_sampling = p.getBool("eval_sampling");
-  return o;
-}
-
-Schema daeUNetSchema() {
-  const DaeUNetOptions d;
-  Schema p;
-  p.integer("in_channels").atLeast(1).describe("input channels").byDefault(d.in_channels);
-  p.integer("n_classes").atLeast(1).describe("output channels").byDefault(d.n_classes);
-  p.integer("depth").atLeast(1).describe("levels (the paper: 4)").byDefault(d.depth);
-  p.integer("wf")
-      .atLeast(0)
-      .describe("2^wf channels at the first level (the paper: 6)")
-      .byDefault(d.wf);
-  p.boolean("padding")
-      .describe("reflection padding: output size = input size (the paper: true)")
-      .byDefault(d.padding);
-  p.enumeration("norm", {"group", "batch", "none"}).byDefault(d.norm.c_str());
-  p.enumeration("up_mode", {"upconv"})
-      .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
-  return p;
-}
-
-DaeUNetOptions daeUNetOptions(const ConfigNode& params) {
-  static const Schema schema = daeUNetSchema();
-  const TypedParams p(schema, params);
-  DaeUNetOptions o;
-  o.in_channels = p.getInt("in_channels");
-  o.n_classes = p.getInt("n_classes");
-  o.depth = p.getInt("depth");
-  o.wf = p.getInt("wf");
-  o.padding = p.getBool("padding");
-  o.norm = p.getString("norm");
-  return o;
+const KeyTable<DaeUNetOptions>& daeUNetKeys() {
+  static const KeyTable<DaeUNetOptions> keys = [] {
+    KeyTable<DaeUNetOptions> k;
+    k.integer("in_channels", &DaeUNetOptions::in_channels).atLeast(1).describe("input channels");
+    k.integer("n_classes", &DaeUNetOptions::n_classes).atLeast(1).describe("output channels");
+    k.integer("depth", &DaeUNetOptions::depth).atLeast(1).describe("levels (the paper: 4)");
+    k.integer("wf", &DaeUNetOptions::wf)
+        .atLeast(0)
+        .describe("2^wf channels at the first level (the paper: 6)");
+    k.boolean("padding", &DaeUNetOptions::padding)
+        .describe("reflection padding: output size = input size (the paper: true)");
+    k.choice("norm", {"group", "batch", "none"}, &DaeUNetOptions::norm);
+    k.schema()
+        .enumeration("up_mode", {"upconv"})
+        .describe("transposed-conv upsampling (upstream's upsample mode is not implemented)");
+    return k;
+  }();
+  return keys;
 }
 
 // The VAE takes input_size = (channels, rows, cols).
@@ -189,11 +172,9 @@ void registerModels(Registry& registry) {
   beta.summary =
       "beta-VAE (Higgins et al. 2017): 32-channel conv encoder, dense Gaussian posterior, 128x128 "
       "inputs";
-  beta.params = betaVaeSchema();
-  beta.factory = modelFactory([](const ConfigNode& p) { return BetaVAE(betaVaeOptions(p)); });
-  beta.takes_struct_defaults = takesStructDefaults<BetaVaeOptions>(
-      betaVaeOptions,
-      [](const BetaVaeOptions& o) { return std::tie(o.z_dim, o.nc, o.eval_sampling); });
+  beta.params = betaVaeKeys().schema();
+  beta.factory = modelFactory([](const ConfigNode& p) { return BetaVAE(betaVaeKeys().read(p)); });
+  beta.takes_struct_defaults = [](const ConfigNode& p) { return betaVaeKeys().takesDefaults(p); };
   beta.input_rule = betaVaeInputRule;
   registry.add(std::move(beta));
 
@@ -202,12 +183,9 @@ void registerModels(Registry& registry) {
   unet.name = {"model_zoo.dae_kascenas", "UNet"};
   unet.summary =
       "DAE (Kascenas et al. 2022): U-Net with weight-standardised convs, swish, GroupNorm";
-  unet.params = daeUNetSchema();
-  unet.factory = modelFactory([](const ConfigNode& p) { return DaeUNet(daeUNetOptions(p)); });
-  unet.takes_struct_defaults =
-      takesStructDefaults<DaeUNetOptions>(daeUNetOptions, [](const DaeUNetOptions& o) {
-        return std::tie(o.in_channels, o.n_classes, o.depth, o.wf, o.padding, o.norm);
-      });
+  unet.params = daeUNetKeys().schema();
+  unet.factory = modelFactory([](const ConfigNode& p) { return DaeUNet(daeUNetKeys().read(p)); });
+  unet.takes_struct_defaults = [](const ConfigNode& p) { return daeUNetKeys().takesDefaults(p); };
   unet.input_rule = daeUNetInputRule;
   registry.add(std::move(unet));
 }

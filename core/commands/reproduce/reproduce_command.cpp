@@ -8,11 +8,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "core/base/facts/upstream_seed.h"
 #include "core/base/shared_files.h"
 #include "core/commands/reproduce/paper_figures.h"
 #include "core/commands/reproduce/results_table.h"
 #include "core/commands/reproduce/sweep_launch.h"
+#include "core/config/experiment_schema.h"
 #include "core/config/yaml_loader.h"
 #include "core/train/stop_signal.h"
 #include "data/data_error.h"
@@ -23,7 +23,7 @@ namespace fs = std::filesystem;
 
 struct Method {
   std::string file, label;
-  int64_t base_seed = static_cast<int64_t>(kUpstreamSeed);
+  int64_t base_seed = 0;  // experimentSeed(config)
 };
 
 std::vector<Method> discoverMethods(const std::string& dir) {
@@ -33,8 +33,7 @@ std::vector<Method> discoverMethods(const std::string& dir) {
     const fs::path file = fs::path(dir) / (stem + ".yaml");
     if (!fs::exists(file)) continue;
     const ConfigNode config = loadYamlFile(file.string());
-    Method m{file.string(), config.getString("name", stem),
-             config.getInt("seed", static_cast<int64_t>(kUpstreamSeed))};
+    Method m{file.string(), config.getString("name", stem), experimentSeed(config)};
     const std::string suffix = "-synthetic";
     if (m.label.size() > suffix.size() &&
         m.label.compare(m.label.size() - suffix.size(), suffix.size(), suffix) == 0) {
