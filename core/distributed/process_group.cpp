@@ -110,6 +110,9 @@ class StartupWatch {
     stop_ = true;
     thread_.join();
   }
+  // This rank failed and is about to post it: the failure it will then see is its own (its own
+  // error, more precise, is what this process prints).
+  void ownFailure() { own_failure_ = true; }
 
  private:
   void watch(const DistributedOptions& o) {
@@ -122,6 +125,7 @@ class StartupWatch {
       c10d::PrefixStore store("morphaeus", c10::make_intrusive<c10d::TCPStore>(o.master_addr, so));
       while (!stop_) {
         if (store.check({kStartupFailureKey})) {
+          if (own_failure_) return;  // set before the post this check saw
           const auto why = store.get(kStartupFailureKey);
           std::cerr << fmt::format("error: rank {}/{}: stopping: {}\n", o.rank, o.world_size,
                                    std::string(why.begin(), why.end()));
@@ -138,6 +142,7 @@ class StartupWatch {
   }
 
   std::atomic<bool> stop_{false};
+  std::atomic<bool> own_failure_{false};
   std::thread thread_;
 };
 
@@ -158,7 +163,7 @@ void ProcessGroup::init(const DistributedOptions& o, const torch::Device& device
     so.timeout = timeout;
     auto tcp = c10::make_intrusive<c10d::TCPStore>(o.master_addr, so);
     g->backend_->store = c10::make_intrusive<c10d::PrefixStore>("morphaeus", tcp);
-    const StartupWatch watch(o);
+    StartupWatch watch(o);
     try {
       auto gloo_options = c10d::ProcessGroupGloo::Options::create(timeout);
       gloo_options->devices = glooDevices(o, gloo_device);
@@ -183,6 +188,7 @@ void ProcessGroup::init(const DistributedOptions& o, const torch::Device& device
     } catch (const std::exception& e) {
       // The others are told (they would otherwise wait for this rank until the timeout).
       const std::string why = fmt::format("rank {} failed at start-up: {}", o.rank, firstLine(e));
+      watch.ownFailure();
       try {
         g->backend_->store->set(kStartupFailureKey, std::vector<uint8_t>(why.begin(), why.end()));
       } catch (const std::exception&) {
