@@ -36,25 +36,33 @@ std::vector<std::pair<std::string, std::string>> slotEnvironment(const SweepLaun
 
 }  // namespace
 
-SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& l) {
-  SweepOutcome out;
-  std::deque<std::size_t> queue;
+std::vector<std::size_t> unfinishedTasks(const std::vector<SweepTask>& tasks,
+                                         SweepOutcome& outcome) {
+  std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     if (tasks[i].finished()) {
       spdlog::info("{}: finished before, skipped ({})", tasks[i].label, tasks[i].run_dir);
-      ++out.skipped;
+      ++outcome.skipped;
     } else {
-      queue.push_back(i);
+      todo.push_back(i);
     }
   }
-  const int cpus = processCpuBudget().cpus;
+  return todo;
+}
+
+SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& l) {
+  SweepOutcome out;
+  const std::vector<std::size_t> todo = unfinishedTasks(tasks, out);
+  std::deque<std::size_t> queue(todo.begin(), todo.end());
+  const CpuBudget budget = processCpuBudget();
+  const int cpus = budget.cpus;
   const int threads = std::max(1, cpus / l.jobs);
   const bool cpu_only = l.device == "cpu";
   const int gpus = cpu_only ? 0 : static_cast<int>(torch::cuda::device_count());
   if (l.jobs > 1 && !queue.empty()) {
     if (l.jobs > cpus) {
       spdlog::warn("--jobs {} with {} CPU(s) ({}): the runs share cores", l.jobs, cpus,
-                   processCpuBudget().source);
+                   budget.source);
     }
     if (gpus > 0 && l.jobs > gpus)
       spdlog::warn("--jobs {} with {} GPU(s): runs share GPUs", l.jobs, gpus);
@@ -80,11 +88,7 @@ SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& 
       const int slot = static_cast<int>(std::find(slot_busy.begin(), slot_busy.end(), false) -
                                         slot_busy.begin());
       slot_busy[static_cast<std::size_t>(slot)] = true;
-      const auto line = t.commandLine();
-      if (std::find(line.begin(), line.end(), "--resume") != line.end()) {
-        spdlog::info("{}: resuming from {}", t.label,
-                     RunLayout(t.run_dir).latestCheckpoint().string());
-      }
+      if (const auto from = t.resumeFrom()) spdlog::info("{}: resuming from {}", t.label, *from);
       const int position = total - static_cast<int>(queue.size());
       std::string eta;
       const int done = out.ran + out.failed;
@@ -94,8 +98,8 @@ SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& 
       }
       spdlog::info("reproduce: run {}/{} ({} done, {} skipped, {} failed{}): {} in {}", position,
                    total, out.ran, out.skipped, out.failed, eta, t.label, t.run_dir);
-      running.push_back({startChild(line, slotEnvironment(l, slot, threads, gpus)), i, slot,
-                         std::chrono::steady_clock::now()});
+      running.push_back({startChild(t.commandLine(), slotEnvironment(l, slot, threads, gpus)), i,
+                         slot, std::chrono::steady_clock::now()});
     }
     for (std::size_t k = 0; k < running.size();) {
       const auto code = childExitCode(running[k].pid);
@@ -110,9 +114,7 @@ SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& 
       slot_busy[static_cast<std::size_t>(running[k].slot)] = false;
       running.erase(running.begin() + static_cast<std::ptrdiff_t>(k));
       if (*code == 0) {
-        nlohmann::json marker = t.marker;
-        if (marker.contains("seconds")) marker["seconds"] = seconds;
-        markFinished(t.run_dir, marker);
+        t.markFinished(seconds);
         seconds_done += seconds;
         ++out.ran;
         if (l.jobs > 1) spdlog::info("reproduce: {} of {} runs finished", out.ran, total);

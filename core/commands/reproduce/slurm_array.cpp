@@ -234,18 +234,10 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
   const int poll = pollSeconds();
   fs::create_directories(l.state_dir);
   SweepOutcome out;
-  std::map<std::string, std::size_t> by_run;
-  std::vector<std::size_t> unfinished;
-  for (std::size_t i = 0; i < tasks.size(); ++i) {
-    by_run[tasks[i].run_dir] = i;
-    if (tasks[i].finished()) {
-      spdlog::info("{}: finished before, skipped ({})", tasks[i].label, tasks[i].run_dir);
-      ++out.skipped;
-    } else {
-      unfinished.push_back(i);
-    }
-  }
+  const std::vector<std::size_t> unfinished = unfinishedTasks(tasks, out);
   if (unfinished.empty()) return out;
+  std::map<std::string, std::size_t> by_run;
+  for (std::size_t i = 0; i < tasks.size(); ++i) by_run[tasks[i].run_dir] = i;
 
   // What an earlier submission still has in the queue is waited for, not submitted again.
   std::string why;
@@ -272,9 +264,7 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
     const std::string job = submit(tasks, to_submit, l);
     for (std::size_t k = 0; k < to_submit.size(); ++k) {
       const SweepTask& t = tasks[to_submit[k]];
-      const fs::path latest = RunLayout(t.run_dir).latestCheckpoint();
-      if (fs::exists(latest) && t.trains)
-        spdlog::info("{}: resuming from {}", t.label, latest.string());
+      if (const auto from = t.resumeFrom()) spdlog::info("{}: resuming from {}", t.label, *from);
       flying.push_back({job, static_cast<int>(k), to_submit[k]});
     }
     spdlog::info("reproduce: submitted SLURM job {}: {} run(s) as array tasks 0-{}; logs in {}",

@@ -38,6 +38,11 @@ struct SweepOutcome {
 // launcher cannot start at all: sbatch missing or refusing the options.
 SweepOutcome runSweep(const std::vector<SweepTask>& tasks, const SweepLaunch& launch);
 
+// The indices of the tasks still to run, in order; each finished one is logged as skipped and
+// counted in `outcome.skipped`.
+std::vector<std::size_t> unfinishedTasks(const std::vector<SweepTask>& tasks,
+                                         SweepOutcome& outcome);
+
 // Local: the tasks' runs, up to launch.jobs at once.
 SweepOutcome runLocally(const std::vector<SweepTask>& tasks, const SweepLaunch& launch);
 // SLURM: submitted as a job array (and waited for).

@@ -22,15 +22,26 @@ namespace morphaeus {
 namespace fs = std::filesystem;
 
 bool SweepTask::finished() const {
-  return fs::exists(finishedMarker(run_dir));
+  return fs::exists(RunLayout(run_dir).sweepMarker());
+}
+
+std::optional<std::string> SweepTask::resumeFrom() const {
+  const fs::path latest = RunLayout(run_dir).latestCheckpoint();
+  if (!trains || !fs::exists(latest)) return std::nullopt;
+  return latest.string();
 }
 
 std::vector<std::string> SweepTask::commandLine() const {
   std::vector<std::string> line = {"morphaeus"};
   line.insert(line.end(), args.begin(), args.end());
-  const fs::path latest = RunLayout(run_dir).latestCheckpoint();
-  if (trains && fs::exists(latest)) line.insert(line.end(), {"--resume", latest.string()});
+  if (const auto from = resumeFrom()) line.insert(line.end(), {"--resume", *from});
   return line;
+}
+
+void SweepTask::markFinished(double seconds) const {
+  nlohmann::json what = marker;
+  if (what.contains("seconds")) what["seconds"] = seconds;
+  writeFileAtomic(RunLayout(run_dir).sweepMarker().string(), what.dump(2) + "\n");
 }
 
 SweepTask sweepTask(const SweepRunSpec& r, const ReproduceOptions& o, nlohmann::json marker) {
@@ -94,22 +105,10 @@ int runChild(const std::vector<std::string>& args,
 int runTask(const SweepTask& task, const std::vector<std::pair<std::string, std::string>>& env) {
   const auto start = std::chrono::steady_clock::now();
   const int rc = runChild(task.commandLine(), env);
-  if (rc != 0) return rc;
-  nlohmann::json marker = task.marker;
-  if (marker.contains("seconds")) {
-    marker["seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-  markFinished(task.run_dir, marker);
+  if (rc == 0)
+    task.markFinished(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return rc;
-}
-
-std::string finishedMarker(const std::string& run_dir) {
-  return RunLayout(run_dir).sweepMarker().string();
-}
-
-void markFinished(const std::string& run_dir, const nlohmann::json& what) {
-  writeFileAtomic(finishedMarker(run_dir), what.dump(2) + "\n");
 }
 
 void writeTasks(const std::string& path, const std::vector<SweepTask>& tasks) {

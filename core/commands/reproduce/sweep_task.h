@@ -36,9 +36,14 @@ struct SweepTask {
   bool trains = true;             // resumed from <run_dir>/latest_model.pt when one is there
   nlohmann::json marker;          // written to <run_dir>/reproduce.json once it finished
 
-  bool finished() const;
-  // The command line at this moment: "morphaeus", args, and --resume where it continues.
+  bool finished() const;  // <run_dir>/reproduce.json is there: the run is skipped
+  // The checkpoint it continues from at this moment: a training run's latest_model.pt when one
+  // is there; nullopt: it starts afresh (or evaluates).
+  std::optional<std::string> resumeFrom() const;
+  // The command line at this moment: "morphaeus", args, and --resume resumeFrom() where set.
   std::vector<std::string> commandLine() const;
+  // Writes its marker atomically, with the run's `seconds` where the marker has that field.
+  void markFinished(double seconds) const;
 };
 
 // The task of `spec` under the sweep's options (device, threads, data root, epochs, --set), its
@@ -60,10 +65,6 @@ int runChild(const std::vector<std::string>& args,
 // Returns the child's exit code.
 int runTask(const SweepTask& task,
             const std::vector<std::pair<std::string, std::string>>& env = {});
-
-// <run>/reproduce.json: written atomically when a run finished; a run with it is skipped.
-std::string finishedMarker(const std::string& run_dir);
-void markFinished(const std::string& run_dir, const nlohmann::json& what);
 
 // Tasks to and from a JSON file (the SLURM array's list; written atomically).
 void writeTasks(const std::string& path, const std::vector<SweepTask>& tasks);
