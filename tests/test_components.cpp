@@ -135,7 +135,7 @@ TEST(Components, ProjectKeysHaveOneDefaultEach) {
   EXPECT_EQ(m.beta_max, 3.0);
   EXPECT_EQ(m.delta, 1.0);
   EXPECT_EQ(m.max_iter, 500);
-  EXPECT_NE(morphTrainerSchema().find("max_iter")->doc.find("default 500"), std::string::npos);
+  EXPECT_NE(morphTrainerSchema().find("max_iter")->text().find("default 500"), std::string::npos);
   try {
     morphTrainerOptions(params("alfa: 0.05\n"));
     FAIL() << "alfa > 0 without vgg_weights was accepted";

@@ -3,7 +3,9 @@
 // and the defaults check; a value out of range is the validator's one-line error at its place.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/config_error.h"
 #include "core/config/key_table.h"
@@ -66,9 +68,9 @@ TEST(KeyTable, TheSchemaHoldsTheStructsDefaultsInOrder) {
   EXPECT_EQ(std::get<double>(s.find("alfa")->fallback), d.inner.alfa);
   EXPECT_FALSE(s.find("sizes")->hasDefault());
   // The doc line keeps the default whether it is described before or after it is set.
-  EXPECT_EQ(s.find("channels")->doc, "first block's channels; default 16");
-  EXPECT_EQ(s.find("epochs")->doc, "default 500");
-  EXPECT_EQ(s.find("mode")->doc, "how to go up; default stride");
+  EXPECT_EQ(s.find("channels")->text(), "first block's channels; default 16");
+  EXPECT_EQ(s.find("epochs")->text(), "default 500");
+  EXPECT_EQ(s.find("mode")->text(), "how to go up; default stride");
   EXPECT_EQ(s.find("lr")->min, 0.0);
   EXPECT_TRUE(s.find("lr")->min_exclusive);
 }
@@ -108,6 +110,99 @@ TEST(KeyTable, AValueOutOfRangeIsOneErrorAtItsPlace) {
       EXPECT_NE(what.find(message), std::string::npos) << what;
       EXPECT_EQ(what.find('\n'), std::string::npos) << what;
     }
+  }
+}
+
+// The other kinds of declaration: a required key, a list, a name mapped to an enum, an optional
+// field set only when given, a sub-struct's keys among these and a nested params map.
+enum class Warp { Native, GridSample };
+
+struct Solver {
+  double lr = 1e-3;
+  bool amsgrad = false;
+};
+
+struct Block {
+  std::int64_t in_channels = 1;
+  std::vector<std::int64_t> strides{2, 2};
+};
+
+struct ComposedOptions {
+  Block block;
+  Warp warp = Warp::GridSample;
+  std::optional<bool> train_mode;
+  Solver solver;
+};
+
+const KeyTable<Block>& blockKeys() {
+  static const KeyTable<Block> keys = [] {
+    KeyTable<Block> k;
+    k.integer("in_channels", &Block::in_channels).atLeast(1).require();
+    k.integers("strides", &Block::strides).eachAtLeast(1);
+    return k;
+  }();
+  return keys;
+}
+
+const KeyTable<ComposedOptions>& composedKeys() {
+  static const KeyTable<ComposedOptions> keys = [] {
+    KeyTable<Solver> solver;
+    solver.number("lr", &Solver::lr).above(0);
+    solver.boolean("amsgrad", &Solver::amsgrad);
+    KeyTable<ComposedOptions> k;
+    k.include(blockKeys(), &ComposedOptions::block);
+    k.named("warp", {{"native", Warp::Native}, {"grid_sample", Warp::GridSample}},
+            &ComposedOptions::warp);
+    k.named("mode", {{"eval", false}, {"train", true}}, &ComposedOptions::train_mode);
+    k.map("solver", solver, &ComposedOptions::solver);
+    return k;
+  }();
+  return keys;
+}
+
+TEST(KeyTable, RequiredListsNamesOptionalsSubStructsAndNestedMaps) {
+  const auto& keys = composedKeys();
+  const Schema& s = keys.schema();
+  EXPECT_EQ(s.names(),
+            (std::vector<std::string>{"in_channels", "strides", "warp", "mode", "solver"}));
+  EXPECT_TRUE(s.find("in_channels")->required);
+  EXPECT_FALSE(s.find("in_channels")->hasDefault()) << "require() drops the struct's default";
+  EXPECT_EQ(s.find("in_channels")->text(), "");
+  EXPECT_EQ(std::get<std::string>(s.find("warp")->fallback), "grid_sample");
+  EXPECT_EQ(s.find("warp")->choices, (std::vector<std::string>{"native", "grid_sample"}));
+  EXPECT_FALSE(s.find("mode")->hasDefault()) << "an optional field has no default";
+  ASSERT_TRUE(s.find("solver")->schema);
+  EXPECT_EQ(std::get<double>(s.find("solver")->schema->find("lr")->fallback), 1e-3);
+
+  const ComposedOptions base = keys.read(params("{in_channels: 3}"));
+  EXPECT_EQ(base.block.in_channels, 3);
+  EXPECT_EQ(base.block.strides, (std::vector<std::int64_t>{2, 2})) << "an absent list stays";
+  EXPECT_EQ(base.warp, Warp::GridSample);
+  EXPECT_FALSE(base.train_mode.has_value());
+  EXPECT_EQ(base.solver.lr, 1e-3);
+  EXPECT_TRUE(keys.takesDefaults(params("{in_channels: 3}")))
+      << "a required key is not the defaults check's business";
+
+  const ComposedOptions o = keys.read(
+      params("{in_channels: 1, strides: [4], warp: native, mode: train, solver: {lr: 0.5, amsgrad: "
+             "true}}"));
+  EXPECT_EQ(o.block.strides, (std::vector<std::int64_t>{4}));
+  EXPECT_EQ(o.warp, Warp::Native);
+  ASSERT_TRUE(o.train_mode.has_value());
+  EXPECT_TRUE(*o.train_mode);
+  EXPECT_EQ(o.solver.lr, 0.5);
+  EXPECT_TRUE(o.solver.amsgrad);
+  for (const char* one :
+       {"{in_channels: 1, strides: [4]}", "{in_channels: 1, warp: native}",
+        "{in_channels: 1, solver: {lr: 0.5}}", "{in_channels: 1, solver: {amsgrad: true}}"})
+    EXPECT_FALSE(keys.takesDefaults(params(one))) << one;
+  EXPECT_TRUE(keys.takesDefaults(params("{in_channels: 1, mode: eval, solver: {}}")));
+
+  try {
+    keys.read(params("{in_channels: 1, solver: {lr: 0}}"));
+    ADD_FAILURE() << "lr: 0 was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("params.yaml:1:31"), std::string::npos) << e.what();
   }
 }
 

@@ -165,7 +165,7 @@ TEST(RunDirectory, TimestampedFoldersAreDistinctAndARequestedOneIsCreated) {
 
 TEST(TrainerOptions, DefaultsComeFromTheSchemaOnce) {
   const Schema schema = trainerSchema();
-  EXPECT_NE(schema.find("patience")->doc.find("default 25"), std::string::npos);
+  EXPECT_NE(schema.find("patience")->text().find("default 25"), std::string::npos);
   const ConfigNode minimal = loadYamlString(
       "nr_epochs: 3\nloss: {module_name: optim.losses.ln_losses, class_name: L2}\n"
       "optimizer_params: {lr: 1.0e-3}\n",

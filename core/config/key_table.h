@@ -2,20 +2,28 @@
 // struct -- the key, the options field it sets, its range or choices and one doc line -- as
 // LibTorch's TORCH_ARG keeps a field, its default and its accessor together. The default is the
 // field's value in a default-constructed struct. From the table come the params schema (the
-// validator, --dry-run's listing, the docs), the reader (params -> options) and the check that a
-// params map leaves every defaulted field at the struct's default (takes_struct_defaults).
+// validator, the docs), the reader (params -> options) and the check that a params map leaves
+// every defaulted field at the struct's default (takes_struct_defaults).
 //
 //   KeyTable<BetaVaeOptions> keys;
 //   keys.integer("nc", &BetaVaeOptions::nc).atLeast(1).describe("image channels");
 //   keys.boolean("eval_sampling", &BetaVaeOptions::eval_sampling).describe("...");
-//   keys.schema().list("input_size", ValueType::Int).require();  // a key read by hand, in finish()
+//   keys.named("warp", {{"native", WarpMode::Native}, {"grid_sample", WarpMode::GridSample}},
+//              &MorphAEusOptions::warp);
+//   keys.integers("strides", &AutoencoderOptions::strides).eachAtLeast(1).require();
+//   keys.include(autoencoderKeys(), &MorphAEusOptions::autoencoder);  // a sub-struct's keys
+//   keys.map("optimizer_params", adamKeys(), &TrainerOptions::adam);  // a nested params map
+//   keys.schema().boolean("additional_layer");  // a key read by hand, in finish()
 //
 // A field is reached by a member pointer, or by a lambda returning a reference (a nested field:
-// `[](Options& o) -> double& { return o.perceptual.alfa; }`).
+// `[](Options& o) -> double& { return o.perceptual.alfa; }`). `.require()` drops the default: the
+// config must give the key. An std::optional field is set only when the key is given.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -27,10 +35,28 @@
 
 namespace morphaeus {
 
+namespace key_table_detail {
+template <class T>
+struct Optional : std::false_type {
+  using type = T;
+};
+template <class T>
+struct Optional<std::optional<T>> : std::true_type {
+  using type = T;
+};
+}  // namespace key_table_detail
+
 template <class Options>
 class KeyTable {
  public:
+  // The type of the field `at` reaches, and the value a key sets in it (T of an std::optional<T>).
+  template <class At>
+  using StoredOf = std::decay_t<std::invoke_result_t<At, Options&>>;
+  template <class At>
+  using ValueOf = typename key_table_detail::Optional<StoredOf<At>>::type;
+
   using Step = std::function<void(const TypedParams&, Options&)>;
+  using Same = std::function<bool(const Options&, const Options&)>;
 
   template <class At>
   Field& integer(const std::string& key, At at) {
@@ -53,63 +79,161 @@ class KeyTable {
     return bind(schema_.enumeration(key, std::move(choices)), key, at,
                 [](const TypedParams& p, const std::string& k) { return p.getString(k); });
   }
+  // A field of any type (an enum, a bool) chosen by name: the choices in their order, the default
+  // the name of the struct's value.
+  template <class At>
+  Field& named(const std::string& key, std::vector<std::pair<std::string, ValueOf<At>>> names,
+               At at) {
+    std::vector<std::string> choices;
+    for (const auto& n : names) choices.push_back(n.first);
+    Field& field = schema_.enumeration(key, std::move(choices));
+    if constexpr (!key_table_detail::Optional<StoredOf<At>>::value) {
+      Options defaults{};
+      for (const auto& n : names)
+        if (n.second == std::invoke(at, defaults)) field.byDefault(n.first.c_str());
+    }
+    return bindRead(field, key, at, [names](const TypedParams& p, const std::string& k) {
+      const std::string given = p.getString(k);
+      for (const auto& n : names)
+        if (n.first == given) return n.second;
+      return names.front().second;  // unreachable: the schema allows only these names
+    });
+  }
+  // A list of integers (no default: an absent key leaves the field's list).
+  template <class At>
+  Field& integers(const std::string& key, At at) {
+    Field& field = schema_.list(key, ValueType::Int);
+    readers_.push_back([key, at](const TypedParams& p, Options& o) {
+      if (p.has(key)) std::invoke(at, o) = p.getIntList(key);
+    });
+    same_.push_back({schema_.fields().size() - 1, [at](const Options& a, const Options& b) {
+                       Options x = a, y = b;
+                       return std::invoke(at, x) == std::invoke(at, y);
+                     }});
+    return field;
+  }
 
-  // The schema, to declare a key that is read by hand (lists, maps, components, a key whose
-  // default depends on others) in its place among the others; read it in finish().
+  // The keys of a sub-struct's table, among these (in their order here).
+  template <class Sub, class At>
+  void include(const KeyTable<Sub>& sub, At at) {
+    const std::size_t offset = schema_.fields().size();
+    for (const Field& f : sub.schema().fields()) schema_.add(f.name, f.type) = f;
+    for (const auto& step : sub.steps())
+      readers_.push_back(
+          [step, at](const TypedParams& p, Options& o) { step(p, std::invoke(at, o)); });
+    for (const auto& [index, same] : sub.sameChecks()) {
+      same_.push_back({offset + index, [same, at](const Options& a, const Options& b) {
+                         Options x = a, y = b;
+                         return same(std::invoke(at, x), std::invoke(at, y));
+                       }});
+    }
+  }
+  // A map of keys under `key`, read by the sub-struct's table into the field `at`.
+  template <class Sub, class At>
+  Field& map(const std::string& key, const KeyTable<Sub>& sub, At at) {
+    Field& field = schema_.map(key, sub.schema());
+    readers_.push_back([key, sub, at](const TypedParams& p, Options& o) {
+      const ConfigNode* given = p.node().find(key);
+      if (given != nullptr && given->isMap()) {
+        std::invoke(at, o) = sub.read(*given);
+      } else {
+        std::invoke(at, o) =
+            sub.read(ConfigNode::map(p.node().where(), p.node().path() + "." + key));
+      }
+    });
+    same_.push_back({kEveryTime, [sub, at](const Options& a, const Options& b) {
+                       Options x = a, y = b;
+                       return sub.sameDefaults(std::invoke(at, x), std::invoke(at, y));
+                     }});
+    return field;
+  }
+
+  // The schema, to declare a key that is read by hand (a component, a key whose default depends
+  // on others) in its place among the others; read it in finish().
   Schema& schema() { return schema_; }
   const Schema& schema() const { return schema_; }
 
-  // Runs after the bound keys are read: the keys read by hand and rules across keys (ConfigError
-  // through params.error for a combination the schema cannot refuse).
-  void finish(Step step) { finish_ = std::move(step); }
+  // Runs after the keys declared so far are read: keys read by hand and rules across keys
+  // (ConfigError through params.error for a combination the schema cannot refuse).
+  void finish(Step step) { readers_.push_back(std::move(step)); }
 
   // The options a validated params map sets.
   Options read(const ConfigNode& params) const {
-    const TypedParams p(schema_, params);
     Options o{};
-    for (const Step& step : readers_) step(p, o);
-    if (finish_) finish_(p, o);
+    readInto(params, o);
     return o;
   }
+  // Sets the fields of `o` the keys declare (the others keep their values).
+  void readInto(const ConfigNode& params, Options& o) const {
+    const TypedParams p(schema_, params);
+    for (const Step& step : readers_) step(p, o);
+  }
 
-  // True when read(params) leaves every bound field at the default-constructed struct's value.
-  bool takesDefaults(const ConfigNode& params) const {
-    const Options built = read(params);
-    const Options fresh{};
-    for (const auto& same : same_)
-      if (!same(built, fresh)) return false;
+  // True when read(params) leaves every field whose key has a default (a list: every optional
+  // one) at the default-constructed struct's value.
+  bool takesDefaults(const ConfigNode& params) const { return sameDefaults(read(params), {}); }
+
+  // Whether a and b agree in every field whose key has a default.
+  bool sameDefaults(const Options& a, const Options& b) const {
+    for (const auto& [index, same] : same_) {
+      if (index != kEveryTime && !defaulted(schema_.fields().at(index))) continue;
+      if (!same(a, b)) return false;
+    }
     return true;
   }
 
+  const std::vector<Step>& steps() const { return readers_; }
+  const std::vector<std::pair<std::size_t, Same>>& sameChecks() const { return same_; }
+
  private:
+  static constexpr std::size_t kEveryTime = static_cast<std::size_t>(-1);
+
+  // A key whose absence leaves the struct's default: a scalar with a default, an optional list.
+  static bool defaulted(const Field& f) {
+    return f.type == ValueType::List ? !f.required : f.hasDefault();
+  }
+
+  // Binds a scalar key: the struct's default into the schema, the reader, the defaults check.
   template <class At, class Get>
   Field& bind(Field& field, const std::string& key, At at, Get get) {
-    Options defaults{};
-    using Value = std::decay_t<decltype(std::invoke(at, defaults))>;
-    const Value d = std::invoke(at, defaults);
-    if constexpr (std::is_same_v<Value, bool>) {
-      field.byDefault(d);
-    } else if constexpr (std::is_integral_v<Value>) {
-      field.byDefault(static_cast<std::int64_t>(d));
-    } else if constexpr (std::is_floating_point_v<Value>) {
-      field.byDefault(static_cast<double>(d));
-    } else {
-      field.byDefault(d.c_str());
+    using Value = ValueOf<At>;
+    if constexpr (!key_table_detail::Optional<StoredOf<At>>::value) {
+      Options defaults{};
+      const Value d = std::invoke(at, defaults);
+      if constexpr (std::is_same_v<Value, bool>) {
+        field.byDefault(d);
+      } else if constexpr (std::is_integral_v<Value>) {
+        field.byDefault(static_cast<std::int64_t>(d));
+      } else if constexpr (std::is_floating_point_v<Value>) {
+        field.byDefault(static_cast<double>(d));
+      } else {
+        field.byDefault(d.c_str());
+      }
     }
+    return bindRead(field, key, at, [get](const TypedParams& p, const std::string& k) {
+      return static_cast<Value>(get(p, k));
+    });
+  }
+
+  // The reader and the defaults check of a key whose default is set (or not) on `field`.
+  template <class At, class Get>
+  Field& bindRead(Field& field, const std::string& key, At at, Get get) {
     readers_.push_back([key, at, get](const TypedParams& p, Options& o) {
-      std::invoke(at, o) = static_cast<Value>(get(p, key));
+      if constexpr (key_table_detail::Optional<StoredOf<At>>::value) {
+        if (!p.has(key) || p.node().at(key).isNull()) return;  // set only when given
+      }
+      std::invoke(at, o) = get(p, key);
     });
-    same_.push_back([at](const Options& a, const Options& b) {
-      Options x = a, y = b;  // the accessor may take a non-const reference
-      return std::invoke(at, x) == std::invoke(at, y);
-    });
+    same_.push_back({schema_.fields().size() - 1, [at](const Options& a, const Options& b) {
+                       Options x = a, y = b;  // the accessor may take a non-const reference
+                       return std::invoke(at, x) == std::invoke(at, y);
+                     }});
     return field;
   }
 
   Schema schema_;
   std::vector<Step> readers_;
-  std::vector<std::function<bool(const Options&, const Options&)>> same_;
-  Step finish_;
+  std::vector<std::pair<std::size_t, Same>> same_;
 };
 
 }  // namespace morphaeus

@@ -13,22 +13,34 @@ std::string Field::defaultText() const {
   return out.str();
 }
 
+std::string Field::text() const {
+  if (!hasDefault()) return doc;
+  return doc + (doc.empty() ? "default " : "; default ") + defaultText();
+}
+
 Field& Field::setDefault(FieldDefault v) {
   fallback = std::move(v);
-  doc += (doc.empty() ? "default " : "; default ") + defaultText();
   return *this;
 }
 
 std::string kindName(ComponentKind kind) {
   switch (kind) {
-    case ComponentKind::Configurator: return "configurator";
-    case ComponentKind::Model: return "model";
-    case ComponentKind::Trainer: return "trainer";
-    case ComponentKind::Loss: return "loss";
-    case ComponentKind::DataLoader: return "data loader";
-    case ComponentKind::Dataset: return "dataset";
-    case ComponentKind::Evaluator: return "evaluator";
-    case ComponentKind::Transform: return "transform";
+    case ComponentKind::Configurator:
+      return "configurator";
+    case ComponentKind::Model:
+      return "model";
+    case ComponentKind::Trainer:
+      return "trainer";
+    case ComponentKind::Loss:
+      return "loss";
+    case ComponentKind::DataLoader:
+      return "data loader";
+    case ComponentKind::Dataset:
+      return "dataset";
+    case ComponentKind::Evaluator:
+      return "evaluator";
+    case ComponentKind::Transform:
+      return "transform";
   }
   return "component";
 }

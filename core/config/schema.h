@@ -42,7 +42,7 @@ struct Field {
   ValueType type = ValueType::Any;
   bool required = false;
   bool ignored = false;  // accepted for compatibility with upstream configs, has no effect
-  std::string doc;
+  std::string doc;       // the description; text() adds the default
   std::vector<std::string> choices;           // Enum
   std::shared_ptr<Field> element;             // List, Dict
   std::shared_ptr<Schema> schema;             // Map; extra sibling keys for Component
@@ -52,8 +52,10 @@ struct Field {
   std::optional<std::size_t> length;          // List: exact length
   FieldDefault fallback;                      // Bool, Int, Number, String, Enum
 
+  // A key the config must give: no default (a default set before is dropped).
   Field& require() {
     required = true;
+    fallback = {};
     return *this;
   }
   Field& ignore(std::string why) {
@@ -61,10 +63,8 @@ struct Field {
     doc = std::move(why);
     return *this;
   }
-  // The doc line; a default set before it stays appended ("text; default X").
   Field& describe(std::string text) {
     doc = std::move(text);
-    if (hasDefault()) doc += "; default " + defaultText();
     return *this;
   }
   Field& atLeast(double v) {
@@ -90,7 +90,7 @@ struct Field {
     length = n;
     return *this;
   }
-  // The value when the key is absent; appended to `doc` as "default X".
+  // The value when the key is absent; text() shows it as "default X".
   Field& byDefault(bool v) { return setDefault(v); }
   Field& byDefault(int v) { return setDefault(static_cast<std::int64_t>(v)); }
   Field& byDefault(std::int64_t v) { return setDefault(v); }
@@ -98,6 +98,8 @@ struct Field {
   Field& byDefault(const char* v) { return setDefault(std::string(v)); }
   bool hasDefault() const { return fallback.index() != 0; }
   std::string defaultText() const;
+  // The doc line as shown: "description; default X".
+  std::string text() const;
 
  private:
   Field& setDefault(FieldDefault v);

@@ -36,7 +36,9 @@ class Validator {
   std::vector<std::string> search_dirs_;
 };
 
-std::string inQuotes(const std::string& s) { return "\"" + s + "\""; }
+std::string inQuotes(const std::string& s) {
+  return "\"" + s + "\"";
+}
 
 void Validator::checkMap(ConfigNode& node, const Schema& schema,
                          const std::vector<std::string>& extra_keys) {
@@ -53,7 +55,7 @@ void Validator::checkMap(ConfigNode& node, const Schema& schema,
       continue;
     }
     if (field->ignored) {
-      report.ignored.push_back(value.path() + ": " + field->doc);
+      report.ignored.push_back(value.path() + ": " + field->text());
       continue;
     }
     check(value, *field);
@@ -61,7 +63,7 @@ void Validator::checkMap(ConfigNode& node, const Schema& schema,
   for (const auto& field : schema.fields()) {
     if (field.required && node.find(field.name) == nullptr) {
       fail(node, "missing required key " + inQuotes(field.name) +
-                     (field.doc.empty() ? "" : " (" + field.doc + ")"));
+                     (field.text().empty() ? "" : " (" + field.text() + ")"));
     }
   }
 }
@@ -120,7 +122,8 @@ void Validator::resolvePath(ConfigNode& node, bool search) {
 
 void Validator::checkComponent(ConfigNode& node, const Field& field) {
   if (!node.isMap()) {
-    fail(node, "expected a map with module_name, class_name and params, got " + node.describeKind());
+    fail(node,
+         "expected a map with module_name, class_name and params, got " + node.describeKind());
     return;
   }
   const std::size_t before = errors.size();
@@ -178,14 +181,17 @@ void Validator::check(ConfigNode& node, const Field& field) {
     return;
   }
   switch (field.type) {
-    case ValueType::Any: return;
+    case ValueType::Any:
+      return;
     case ValueType::Bool:
       if (node.scalarType() != ScalarType::Bool) {
         fail(node, "expected a boolean (true/false), got " + node.describeKind());
       }
       return;
-    case ValueType::Int: return checkNumber(node, field, true);
-    case ValueType::Number: return checkNumber(node, field, false);
+    case ValueType::Int:
+      return checkNumber(node, field, true);
+    case ValueType::Number:
+      return checkNumber(node, field, false);
     case ValueType::String:
     case ValueType::Path:
     case ValueType::InputPath:
@@ -197,11 +203,13 @@ void Validator::check(ConfigNode& node, const Field& field) {
       return;
     case ValueType::Enum: {
       const std::string text = node.isScalar() ? node.text() : std::string();
-      if (std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end()) return;
+      if (std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end())
+        return;
       std::string message = "expected one of [" + joinNames(field.choices) + "], got " +
                             (node.isScalar() ? inQuotes(text) : node.describeKind());
       if (node.isScalar()) {
-        if (auto guess = nearest(text, field.choices)) message += "; did you mean " + inQuotes(*guess) + "?";
+        if (auto guess = nearest(text, field.choices))
+          message += "; did you mean " + inQuotes(*guess) + "?";
       }
       fail(node, message);
       return;
@@ -234,7 +242,8 @@ void Validator::check(ConfigNode& node, const Field& field) {
         check(value, *field.element);
       }
       return;
-    case ValueType::Component: return checkComponent(node, field);
+    case ValueType::Component:
+      return checkComponent(node, field);
   }
 }
 

@@ -1,13 +1,10 @@
 #include "core/registry/core_components.h"
 
-#include <tuple>
-
-#include "core/config/typed_params.h"
+#include "core/config/key_table.h"
 #include "core/losses/beta_vae_loss.h"
 #include "core/losses/vae_loss.h"
 #include "core/registry/loss_factory.h"
 #include "core/registry/registry.h"
-#include "core/registry/struct_defaults.h"
 
 namespace morphaeus {
 
@@ -42,44 +39,29 @@ ReconstructionLoss posteriorLoss(
   return loss;
 }
 
-Schema vaeLossSchema() {
-  const VaeLossOptions d;
-  Schema p;
-  p.number("rec_log_std").describe("log std of the Gaussian likelihood").byDefault(d.rec_log_std);
-  p.boolean("upstream_sigma")
-      .describe("score the posterior with std exp(exp(log_std)) as upstream does")
-      .byDefault(d.upstream_sigma);
-  return p;
+const KeyTable<VaeLossOptions>& vaeLossKeys() {
+  using O = VaeLossOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.number("rec_log_std", &O::rec_log_std).describe("log std of the Gaussian likelihood");
+    k.boolean("upstream_sigma", &O::upstream_sigma)
+        .describe("score the posterior with std exp(exp(log_std)) as upstream does");
+    return k;
+  }();
+  return keys;
 }
 
-VaeLossOptions vaeLossOptions(const ConfigNode& params) {
-  static const Schema schema = vaeLossSchema();
-  const TypedParams p(schema, params);
-  VaeLossOptions o;
-  o.rec_log_std = p.getDouble("rec_log_std");
-  o.upstream_sigma = p.getBool("upstream_sigma");
-  return o;
-}
-
-Schema betaVaeLossSchema() {
-  const BetaVaeLossOptions d;
-  Schema p;
-  p.number("beta").atLeast(0).describe("type H weight").byDefault(d.beta);
-  p.number("gamma").atLeast(0).describe("type B weight").byDefault(d.gamma);
-  p.number("max_capacity").atLeast(0).describe("type B final capacity C").byDefault(d.max_capacity);
-  p.enumeration("loss_type", {"H", "B"}).byDefault(d.loss_type.c_str());
-  return p;
-}
-
-BetaVaeLossOptions betaVaeLossOptions(const ConfigNode& params) {
-  static const Schema schema = betaVaeLossSchema();
-  const TypedParams p(schema, params);
-  BetaVaeLossOptions o;
-  o.beta = p.getDouble("beta");
-  o.gamma = p.getDouble("gamma");
-  o.max_capacity = p.getDouble("max_capacity");
-  o.loss_type = p.getString("loss_type");
-  return o;
+const KeyTable<BetaVaeLossOptions>& betaVaeLossKeys() {
+  using O = BetaVaeLossOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.number("beta", &O::beta).atLeast(0).describe("type H weight");
+    k.number("gamma", &O::gamma).atLeast(0).describe("type B weight");
+    k.number("max_capacity", &O::max_capacity).atLeast(0).describe("type B final capacity C");
+    k.choice("loss_type", {"H", "B"}, &O::loss_type);
+    return k;
+  }();
+  return keys;
 }
 
 }  // namespace
@@ -105,25 +87,23 @@ void registerLosses(Registry& registry) {
       lossSpec("model_zoo.vae_hahn", "VAELoss",
                "VAE loss: KL + Gaussian negative log-likelihood summed per image (with "
                "model_zoo.vae_hahn/VAE)");
-  vae.params = vaeLossSchema();
+  vae.params = vaeLossKeys().schema();
   vae.factory = LossFactory([](const ConfigNode& params) {
-    const VaeLossOptions o = vaeLossOptions(params);
+    const VaeLossOptions o = vaeLossKeys().read(params);
     return posteriorLoss("VAELoss", PosteriorScale::LogStd, "model_zoo.vae_hahn/VAE",
                          [o](const LossInputs& in, const Posterior& q) {
                            return vaeLoss(q.reconstruction, in.target, q.mu, q.log_scale, o);
                          });
   });
-  vae.takes_struct_defaults = takesStructDefaults<VaeLossOptions>(
-      vaeLossOptions,
-      [](const VaeLossOptions& o) { return std::tie(o.rec_log_std, o.upstream_sigma); });
+  vae.takes_struct_defaults = [](const ConfigNode& p) { return vaeLossKeys().takesDefaults(p); };
   registry.add(std::move(vae));
 
   ComponentSpec beta =
       lossSpec("model_zoo.beta_vae_higgings", "VAEHigLoss",
                "beta-VAE loss: MSE + weighted KL (type H) or capacity-annealed |KL - C| (type B)");
-  beta.params = betaVaeLossSchema();
+  beta.params = betaVaeLossKeys().schema();
   beta.factory = LossFactory([](const ConfigNode& params) {
-    const BetaVaeLossOptions o = betaVaeLossOptions(params);
+    const BetaVaeLossOptions o = betaVaeLossKeys().read(params);
     ReconstructionLoss loss = posteriorLoss(
         "VAEHigLoss", PosteriorScale::LogVar, "model_zoo.beta_vae_higgings/BetaVAE_H",
         [o](const LossInputs& in, const Posterior& q) {
@@ -132,10 +112,9 @@ void registerLosses(Registry& registry) {
     loss.counts_steps = true;
     return loss;
   });
-  beta.takes_struct_defaults =
-      takesStructDefaults<BetaVaeLossOptions>(betaVaeLossOptions, [](const BetaVaeLossOptions& o) {
-        return std::tie(o.beta, o.gamma, o.max_capacity, o.loss_type);
-      });
+  beta.takes_struct_defaults = [](const ConfigNode& p) {
+    return betaVaeLossKeys().takesDefaults(p);
+  };
   registry.add(std::move(beta));
 }
 

@@ -1,12 +1,9 @@
 #include "core/registry/core_components.h"
 
-#include <tuple>
-
 #include "core/config/key_table.h"
 #include "core/config/typed_params.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
-#include "core/registry/struct_defaults.h"
 #include "models/beta_vae.h"
 #include "models/conv_autoencoder.h"
 #include "models/dae_unet.h"
@@ -16,31 +13,23 @@
 namespace morphaeus {
 namespace {
 
-// The fields of the autoencoder family that keys with a schema default set.
-auto autoencoderDefaulted(const AutoencoderOptions& o) {
-  return std::tie(o.kernel_size, o.norm, o.act, o.deconv_mode, o.bottleneck);
-}
-
-Schema vaeSchema() {
-  Schema p;
-  p.list("input_size", ValueType::Int)
-      .ofLength(3)
-      .eachAtLeast(1)
-      .require()
-      .describe("(channels, rows, cols)");
-  p.list("h_size", ValueType::Int).eachAtLeast(1).require().describe("channels per stride-2 block");
-  p.integer("z_dim").atLeast(1).require();
-  return p;
-}
-
-VaeOptions vaeOptions(const ConfigNode& params) {
-  static const Schema schema = vaeSchema();
-  const TypedParams p(schema, params);
-  VaeOptions o;
-  o.input_size = p.getIntList("input_size");
-  o.h_size = p.getIntList("h_size");
-  o.z_dim = p.getInt("z_dim");
-  return o;
+const KeyTable<VaeOptions>& vaeKeys() {
+  using O = VaeOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.integers("input_size", &O::input_size)
+        .ofLength(3)
+        .eachAtLeast(1)
+        .require()
+        .describe("(channels, rows, cols)");
+    k.integers("h_size", &O::h_size)
+        .eachAtLeast(1)
+        .require()
+        .describe("channels per stride-2 block");
+    k.integer("z_dim", &O::z_dim).atLeast(1).require();
+    return k;
+  }();
+  return keys;
 }
 
 // BetaVAE_H's keys; `additional_layer` (the 128x128 block) is only accepted as true.
@@ -120,13 +109,12 @@ void registerModels(Registry& registry) {
   morph.kind = ComponentKind::Model;
   morph.name = {"model_zoo.morphaeus", "MorphAEus"};
   morph.summary = "deformable autoencoder: global prior + local deformation (Bercea et al. 2023)";
-  morph.params = morphaeusSchema();
-  morph.factory = modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusOptions(p)); });
-  morph.takes_struct_defaults =
-      takesStructDefaults<MorphAEusOptions>(morphaeusOptions, [](const MorphAEusOptions& o) {
-        return std::tuple_cat(autoencoderDefaulted(o.autoencoder),
-                              std::tie(o.nr_ref_channels, o.bidir, o.warp));
-      });
+  morph.params = morphaeusKeys().schema();
+  morph.factory =
+      modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusKeys().read(p)); });
+  morph.takes_struct_defaults = [](const ConfigNode& p) {
+    return morphaeusKeys().takesDefaults(p);
+  };
   morph.input_rule = morphaeusInputRule;
   registry.add(std::move(morph));
 
@@ -134,11 +122,10 @@ void registerModels(Registry& registry) {
   ae.kind = ComponentKind::Model;
   ae.name = {"model_zoo.convolutional_autoencoders", "ConvAutoEncoder"};
   ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
-  ae.params = autoencoderSchema();
+  ae.params = autoencoderKeys().schema();
   ae.factory =
-      modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderOptions(p)); });
-  ae.takes_struct_defaults =
-      takesStructDefaults<AutoencoderOptions>(autoencoderOptions, autoencoderDefaulted);
+      modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderKeys().read(p)); });
+  ae.takes_struct_defaults = [](const ConfigNode& p) { return autoencoderKeys().takesDefaults(p); };
   ae.input_rule = autoencoderInputRule;
   registry.add(std::move(ae));
 
@@ -147,11 +134,12 @@ void registerModels(Registry& registry) {
   dense.name = {"model_zoo.convolutional_autoencoders", "DenseConvAutoEncoderBaur"};
   dense.summary =
       "AE-D: convolutional autoencoder with a dense 128-d bottleneck (Baur et al. 2021)";
-  dense.params = autoencoderSchema();
-  dense.factory =
-      modelFactory([](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderOptions(p)); });
-  dense.takes_struct_defaults =
-      takesStructDefaults<AutoencoderOptions>(autoencoderOptions, autoencoderDefaulted);
+  dense.params = autoencoderKeys().schema();
+  dense.factory = modelFactory(
+      [](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderKeys().read(p)); });
+  dense.takes_struct_defaults = [](const ConfigNode& p) {
+    return autoencoderKeys().takesDefaults(p);
+  };
   dense.input_rule = autoencoderInputRule;
   registry.add(std::move(dense));
 
@@ -161,8 +149,9 @@ void registerModels(Registry& registry) {
   vae.summary =
       "VAE (Zimmerer et al. 2019): conv encoder to a 1x1 Gaussian posterior, transposed-conv "
       "decoder";
-  vae.params = vaeSchema();
-  vae.factory = modelFactory([](const ConfigNode& p) { return VAE(vaeOptions(p)); });
+  vae.params = vaeKeys().schema();
+  vae.factory = modelFactory([](const ConfigNode& p) { return VAE(vaeKeys().read(p)); });
+  vae.takes_struct_defaults = [](const ConfigNode& p) { return vaeKeys().takesDefaults(p); };
   vae.input_rule = vaeInputRule;
   registry.add(std::move(vae));
 

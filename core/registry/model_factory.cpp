@@ -6,86 +6,64 @@
 #include <string>
 #include <vector>
 
+#include "core/config/key_table.h"
 #include "core/config/typed_params.h"
 #include "core/registry/registry.h"
 
 namespace morphaeus {
 
-Schema autoencoderSchema() {
-  const AutoencoderOptions d;
-  Schema p;
-  p.integer("in_channels").atLeast(1).require();
-  p.list("channels", ValueType::Int)
-      .eachAtLeast(1)
-      .require()
-      .describe("encoder channels per block");
-  p.list("strides", ValueType::Int).eachAtLeast(1).require().describe("one stride per block");
-  p.integer("out_ch").atLeast(1).require();
-  p.integer("kernel_size").atLeast(1).byDefault(d.kernel_size);
-  p.enumeration("norm", {"batch", "none"}).byDefault(d.norm.c_str());
-  p.enumeration("act", {"swish", "leakyrelu", "relu"})
-      .describe("upstream's leakyrelu is nn.LeakyReLU(True): slope 1.0, i.e. identity")
-      .byDefault(d.act.c_str());
-  p.enumeration("deconv_mode", {"stride", "trans"})
-      .describe("stride: upsample + conv; trans: ConvTranspose2d (upstream's upsample mode fails)")
-      .byDefault(d.deconv_mode.c_str());
-  p.string("act_final").ignore("upstream's decoder always ends with a sigmoid");
-  p.boolean("bottleneck").byDefault(d.bottleneck);
-  p.boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
-  return p;
-}
-
-Schema morphaeusSchema() {
-  const MorphAEusOptions d;
-  Schema p = autoencoderSchema();
-  p.list("inshape", ValueType::Int).ofLength(2).eachAtLeast(1).require().describe("(rows, cols)");
-  p.integer("nr_ref_channels")
-      .atLeast(1)
-      .describe("refinement levels")
-      .byDefault(d.nr_ref_channels);
-  p.boolean("bidir").describe("bidirectional morphology loss").byDefault(d.bidir);
-  p.enumeration("warp", {"native", "grid_sample"})
-      .describe("warp implementation: fused kernel or F::grid_sample reference")
-      .byDefault(d.warp == WarpMode::GridSample ? "grid_sample" : "native");
-  return p;
-}
-
-AutoencoderOptions autoencoderOptions(const ConfigNode& params) {
-  static const Schema schema = autoencoderSchema();
-  const TypedParams p(schema, params);
-  AutoencoderOptions o;
-  o.in_channels = p.getInt("in_channels");
-  o.channels = p.getIntList("channels");
-  o.strides = p.getIntList("strides");
-  o.out_ch = p.getInt("out_ch");
-  o.kernel_size = p.getInt("kernel_size");
-  o.norm = p.getString("norm");
-  o.act = p.getString("act");
-  if (o.act == "leakyrelu") {
-    static bool warned = false;  // once per process
-    if (!warned) {
+const KeyTable<AutoencoderOptions>& autoencoderKeys() {
+  using O = AutoencoderOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.integer("in_channels", &O::in_channels).atLeast(1).require();
+    k.integers("channels", &O::channels)
+        .eachAtLeast(1)
+        .require()
+        .describe("encoder channels per block");
+    k.integers("strides", &O::strides).eachAtLeast(1).require().describe("one stride per block");
+    k.integer("out_ch", &O::out_ch).atLeast(1).require();
+    k.integer("kernel_size", &O::kernel_size).atLeast(1);
+    k.choice("norm", {"batch", "none"}, &O::norm);
+    k.choice("act", {"swish", "leakyrelu", "relu"}, &O::act)
+        .describe("upstream's leakyrelu is nn.LeakyReLU(True): slope 1.0, i.e. identity");
+    k.choice("deconv_mode", {"stride", "trans"}, &O::deconv_mode)
+        .describe(
+            "stride: upsample + conv; trans: ConvTranspose2d (upstream's upsample mode fails)");
+    k.schema().string("act_final").ignore("upstream's decoder always ends with a sigmoid");
+    k.boolean("bottleneck", &O::bottleneck);
+    k.schema().boolean("skip").describe("no effect with stride-2 blocks (as upstream)");
+    k.finish([](const TypedParams& p, O& o) {
+      static bool warned = false;  // once per process
+      if (o.act != "leakyrelu" || warned) return;
       spdlog::warn(
           "{}: act: leakyrelu is upstream's nn.LeakyReLU(True), i.e. negative slope 1.0 (the "
           "identity); reproduced as is for faithful numbers (docs/METHOD.md section 7)",
-          params.path().empty() ? "model.params" : params.path());
+          p.node().path().empty() ? "model.params" : p.node().path());
       warned = true;
-    }
-  }
-  o.deconv_mode = p.getString("deconv_mode");
-  o.bottleneck = p.getBool("bottleneck");
-  return o;
+    });
+    return k;
+  }();
+  return keys;
 }
 
-MorphAEusOptions morphaeusOptions(const ConfigNode& params) {
-  static const Schema schema = morphaeusSchema();
-  const TypedParams p(schema, params);
-  MorphAEusOptions o;
-  o.autoencoder = autoencoderOptions(params);
-  o.inshape = p.getIntList("inshape");
-  o.nr_ref_channels = p.getInt("nr_ref_channels");
-  o.bidir = p.getBool("bidir");
-  o.warp = p.getString("warp") == "grid_sample" ? WarpMode::GridSample : WarpMode::Native;
-  return o;
+const KeyTable<MorphAEusOptions>& morphaeusKeys() {
+  using O = MorphAEusOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.include(autoencoderKeys(), &O::autoencoder);
+    k.integers("inshape", &O::inshape)
+        .ofLength(2)
+        .eachAtLeast(1)
+        .require()
+        .describe("(rows, cols)");
+    k.integer("nr_ref_channels", &O::nr_ref_channels).atLeast(1).describe("refinement levels");
+    k.boolean("bidir", &O::bidir).describe("bidirectional morphology loss");
+    k.named("warp", {{"native", WarpMode::Native}, {"grid_sample", WarpMode::GridSample}}, &O::warp)
+        .describe("warp implementation: fused kernel or F::grid_sample reference");
+    return k;
+  }();
+  return keys;
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/config/config_node.h"
+#include "core/config/key_table.h"
 #include "core/config/model_input_rule.h"
 #include "core/config/schema.h"
 #include "models/autoencoder_options.h"
@@ -36,13 +37,11 @@ ModelFactory modelFactory(Build build) {
 // or an option is out of range.
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model);
 
-// The params of the encoder/decoder family (upstream convolutional_autoencoders.py) and of
-// MorphAEus, with the upstream constructor defaults (the option structs' own).
-Schema autoencoderSchema();
-Schema morphaeusSchema();
-// Options from a (validated) params map, with those defaults.
-AutoencoderOptions autoencoderOptions(const ConfigNode& params);
-MorphAEusOptions morphaeusOptions(const ConfigNode& params);
+// The params keys of the encoder/decoder family (upstream convolutional_autoencoders.py) and of
+// MorphAEus, with the upstream constructor defaults (the option structs' own): their schema, the
+// reader into the options and the defaults check.
+const KeyTable<AutoencoderOptions>& autoencoderKeys();
+const KeyTable<MorphAEusOptions>& morphaeusKeys();
 // What they need of their images: one input channel, one output channel, image sides a multiple
 // of the encoder's stride; MorphAEus: exactly its inshape, which the strides reduce to one pixel.
 ModelInputRule autoencoderInputRule(const ConfigNode& params);
