@@ -122,7 +122,7 @@ std::string trainModel(const Experiment& ex, const std::string& run_dir,
     spdlog::info("continuing from {} (epoch {})", weights, setup.resume->epoch);
     if (ProcessGroup::isMainProcess(group)) carryBestCheckpoint(weights, run_dir);
   }
-  const auto batch = static_cast<std::size_t>(setup.options.batch_size);
+  const auto batch = static_cast<std::size_t>(setup.options.batch_size.value_or(0));
   setup.data = inContext(doingWith("reading the training data", trainer.at("data_loader")),
                          [&] { return buildTrainingData(trainer.at("data_loader"), ctx, batch); });
   std::unique_ptr<Trainer> t = inContext(doingWith("setting up the trainer", trainer),

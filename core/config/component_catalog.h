@@ -35,9 +35,9 @@ struct ComponentSpec {
   std::any factory;                   // a std::function set by the layer able to build it
   // Components built from an options struct: whether the options that the factory's own path reads
   // from `params` equal, in every key that has a schema default, a default-constructed struct
-  // (core/registry/struct_defaults.h). Test ComponentDefaults.* calls it on every component whose
-  // schema has a default, with no optional key given (must be true) and with each one changed
-  // (must be false): the schema's defaults are the struct's, written once.
+  // (KeyTable::takesDefaults, core/config/key_table.h). Test ComponentDefaults.* calls it on every
+  // component whose schema has a default, with no optional key given (must be true) and with each
+  // one changed (must be false): the schema's defaults are the struct's, written once.
   std::function<bool(const ConfigNode& params)> takes_struct_defaults;
   // Models: what the model needs of its images, from its params (model_input_rule.h).
   std::function<ModelInputRule(const ConfigNode& params)> input_rule;

@@ -89,8 +89,11 @@ class KeyTable {
     Field& field = schema_.enumeration(key, std::move(choices));
     if constexpr (!key_table_detail::Optional<StoredOf<At>>::value) {
       Options defaults{};
-      for (const auto& n : names)
-        if (n.second == std::invoke(at, defaults)) field.byDefault(n.first.c_str());
+      for (const auto& n : names) {
+        if (n.second != std::invoke(at, defaults)) continue;
+        field.byDefault(n.first.c_str());  // the first name of the default value
+        break;
+      }
     }
     return bindRead(field, key, at, [names](const TypedParams& p, const std::string& k) {
       const std::string given = p.getString(k);
@@ -113,11 +116,23 @@ class KeyTable {
     return field;
   }
 
+  // A path to an input (the validator checks and resolves it); the field is set only when the key
+  // is given.
+  template <class At>
+  Field& inputPath(const std::string& key, At at) {
+    Field& field = schema_.inputPath(key);
+    readers_.push_back([key, at](const TypedParams& p, Options& o) {
+      const ConfigNode* given = p.node().find(key);
+      if (given != nullptr && !given->isNull()) std::invoke(at, o) = given->asString();
+    });
+    return field;
+  }
+
   // The keys of a sub-struct's table, among these (in their order here).
   template <class Sub, class At>
   void include(const KeyTable<Sub>& sub, At at) {
     const std::size_t offset = schema_.fields().size();
-    for (const Field& f : sub.schema().fields()) schema_.add(f.name, f.type) = f;
+    schema_.append(sub.schema());
     for (const auto& step : sub.steps())
       readers_.push_back(
           [step, at](const TypedParams& p, Options& o) { step(p, std::invoke(at, o)); });
@@ -128,22 +143,29 @@ class KeyTable {
                        }});
     }
   }
-  // A map of keys under `key`, read by the sub-struct's table into the field `at`.
+  // A map of keys under `key`, read by the sub-struct's table into the field `at`; an
+  // std::optional field is set only when the map is given (its defaults check: against Sub{}).
   template <class Sub, class At>
   Field& map(const std::string& key, const KeyTable<Sub>& sub, At at) {
+    constexpr bool optional = key_table_detail::Optional<StoredOf<At>>::value;
     Field& field = schema_.map(key, sub.schema());
     readers_.push_back([key, sub, at](const TypedParams& p, Options& o) {
       const ConfigNode* given = p.node().find(key);
       if (given != nullptr && given->isMap()) {
         std::invoke(at, o) = sub.read(*given);
-      } else {
+      } else if constexpr (!optional) {
         std::invoke(at, o) =
             sub.read(ConfigNode::map(p.node().where(), p.node().path() + "." + key));
       }
     });
     same_.push_back({kEveryTime, [sub, at](const Options& a, const Options& b) {
                        Options x = a, y = b;
-                       return sub.sameDefaults(std::invoke(at, x), std::invoke(at, y));
+                       if constexpr (optional) {
+                         return sub.sameDefaults(std::invoke(at, x).value_or(Sub{}),
+                                                 std::invoke(at, y).value_or(Sub{}));
+                       } else {
+                         return sub.sameDefaults(std::invoke(at, x), std::invoke(at, y));
+                       }
                      }});
     return field;
   }

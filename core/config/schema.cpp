@@ -96,6 +96,16 @@ Field& Schema::component(const std::string& name, ComponentKind kind, Schema sib
   return f;
 }
 
+Schema& Schema::append(const Schema& other) {
+  for (const Field& f : other.fields_) add(f.name, f.type) = f;
+  return *this;
+}
+
+Schema& Schema::ignoringAll(const std::string& why) {
+  for (Field& f : fields_) f.ignore(why);
+  return *this;
+}
+
 const Field* Schema::find(const std::string& name) const {
   for (const auto& f : fields_)
     if (f.name == name) return &f;

@@ -123,6 +123,11 @@ class Schema {
   Field& dict(const std::string& name, Field element);
   Field& component(const std::string& name, ComponentKind kind, Schema siblings = {});
 
+  // Adds the fields of `other` after these (a field of the same name is replaced in place).
+  Schema& append(const Schema& other);
+  // Every field marked ignored with `why` (keys accepted from upstream's configs, no effect).
+  Schema& ignoringAll(const std::string& why);
+
   const Field* find(const std::string& name) const;
   const std::vector<Field>& fields() const { return fields_; }
   std::vector<std::string> names() const;

@@ -1,6 +1,6 @@
-// What the trainer base reads of trainer.params, parsed once (trainerOptions) against its schema
-// (trainerSchema), whose fields hold the one default of every key. A project's trainer schema
-// starts from trainerSchema() and adds its own keys.
+// What the trainer base reads of trainer.params: its keys, each declared once beside its field
+// (trainerKeys), parsed once (trainerOptions). A project's trainer schema is trainerSchema() with
+// the project's own keys.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/config/config_node.h"
+#include "core/config/key_table.h"
 #include "core/config/schema.h"
 #include "core/distributed/gradient_buckets.h"
 #include "core/losses/reconstruction_loss.h"
@@ -17,14 +18,14 @@
 
 namespace morphaeus {
 
-// The defaults are the schema's (trainerSchema reads them from here).
+// The defaults of the keys (trainerKeys() declares each key beside its field here).
 struct TrainerOptions {
   /// epochs to train (required in a config)
   int64_t nr_epochs = 0;
   /// validate every N epochs (and after the last)
   int64_t val_interval = 1;
-  /// overrides the data loader's batch size when > 0
-  int64_t batch_size = 0;
+  /// overrides the data loader's batch size when given
+  std::optional<int64_t> batch_size;
   /// early stopping: validations without improvement (not epochs: one per val_interval)
   int patience_validations = 25;
   /// early stopping: the least improvement of the validation loss that counts
@@ -45,16 +46,18 @@ struct TrainerOptions {
   ReconstructionLoss loss;  // the loss component, built through the registry
 };
 
-// The trainer keys the base trainer knows (in the order --dry-run lists them): epochs,
-// validation, loss, early stopping, optimiser, schedule, mode, fast path, distributed.
-// `project_keys` adds a project's own keys after the loss (as upstream's configs order them).
-Schema trainerSchema(void (*project_keys)(Schema&) = nullptr);
+// The trainer keys the base trainer knows, one declaration each: epochs, validation, loss, early
+// stopping, optimiser, schedule, mode, distributed, fast path.
+const KeyTable<TrainerOptions>& trainerKeys();
+// Their schema with a project trainer's own keys after the loss (as upstream's configs order
+// them; the project reads them with its own table).
+Schema trainerSchema(const Schema& project_keys = {});
 
 // From validated trainer params; ConfigError for values the schema cannot check.
 TrainerOptions trainerOptions(const ConfigNode& params);
 
 // ComponentSpec::takes_struct_defaults of the base trainer's keys: trainerOptions(params) equals
-// TrainerOptions{} in every field that a key with a schema default sets.
+// TrainerOptions{} in every field that a key with a default sets.
 bool trainerTakesStructDefaults(const ConfigNode& params);
 
 }  // namespace morphaeus

@@ -15,26 +15,51 @@
 namespace morphaeus {
 namespace fs = std::filesystem;
 
+const KeyTable<AnomalyEvaluatorOptions>& anomalyEvaluatorKeys() {
+  using O = AnomalyEvaluatorOptions;
+  static const KeyTable<O> keys = [] {
+    KeyTable<O> k;
+    k.include(taskScoringKeys(), &O::scoring);
+    k.number("threshold_percentile", &O::threshold_percentile)
+        .between(0, 100)
+        .describe("normal/abnormal threshold: this percentile of the normal validation scores");
+    k.boolean("save_maps", &O::save_maps)
+        .describe("write every anomaly map as maps/<dataset>/*.npy (+ colour .png)");
+    k.boolean("figures", &O::figures).describe("ROC/PR curves and example sheets as PNG");
+    k.integer("example_images", &O::example_images)
+        .atLeast(0)
+        .describe("images per example sheet (0 = none)");
+    k.inputPath("lpips_alexnet_weights", &O::lpips_alexnet)
+        .describe("LPIPS (optional, with lpips_weights): torchvision's alexnet-owt-7be5be79.pth");
+    k.inputPath("lpips_weights", &O::lpips_lins)
+        .describe("LPIPS (optional): the lpips package's weights/v0.1/alex.pth");
+    k.boolean("lpips_normalize", &O::lpips_normalize)
+        .describe("rescale [0, 1] to [-1, 1] before LPIPS (false: as upstream calls it)");
+    k.integer("interval_resamples", [](O& o) -> int& { return o.intervals.resamples; })
+        .between(0, 1000000)
+        .describe(
+            "bootstrap resamples of the 95% intervals (0 = none; the paper's 5-seed "
+            "bootstrap is always reported)");
+    k.integer("interval_seed", [](O& o) -> std::uint32_t& { return o.intervals.seed; })
+        .between(0, 4294967295LL)
+        .describe("seed of the intervals' resamples (NumPy's legacy generator)");
+    k.number("interval_level", [](O& o) -> double& { return o.intervals.level; })
+        .between(0.5, 0.999)
+        .describe("coverage of the percentile bootstrap intervals");
+    k.finish([](const TypedParams& p, O& o) {
+      if (o.lpips_alexnet.empty() != o.lpips_lins.empty())
+        throw p.node().error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
+    });
+    return k;
+  }();
+  return keys;
+}
+
 AnomalyEvaluatorOptions anomalyEvaluatorOptions(const ConfigNode& task) {
+  const ConfigNode* params = task.find("params");
   AnomalyEvaluatorOptions o;
-  const ConfigNode* p = task.find("params");
-  o.scoring = taskScoring(p);
+  if (params != nullptr && params->isMap()) o = anomalyEvaluatorKeys().read(*params);
   o.compute_scores = task.getBool("compute_scores", o.compute_scores);
-  if (p == nullptr || !p->isMap()) return o;
-  o.threshold_percentile = p->getDouble("threshold_percentile", o.threshold_percentile);
-  o.save_maps = p->getBool("save_maps", o.save_maps);
-  o.figures = p->getBool("figures", o.figures);
-  o.example_images = static_cast<int>(p->getInt("example_images", o.example_images));
-  o.lpips_alexnet = p->getString("lpips_alexnet_weights", "");
-  o.lpips_lins = p->getString("lpips_weights", "");
-  o.lpips_normalize = p->getBool("lpips_normalize", o.lpips_normalize);
-  IntervalOptions& iv = o.intervals;
-  iv.resamples = static_cast<int>(p->getInt("interval_resamples", iv.resamples));
-  iv.seed = static_cast<uint32_t>(p->getInt("interval_seed", iv.seed));  // schema: 0 .. 2^32 - 1
-  iv.level = p->getDouble("interval_level", iv.level);
-  if (o.lpips_alexnet.empty() != o.lpips_lins.empty()) {
-    throw p->error("LPIPS needs both lpips_alexnet_weights and lpips_weights");
-  }
   return o;
 }
 

@@ -29,7 +29,10 @@ struct AnomalyEvaluatorOptions {
   IntervalOptions intervals;              // percentile bootstrap intervals
 };
 
-// From a validated task block; ConfigError when only one of the two LPIPS files is given.
+// The keys of the task's params: their schema, reader and defaults check.
+const KeyTable<AnomalyEvaluatorOptions>& anomalyEvaluatorKeys();
+// From a validated task block (its params and compute_scores); ConfigError when only one of the
+// two LPIPS files is given.
 AnomalyEvaluatorOptions anomalyEvaluatorOptions(const ConfigNode& task);
 
 class AnomalyEvaluator : public Evaluator {

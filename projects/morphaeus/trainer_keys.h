@@ -1,10 +1,11 @@
-// The MorphAEus project's own trainer keys: their schema (after the base trainer's keys, with
-// the one default of each key, taken from the options structs) and the parsers that turn a
-// validated trainer.params into each trainer's options. The registrations use them; trainers
-// see only the structs.
+// The MorphAEus project's own trainer keys, each declared once beside its options struct (its
+// default the struct's): their schema (among the base trainer's keys) and the parsers that turn a
+// validated trainer.params into each trainer's options. The registrations use them; trainers see
+// only the structs.
 #pragma once
 
 #include "core/config/config_node.h"
+#include "core/config/key_table.h"
 #include "core/config/schema.h"
 #include "projects/morphaeus/morph_trainer.h"
 #include "projects/morphaeus/reconstruction_trainer.h"
@@ -12,8 +13,14 @@
 
 namespace morphaeus {
 
-// The base trainer's keys and the project's; a trainer's schema marks the project keys it does not
-// read as ignored.
+// Each trainer's own keys, one declaration each (the groups it does not read accepted and ignored):
+// their schema, reader and defaults check.
+const KeyTable<MorphTrainerOptions>& morphTrainerKeys();
+const KeyTable<ReconstructionTrainerOptions>& reconstructionTrainerKeys();
+Schema aaeTrainerKeys();  // reads none of them
+const KeyTable<SoftIntroLossOptions>& softIntroTrainerKeys();
+
+// The base trainer's keys and the trainer's own.
 Schema morphTrainerSchema();
 Schema reconstructionTrainerSchema();
 Schema aaeTrainerSchema();
