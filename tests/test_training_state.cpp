@@ -177,7 +177,7 @@ TEST(TrainerOptions, DefaultsComeFromTheSchemaOnce) {
   EXPECT_DOUBLE_EQ(o.min_delta, 1e-8);
   EXPECT_EQ(o.lr_scheduler, "none");
   EXPECT_FALSE(o.train_mode.has_value());
-  EXPECT_FALSE(o.fast.autocast.has_value());
+  EXPECT_EQ(o.fast.precision, Precision::Fp32);
   EXPECT_EQ(o.fast.loss_readback_every, 1);
   EXPECT_DOUBLE_EQ(o.adam.eps, 1e-8);
 
@@ -192,7 +192,7 @@ TEST(TrainerOptions, DefaultsComeFromTheSchemaOnce) {
   EXPECT_DOUBLE_EQ(c.adam.beta1, 0.5);
   EXPECT_TRUE(c.adam_betas);
   EXPECT_EQ(c.train_mode, std::optional<bool>(true));
-  EXPECT_EQ(c.fast.autocast, std::optional<c10::ScalarType>(c10::ScalarType::BFloat16));
+  EXPECT_EQ(c.fast.precision, Precision::Bf16);  // decided by the trainer for its device
 
   // Reading also checks what the validator would have (params built by hand in tests, bench).
   const ConfigNode bad = loadYamlString("nr_epochs: 0\n", "bad.yaml");

@@ -4,42 +4,6 @@
 
 namespace morphaeus {
 
-Schema dataDirSchema() {
-  Schema splits;
-  for (const char* split : {"train", "val", "test"}) {
-    splits.list(split, ValueType::InputPath)
-        .describe("CSV files (column `filename`) or image folders");
-  }
-  return splits;
-}
-
-Schema csvDatasetsSchema() {
-  Schema dataset = dataLoaderArgsSchema();
-  dataset.map("data_dir", dataDirSchema()).require();
-  Schema siblings;
-  siblings.dict("datasets", mapElement(dataset))
-      .describe("a downstream task's datasets: each a data_dir (test split) over the args");
-  return siblings;
-}
-
-Schema dataLoaderArgsSchema() {
-  Schema args;
-  args.map("data_dir", dataDirSchema());
-  args.map("label_dir", dataDirSchema()).describe("mask files matching data_dir row by row");
-  args.string("file_type").describe("glob for image folders, e.g. *.png");
-  args.list("target_size", ValueType::Int)
-      .ofLength(2)
-      .eachAtLeast(1)
-      .describe("(rows, cols), default 64x64");
-  args.integer("batch_size").atLeast(1);
-  args.integer("num_workers").atLeast(0).describe("decode threads (0 = in the training thread)");
-  args.component("dataset_module", ComponentKind::Dataset);
-  args.enumeration("on_bad_image", {"fail", "skip"})
-      .describe("fail (default): stop at the first unreadable image; skip: log it and go on");
-  args.boolean("cache").describe("keep preprocessed images in memory after the first epoch");
-  return args;
-}
-
 namespace {
 
 Field componentElement(ComponentKind kind, Schema siblings) {
@@ -78,7 +42,7 @@ std::int64_t experimentSeed(const ConfigNode& root) {
   return root.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed));
 }
 
-Schema experimentSchema() {
+Schema experimentSchema(const Schema& synthetic_data) {
   Schema s;
   s.string("name").require().describe("method name, used for the run directory");
   s.list("target_size", ValueType::Int)
@@ -117,16 +81,7 @@ Schema experimentSchema() {
 
   s.dict("downstream_tasks", componentElement(ComponentKind::Evaluator, downstreamTaskSiblings()));
 
-  Schema synthetic;
-  synthetic.path("out").require().describe("folder for images/, masks/ and splits/");
-  for (const char* n : {"n_train", "n_val", "n_test", "n_abnormal"})
-    synthetic.integer(n).atLeast(1);
-  synthetic.integer("n_ood").atLeast(0).describe(
-      "images of each out-of-distribution family (digits, shapes: splits/<family>_test.csv) for "
-      "the figures; default 0 (none)");
-  synthetic.integer("size").atLeast(16).describe("image side in pixels (default 160)");
-  synthetic.integer("seed").atLeast(0);
-  s.map("synthetic_data", synthetic)
+  s.map("synthetic_data", synthetic_data)
       .describe("generate synthetic chest X-rays into `out` before the run when absent");
 
   // Our runtime keys (all optional; the command line overrides them).

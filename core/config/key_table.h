@@ -116,14 +116,26 @@ class KeyTable {
     return field;
   }
 
-  // A path to an input (the validator checks and resolves it); the field is set only when the key
-  // is given.
+  // Text keys, set only when given: a string, a path (resolved against the config's folder), a
+  // path to an input (the validator checks where it is and resolves it), a list of input paths.
+  template <class At>
+  Field& string(const std::string& key, At at) {
+    return bindText(schema_.string(key), key, at);
+  }
+  template <class At>
+  Field& path(const std::string& key, At at) {
+    return bindText(schema_.path(key), key, at);
+  }
   template <class At>
   Field& inputPath(const std::string& key, At at) {
-    Field& field = schema_.inputPath(key);
+    return bindText(schema_.inputPath(key), key, at);
+  }
+  template <class At>
+  Field& inputPaths(const std::string& key, At at) {
+    Field& field = schema_.list(key, ValueType::InputPath);
     readers_.push_back([key, at](const TypedParams& p, Options& o) {
       const ConfigNode* given = p.node().find(key);
-      if (given != nullptr && !given->isNull()) std::invoke(at, o) = given->asString();
+      if (given != nullptr && !given->isNull()) std::invoke(at, o) = given->asStringList();
     });
     return field;
   }
@@ -213,6 +225,15 @@ class KeyTable {
   // A key whose absence leaves the struct's default: a scalar with a default, an optional list.
   static bool defaulted(const Field& f) {
     return f.type == ValueType::List ? !f.required : f.hasDefault();
+  }
+
+  template <class At>
+  Field& bindText(Field& field, const std::string& key, At at) {
+    readers_.push_back([key, at](const TypedParams& p, Options& o) {
+      const ConfigNode* given = p.node().find(key);
+      if (given != nullptr && !given->isNull()) std::invoke(at, o) = given->asString();
+    });
+    return field;
   }
 
   // Binds a scalar key: the struct's default into the schema, the reader, the defaults check.

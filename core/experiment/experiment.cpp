@@ -9,6 +9,7 @@
 #include "core/config/validator.h"
 #include "core/config/yaml_loader.h"
 #include "core/registry/registry.h"
+#include "core/registry/synthetic_data_keys.h"
 
 namespace morphaeus {
 namespace {
@@ -163,7 +164,8 @@ Experiment loadExperiment(const RunOptions& options) {
   }
   search_dirs.push_back(fs::current_path().string());
   ValidationReport report =
-      validateConfig(ex.config, experimentSchema(), Registry::global(), ex.config_dir, search_dirs);
+      validateConfig(ex.config, experimentSchema(syntheticDataKeys().schema()), Registry::global(),
+                     ex.config_dir, search_dirs);
   ex.ignored = std::move(report.ignored);
   checkExperiment(ex.config);
   return ex;

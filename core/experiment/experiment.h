@@ -30,7 +30,8 @@ struct Experiment {
 const std::string& embeddedDemoConfig();
 
 // Loads options.config (or the embedded demo), applies --set and the dedicated flags, validates
-// against experimentSchema() and the global registry. Throws ConfigError/ConfigErrors.
+// against experimentSchema() (with the synthetic_data keys) and the global registry. Throws
+// ConfigError/ConfigErrors.
 Experiment loadExperiment(const RunOptions& options);
 
 }  // namespace morphaeus

@@ -12,9 +12,12 @@
 #include "core/base/precision.h"
 #include "core/config/error_context.h"
 #include "core/config/model_input_rule.h"
+#include "core/eval/task_scoring.h"
 #include "core/registry/data_factory.h"
+#include "core/registry/loader_args.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
+#include "core/train/trainer_options.h"
 #include "data/csv_split.h"
 #include "models/reconstruction.h"
 
@@ -29,32 +32,29 @@ const ConfigNode* child(const ConfigNode* node, std::initializer_list<const char
   return node != nullptr && !node->isNull() ? node : nullptr;
 }
 
-// Images a loader feeds the model: their size, the batch, and the nodes that set them (the
-// target_size or batch_size key, else the block whose default applies).
+// Images a loader feeds the model: their size and batch (the loader's typed args) and the keys
+// that set them, to name in a message (the target_size or batch_size key, else the block whose
+// default applies; copies, as the merged args they come from are temporary).
 struct ImageInput {
-  std::int64_t rows = kDefaultImageSide, cols = kDefaultImageSide, batch = kDefaultBatchSize;
+  std::int64_t rows = 0, cols = 0, batch = 0;
   bool default_size = true;  // no target_size key: size_node is the loader block
-  const ConfigNode* size_node = nullptr;
-  const ConfigNode* batch_node = nullptr;
+  ConfigNode size_node, batch_node;
   bool training = false;
 };
 
 ImageInput inputOf(const ConfigNode& block, const ConfigNode* args, const ConfigNode* overlay) {
+  const ConfigNode merged = loaderArgsNode(
+      args != nullptr ? *args : ConfigNode::map(block.where(), block.path()), overlay);
+  const LoaderArgs values = loaderArgsKeys().read(merged);
   ImageInput in;
-  in.size_node = in.batch_node = &block;
-  for (const ConfigNode* source : {args, overlay}) {
-    if (const ConfigNode* size = child(source, {"target_size"}); size && size->isSequence()) {
-      const auto v = size->asIntList();
-      in.rows = v.at(0);
-      in.cols = v.at(1);
-      in.size_node = size;
-      in.default_size = false;
-    }
-    if (const ConfigNode* batch = child(source, {"batch_size"})) {
-      in.batch = batch->asInt();
-      in.batch_node = batch;
-    }
-  }
+  in.rows = values.target_size.at(0);
+  in.cols = values.target_size.at(1);
+  in.batch = values.batch_size;
+  const ConfigNode* size = child(&merged, {"target_size"});
+  const ConfigNode* batch = child(&merged, {"batch_size"});
+  in.default_size = size == nullptr;
+  in.size_node = size != nullptr ? *size : block;
+  in.batch_node = batch != nullptr ? *batch : block;
   return in;
 }
 
@@ -64,6 +64,8 @@ class Checker {
       : ex_(ex), root_(ex.config), options_(options) {}
 
   void run() {
+    if (const ConfigNode* params = child(&root_, {"trainer", "params"}))
+      trainer_ = trainerOptions(*params);
     checkPrecision();
     collectInputs();
     const ConfigNode& model = root_.at("model");
@@ -92,17 +94,18 @@ class Checker {
   void expectSize(std::int64_t rows, std::int64_t cols, const ConfigNode& key) {
     for (const auto& in : inputs_) {
       if (in.rows == rows && in.cols == cols) continue;
-      errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
-                                           (in.default_size ? " (the default)" : "") +
-                                           ", but the model is built for " + sizeText(rows, cols) +
-                                           ": " + namedKey(key)));
+      errors.push_back(in.size_node.error("the images are " + sizeText(in.rows, in.cols) +
+                                          (in.default_size ? " (the default)" : "") +
+                                          ", but the model is built for " + sizeText(rows, cols) +
+                                          ": " + namedKey(key)));
     }
   }
 
   const Experiment& ex_;
   const ConfigNode& root_;
   const CrossCheckOptions options_;
-  std::vector<ImageInput> inputs_;  // the training loader first, when the task trains
+  std::optional<TrainerOptions> trainer_;  // the trainer's options, when the config has one
+  std::vector<ImageInput> inputs_;         // the training loader first, when the task trains
 };
 
 // An explicit bf16 where this CPU cannot run it (the oneDNN ISA cap), for a run on the CPU.
@@ -111,15 +114,16 @@ void Checker::checkPrecision() {
   if (device != "cpu" && torch::cuda::is_available()) return;
   const std::string why = cpuBf16Support().blocked();
   if (why.empty()) return;
-  std::vector<const ConfigNode*> keys{
-      child(&root_, {"trainer", "params", "performance", "precision"})};
+  const auto refuse = [&](const ConfigNode* key) {
+    errors.push_back((key != nullptr ? *key : root_).error("bf16 cannot run on this CPU: " + why));
+  };
+  if (trainer_ && trainer_->fast.precision == Precision::Bf16)
+    refuse(child(&root_, {"trainer", "params", "performance", "precision"}));
   if (const ConfigNode* tasks = child(&root_, {"downstream_tasks"}); tasks && tasks->isMap()) {
-    for (const auto& [name, task] : tasks->entries())
-      keys.push_back(child(&task, {"params", "precision"}));
-  }
-  for (const ConfigNode* key : keys) {
-    if (key != nullptr && key->isScalar() && key->text() == "bf16")
-      errors.push_back(key->error("bf16 cannot run on this CPU: " + why));
+    for (const auto& [name, task] : tasks->entries()) {
+      if (taskScoring(child(&task, {"params"})).score.precision == Precision::Bf16)
+        refuse(child(&task, {"params", "precision"}));
+    }
   }
 }
 
@@ -128,20 +132,21 @@ void Checker::collectInputs() {
   if (ex_.task() == "train" && trainer != nullptr) {
     if (const ConfigNode* loader = child(trainer, {"data_loader"})) {
       ImageInput in = inputOf(*loader, child(loader, {"params", "args"}), nullptr);
-      if (const ConfigNode* batch = child(trainer, {"params", "batch_size"})) {
-        in.batch = batch->asInt();
-        in.batch_node = batch;
+      if (trainer_ && trainer_->batch_size) {
+        in.batch = *trainer_->batch_size;
+        in.batch_node = *child(trainer, {"params", "batch_size"});
       }
       in.training = true;
-      inputs_.push_back(in);
-      if (const ConfigNode* input_size = child(trainer, {"params", "input_size"})) {
-        const auto v = input_size->asIntList();
+      if (trainer_ && !trainer_->input_size.empty()) {
+        const auto& v = trainer_->input_size;
         if (v.at(0) != in.rows || v.at(1) != in.cols) {
-          errors.push_back(
-              input_size->error(sizeText(v[0], v[1]) + " disagrees with the training images' " +
-                                sizeText(in.rows, in.cols) + ": " + namedKey(*in.size_node)));
+          errors.push_back(child(trainer, {"params", "input_size"})
+                               ->error(sizeText(v[0], v[1]) +
+                                       " disagrees with the training images' " +
+                                       sizeText(in.rows, in.cols) + ": " + namedKey(in.size_node)));
         }
       }
+      inputs_.push_back(std::move(in));
     }
   }
   if (const ConfigNode* tasks = child(&root_, {"downstream_tasks"}); tasks && tasks->isMap()) {
@@ -177,10 +182,10 @@ void Checker::checkModel(const ModelInputRule& rule) {
   const std::int64_t m = rule.side_multiple;
   for (const auto& in : inputs_) {
     if (in.rows % m == 0 && in.cols % m == 0) continue;
-    errors.push_back(in.size_node->error("the images are " + sizeText(in.rows, in.cols) +
-                                         ", not a multiple of " + std::to_string(m) +
-                                         " (the product of " + namedKey(*rule.side_multiple_key) +
-                                         "): the decoder would not return the input's size"));
+    errors.push_back(in.size_node.error("the images are " + sizeText(in.rows, in.cols) +
+                                        ", not a multiple of " + std::to_string(m) +
+                                        " (the product of " + namedKey(*rule.side_multiple_key) +
+                                        "): the decoder would not return the input's size"));
   }
 }
 
@@ -189,37 +194,34 @@ void Checker::checkModel(const ModelInputRule& rule) {
 void Checker::checkSplitSizes() {
   if (inputs_.empty() || !inputs_.front().training) return;
   const ImageInput& in = inputs_.front();
-  const ConfigNode* dirs = child(&root_, {"trainer", "data_loader", "params", "args", "data_dir"});
-  const ConfigNode* train = child(dirs, {"train"});
-  if (train == nullptr || !train->isSequence()) return;
-  std::vector<std::string> sources;
-  for (const auto& item : train->items()) {
+  const ConfigNode* args = child(&root_, {"trainer", "data_loader", "params", "args"});
+  if (args == nullptr) return;
+  const LoaderArgs loader = loaderArgs(*args, nullptr);
+  const std::vector<std::string>& sources = loader.data_dir.train;
+  if (sources.empty()) return;
+  for (const std::string& source : sources) {
     std::error_code ec;
-    if (!std::filesystem::exists(item.text(), ec)) return;
-    sources.push_back(item.text());
+    if (!std::filesystem::exists(source, ec)) return;
   }
-  const ConfigNode* pattern =
-      child(&root_, {"trainer", "data_loader", "params", "args", "file_type"});
   std::size_t rows = 0;
   try {
-    rows = readSplit(sources, pattern ? pattern->text() : "", dataContext(root_).data_root).size();
+    rows = readSplit(sources, loader.file_type, dataContext(root_).data_root).size();
   } catch (const std::exception&) {
     return;  // reported with its file when the split is read
   }
   if (static_cast<std::int64_t>(rows) >= in.batch) return;
-  errors.push_back(
-      in.batch_node->error("a batch of " + std::to_string(in.batch) + " is more than the " +
-                           std::to_string(rows) + " images of the train split " + namedKey(*train) +
-                           ": training drops incomplete batches, so no step would run"));
+  errors.push_back(in.batch_node.error(
+      "a batch of " + std::to_string(in.batch) + " is more than the " + std::to_string(rows) +
+      " images of the train split " + namedKey(*child(args, {"data_dir", "train"})) +
+      ": training drops incomplete batches, so no step would run"));
 }
 
 bool Checker::trainMode() const {
   const ConfigNode* trainer = child(&root_, {"trainer"});
   if (trainer == nullptr) return false;
-  if (const ConfigNode* mode = child(trainer, {"params", "training_mode"})) {
-    return mode->text() == "train";
-  }
-  return Registry::global().resolve(ComponentKind::Trainer, *trainer).trains_in_train_mode;
+  const bool by_default =
+      Registry::global().resolve(ComponentKind::Trainer, *trainer).trains_in_train_mode;
+  return trainer_ ? trainer_->train_mode.value_or(by_default) : by_default;
 }
 
 // One forward pass of a freshly built model on zeros; the error's first line, or nothing.
@@ -260,7 +262,7 @@ void Checker::probe(const ConfigNode& model) {
       ImageInput two = in;
       two.batch = 2;
       if (!forward(model, two, mode)) {
-        errors.push_back(in.batch_node->error(
+        errors.push_back(in.batch_node.error(
             "one image per batch is too few for BatchNorm in train mode (" +
             (mode_node ? namedKey(*mode_node) : std::string("the trainer's default")) +
             "): " + *failure));
@@ -268,7 +270,7 @@ void Checker::probe(const ConfigNode& model) {
       }
     }
     errors.push_back(model.error("the model cannot take " + sizeText(in.rows, in.cols) +
-                                 " images (" + namedKey(*in.size_node) + ") in " +
+                                 " images (" + namedKey(in.size_node) + ") in " +
                                  (mode ? "train" : "eval") + " mode: " + *failure));
     return;
   }

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "core/experiment/run_data.h"
+#include "core/registry/loader_args.h"
 #include "core/registry/registry.h"
 
 namespace morphaeus {
@@ -12,12 +13,6 @@ std::string line(const std::string& indent, const std::string& role, const Compo
   std::string out = indent + role;
   out.resize(std::max<std::size_t>(out.size() + 1, 18), ' ');
   return out + spec.name.str() + (spec.summary.empty() ? "" : "  -- " + spec.summary) + "\n";
-}
-
-std::size_t countFiles(const ConfigNode* data_dir, const char* split) {
-  if (data_dir == nullptr) return 0;
-  const ConfigNode* files = data_dir->find(split);
-  return files && files->isSequence() ? files->items().size() : 0;
 }
 
 void describeLoader(std::ostream& out, const std::string& indent, const ConfigNode& loader) {
@@ -31,9 +26,10 @@ void describeLoader(std::ostream& out, const std::string& indent, const ConfigNo
   }
   const ConfigNode* dirs = args->find("data_dir");
   if (dirs != nullptr && dirs->isMap()) {
-    out << indent << "  splits: train " << countFiles(dirs, "train") << " list(s), val "
-        << countFiles(dirs, "val") << ", test " << countFiles(dirs, "test") << "; batch size "
-        << args->getInt("batch_size", 8) << "\n";
+    const LoaderArgs values = loaderArgs(*args, nullptr);
+    out << indent << "  splits: train " << values.data_dir.train.size() << " list(s), val "
+        << values.data_dir.val.size() << ", test " << values.data_dir.test.size() << "; batch size "
+        << values.batch_size << "\n";
   }
 }
 
@@ -76,7 +72,7 @@ std::string describePlan(const Experiment& ex) {
           for (const auto& c : classes->items()) out << " " << c.text();
           out << "\n";
         } else {
-          out << countFiles(ds.find("data_dir"), "test") << " test list(s)\n";
+          out << loaderArgs(ds, nullptr).data_dir.test.size() << " test list(s)\n";
         }
       }
     }

@@ -1,6 +1,6 @@
-#include "core/config/experiment_schema.h"
 #include "core/registry/core_components.h"
 #include "core/registry/data_factory.h"
+#include "core/registry/loader_args.h"
 #include "core/registry/registry.h"
 #include "core/registry/test_set_sources.h"
 #include "data/sets/cifar10_batch.h"
@@ -8,17 +8,24 @@
 namespace morphaeus {
 namespace {
 
+// The args a loader reads through loaderArgsKeys() are its struct's defaults.
+bool loaderTakesDefaults(const ConfigNode& params) {
+  const ConfigNode* args = params.find("args");
+  return args == nullptr || !args->isMap() || loaderArgsKeys().takesDefaults(*args);
+}
+
 // A downstream loader of a public data set: DefaultDataLoader's size, batch and worker keys plus
 // the folder of the set, in params.args and in each `datasets` entry (with its `classes`).
 ComponentSpec publicSetLoader(ComponentName name, ComponentName alias, std::string summary,
                               const char* folder_key, const char* folder_default, Field classes,
                               TestSetSource source) {
-  const Schema csv_args = dataLoaderArgsSchema();
+  const Schema& csv_args = loaderArgsKeys().schema();
   Schema args;
   for (const char* key : {"target_size", "batch_size", "num_workers"})
     args.add(key, ValueType::Any) = *csv_args.find(key);
-  args.inputPath(folder_key).describe(std::string("where the data set is (default ") +
-                                      folder_default + " under the data root)");
+  args.inputPath(folder_key)
+      .describe(std::string("where the data set is (default ") + folder_default +
+                " under the data root)");
   ComponentSpec spec;
   spec.kind = ComponentKind::DataLoader;
   spec.name = std::move(name);
@@ -32,6 +39,7 @@ ComponentSpec publicSetLoader(ComponentName name, ComponentName alias, std::stri
   }();
   spec.siblings.dict("datasets", mapElement(entry));
   spec.factory = std::move(source);
+  spec.takes_struct_defaults = loaderTakesDefaults;
   return spec;
 }
 
@@ -42,8 +50,9 @@ void registerDataComponents(Registry& registry) {
   loader.kind = ComponentKind::DataLoader;
   loader.name = {"core.DataLoader", "DefaultDataLoader"};
   loader.summary = "CSV split or folder loader (train: shuffled, drop_last; val/test: in order)";
-  loader.params.map("args", dataLoaderArgsSchema()).require();
+  loader.params.map("args", loaderArgsKeys().schema()).require();
   loader.siblings = csvDatasetsSchema();
+  loader.takes_struct_defaults = loaderTakesDefaults;
   registry.add(std::move(loader));
 
   // Downstream-only loaders of public data sets (their `datasets` name classes, not CSVs).

@@ -8,24 +8,15 @@
 
 #include "core/base/file_lock.h"
 #include "core/config/experiment_schema.h"
+#include "core/registry/loader_args.h"
 #include "core/registry/registry.h"
+#include "core/registry/synthetic_data_keys.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
 #include "data/synthetic/synthetic_cxr.h"
 
 namespace morphaeus {
 namespace {
-
-// The merged view of a loader's args: `overlay` keys (a downstream dataset entry) win.
-const ConfigNode* pick(const ConfigNode& args, const ConfigNode* overlay, const std::string& key) {
-  if (overlay != nullptr && overlay->has(key)) return overlay->find(key);
-  return args.has(key) ? args.find(key) : nullptr;
-}
-
-std::vector<std::string> splitList(const ConfigNode* dirs, const std::string& split) {
-  if (dirs == nullptr || !dirs->has(split)) return {};
-  return dirs->at(split).asStringList();
-}
 
 ResizePath resizePathOf(const ConfigNode* dataset_module, bool training_split) {
   if (dataset_module == nullptr) return ResizePath::Tensor;  // upstream's DefaultDataset
@@ -41,12 +32,13 @@ const TestSetSource* testSetSource(const ConfigNode& data_loader) {
   return registry.factory<TestSetSource>(registry.resolve(ComponentKind::DataLoader, data_loader));
 }
 
+// One split's loader: the args' values for it.
 struct LoaderSpec {
   std::vector<std::string> images, masks;
   std::string file_type;
-  std::vector<int64_t> size{kDefaultImageSide, kDefaultImageSide};
-  std::size_t batch_size = kDefaultBatchSize;
-  int workers = 0;  // DataContext::default_workers unless the config says
+  std::vector<int64_t> size;
+  std::size_t batch_size = 0;
+  int workers = 0;
   bool skip_bad = false, cache = false;
   ResizePath path = ResizePath::Tensor;
   std::optional<TestImages> source;  // images from a TestSetSource instead of the CSVs
@@ -54,18 +46,19 @@ struct LoaderSpec {
 
 LoaderSpec specFor(const ConfigNode& args, const ConfigNode* overlay, const std::string& split,
                    const DataContext& ctx) {
+  const ConfigNode merged = loaderArgsNode(args, overlay);
+  const LoaderArgs a = loaderArgsKeys().read(merged);
   LoaderSpec s;
-  s.images = splitList(pick(args, overlay, "data_dir"), split);
-  s.masks = splitList(pick(args, overlay, "label_dir"), split);
-  if (auto n = pick(args, overlay, "file_type")) s.file_type = n->asString();
-  if (auto n = pick(args, overlay, "target_size")) s.size = n->asIntList();
-  if (auto n = pick(args, overlay, "batch_size"))
-    s.batch_size = static_cast<std::size_t>(n->asInt());
-  s.workers = ctx.default_workers;
-  if (auto n = pick(args, overlay, "num_workers")) s.workers = static_cast<int>(n->asInt());
-  if (auto n = pick(args, overlay, "on_bad_image")) s.skip_bad = n->asString() == "skip";
-  if (auto n = pick(args, overlay, "cache")) s.cache = n->asBool();
-  s.path = resizePathOf(pick(args, overlay, "dataset_module"), split == "train");
+  s.images = a.data_dir.of(split);
+  s.masks = a.label_dir.of(split);
+  s.file_type = a.file_type;
+  s.size = a.target_size;
+  s.batch_size = static_cast<std::size_t>(a.batch_size);
+  s.workers = static_cast<int>(a.num_workers.value_or(ctx.default_workers));
+  s.skip_bad = a.skip_bad;
+  s.cache = a.cache;
+  s.path = resizePathOf(merged.has("dataset_module") ? merged.find("dataset_module") : nullptr,
+                        split == "train");
   return s;
 }
 
@@ -222,15 +215,7 @@ std::shared_ptr<BatchLoader> buildThresholdData(const ConfigNode& root, const Da
 bool ensureSyntheticData(const ConfigNode& root) {
   const ConfigNode* block = root.find("synthetic_data");
   if (block == nullptr || block->isNull()) return false;
-  SyntheticOptions o;
-  o.out = block->at("out").asString();
-  o.n_train = static_cast<int>(block->getInt("n_train", o.n_train));
-  o.n_val = static_cast<int>(block->getInt("n_val", o.n_val));
-  o.n_test = static_cast<int>(block->getInt("n_test", o.n_test));
-  o.n_abnormal = static_cast<int>(block->getInt("n_abnormal", o.n_abnormal));
-  o.n_ood = static_cast<int>(block->getInt("n_ood", o.n_ood));
-  o.size = static_cast<int>(block->getInt("size", o.size));
-  o.seed = static_cast<std::uint64_t>(block->getInt("seed", static_cast<std::int64_t>(o.seed)));
+  const SyntheticOptions o = syntheticDataKeys().read(*block);
   // Runs side by side (a sweep's --jobs or SLURM array) share the folder: one generates it while
   // the others wait, then find it up to date.
   std::filesystem::path out = std::filesystem::path(o.out).lexically_normal();

@@ -56,10 +56,6 @@ struct DataContext {
 
 DataContext dataContext(const ConfigNode& root);
 
-// A DefaultDataLoader's args when they have no target_size / batch_size.
-constexpr std::int64_t kDefaultImageSide = 64;
-constexpr std::int64_t kDefaultBatchSize = 8;
-
 struct TrainingData {
   std::shared_ptr<BatchLoader> train, val, test;
 };

@@ -22,7 +22,7 @@ struct FastPathOptions {
   std::optional<bool> channels_last_config;  // performance.channels_last, when given
   std::optional<bool> fused_adam_config;     // performance.fused_adam, when given
   std::optional<bool> ncc_box_sums_config;   // performance.ncc_box_sums, when given
-  // The decision (resolveFastPath; explicit fp32/bf16/fp64 already by trainerOptions):
+  // The decision (resolveFastPath, by the trainer for its device):
   std::optional<c10::ScalarType> autocast;  // bf16 -> BFloat16; fp32 -> none
   bool float64 = false;  // precision: fp64 -- weights, batches and losses in float64 (checks)
   bool channels_last = false;       // default: on exactly when the step runs in bf16

@@ -55,9 +55,6 @@ KeyTable<FastPathOptions> fastPathKeys() {
           "MorphAEus' NCC window sums by one box-sum kernel instead of upstream's ones "
           "convolution (faster; rounds otherwise: the logged deformation loss moves up to 3e-3 "
           "where windows are smooth; default: on exactly when the step runs in bf16)");
-  k.finish([](const TypedParams&, O& o) {  // auto is decided where the device is known
-    if (o.precision != Precision::Auto) o = resolveFastPath(o, c10::DeviceType::CPU);
-  });
   k.boolean("cuda_graph", &O::cuda_graph)
       .describe("capture the whole train step as a CUDA graph and replay it (CUDA only)");
   k.integer("loss_readback_every", &O::loss_readback_every)
@@ -71,8 +68,7 @@ KeyTable<FastPathOptions> fastPathKeys() {
 KeyTable<TrainerOptions> trainerKeysWith(const Schema& project_keys) {
   using O = TrainerOptions;
   KeyTable<O> k;
-  k.schema()  // read by the trainers that use it
-      .list("input_size", ValueType::Int)
+  k.integers("input_size", &O::input_size)
       .ofLength(2)
       .eachAtLeast(1)
       .describe("(rows, cols) of the training images");

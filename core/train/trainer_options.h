@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/config/config_node.h"
 #include "core/config/key_table.h"
@@ -20,6 +21,8 @@ namespace morphaeus {
 
 // The defaults of the keys (trainerKeys() declares each key beside its field here).
 struct TrainerOptions {
+  /// (rows, cols) of the training images, when given (upstream's input_size)
+  std::vector<int64_t> input_size;
   /// epochs to train (required in a config)
   int64_t nr_epochs = 0;
   /// validate every N epochs (and after the last)

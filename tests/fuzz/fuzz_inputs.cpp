@@ -32,6 +32,7 @@
 #include "core/experiment/experiment.h"
 #include "core/experiment/experiment_check.h"
 #include "core/registry/registry.h"
+#include "core/registry/synthetic_data_keys.h"
 #include "core/train/adam.h"
 #include "data/csv_split.h"
 #include "data/data_error.h"
@@ -55,7 +56,7 @@ void writeInput(const std::uint8_t* data, std::size_t size) {
 void fuzzConfig(const std::uint8_t* data, std::size_t size) {
   ConfigNode root =
       loadYamlString(std::string(reinterpret_cast<const char*>(data), size), "fuzz.yaml");
-  validateConfig(root, experimentSchema(), Registry::global(), "", {});
+  validateConfig(root, experimentSchema(syntheticDataKeys().schema()), Registry::global(), "", {});
   (void)root.toYaml();
   // The cross-checks' rules on what validated (not the probe, which builds the model: a fuzzed
   // config may ask for gigabytes of weights; not the split files, which a fuzzed path may name).
@@ -68,7 +69,7 @@ void fuzzSet(const std::uint8_t* data, std::size_t size) {
   static const ConfigNode paper = loadYamlString(g_paper_config, "morphaeus.yaml");
   ConfigNode root = paper;
   applyOverride(root, std::string(reinterpret_cast<const char*>(data), size));
-  validateConfig(root, experimentSchema(), Registry::global(), "", {});
+  validateConfig(root, experimentSchema(syntheticDataKeys().schema()), Registry::global(), "", {});
 }
 
 void fuzzCheckpoint(const std::uint8_t* data, std::size_t size) {
