@@ -189,6 +189,80 @@ void evaluate(const Experiment& ex, const std::string& run_dir, const torch::Dev
   }
 }
 
+// This process's part of a run: its threads, its rank's device and the process group.
+struct RunProcess {
+  ThreadChoice threads;
+  torch::Device device{torch::kCPU};
+  ProcessGroup* group = nullptr;  // null in one process
+  bool main_rank = true;
+};
+
+// The threads first (a malformed OMP_NUM_THREADS or SLURM variable stops the run before anything
+// is written), then the distributed launch (a restarted one continues from its checkpoint: `ex`
+// changes), this rank's device and the process group.
+RunProcess startProcess(const RunOptions& options, Experiment& ex) {
+  RunProcess p;
+  p.threads = configureThreads(ex.threads());
+  DistributedOptions dist;
+  try {
+    dist = distributedOptions(options.distributed);
+  } catch (const std::invalid_argument& e) {
+    throw DistributedError("distributed launch: " + std::string(e.what()));
+  }
+  if (dist.restart > 0) ex = continuedAfterRestart(options, std::move(ex), dist);
+  const std::string requested_device = resolveDevice(ex.device());
+  p.device = requested_device == "cuda" && dist.enabled()
+                 ? torch::Device(torch::kCUDA, static_cast<int8_t>(dist.local_rank))
+                 : torch::Device(requested_device);
+  if (dist.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports; others warn
+  ProcessGroup::init(dist, p.device);
+  p.group = ProcessGroup::current();  // passed down
+  p.main_rank = ProcessGroup::isMainProcess(p.group);
+  return p;
+}
+
+// Rank 0 creates the run directory (and alone writes the log file, config, checkpoints, metrics
+// and reports); the others learn its path.
+std::string openRunDirectory(const Experiment& ex, const RunProcess& p) {
+  std::string run_dir;
+  if (p.main_rank) {
+    run_dir = inContext("creating the run directory", [&] {
+      return createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
+    });
+  }
+  if (p.group != nullptr) run_dir = p.group->shareFromMain("run_dir", run_dir);
+  if (p.main_rank) {
+    addLogFile(RunLayout(run_dir).log().string());
+    writeFileAtomic(RunLayout(run_dir).config().string(), ex.config.toYaml());
+  }
+  return run_dir;
+}
+
+// Seeds and determinism, and the log's head: version, run directory, device, threads, plan.
+void startRun(const Experiment& ex, const RunProcess& p, const std::string& run_dir) {
+  spdlog::info("{}", versionString());
+  spdlog::info("run directory {}", run_dir);
+  seedEverything(ex.seed());
+  setDeterministic(ex.deterministic());
+  spdlog::info("device {}, {} thread(s) ({}), seed {}", p.device.str(), p.threads.threads,
+               p.threads.reason, ex.seed());
+  std::istringstream plan(describePlan(ex));
+  for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
+}
+
+// The synthetic data set when the config asks for it: rank 0 writes it, the others read it.
+void synthesizeData(const Experiment& ex, const RunProcess& p) {
+  const auto synthesize = [&] {
+    const ConfigNode* block = ex.config.find("synthetic_data");
+    if (block == nullptr) return;
+    inContext(doingWith("generating the synthetic data", *block),
+              [&] { ensureSyntheticData(ex.config); });
+  };
+  if (p.main_rank) synthesize();
+  if (p.group != nullptr) p.group->barrier();
+  if (!p.main_rank) synthesize();
+}
+
 }  // namespace
 
 int runExperiment(const RunOptions& options) {
@@ -198,71 +272,22 @@ int runExperiment(const RunOptions& options) {
     std::cout << "# Resolved configuration\n" << ex.config.toYaml() << "\n" << describePlan(ex);
     return 0;
   }
-
-  // The threads first: a malformed OMP_NUM_THREADS or SLURM variable stops the run before
-  // anything is written.
-  const ThreadChoice threads = configureThreads(ex.threads());
-
-  DistributedOptions dist;
-  try {
-    dist = distributedOptions(options.distributed);
-  } catch (const std::invalid_argument& e) {
-    throw DistributedError("distributed launch: " + std::string(e.what()));
-  }
-  if (dist.restart > 0) ex = continuedAfterRestart(options, std::move(ex), dist);
-  const std::string requested_device = resolveDevice(ex.device());
-  const torch::Device device(requested_device == "cuda" && dist.enabled()
-                                 ? torch::Device(torch::kCUDA, static_cast<int8_t>(dist.local_rank))
-                                 : torch::Device(requested_device));
-  if (dist.rank != 0) spdlog::set_level(spdlog::level::warn);  // rank 0 reports; others warn
-  ProcessGroup::init(dist, device);
-  ProcessGroup* group = ProcessGroup::current();  // passed down; null in one process
-  const bool main_rank = ProcessGroup::isMainProcess(group);
-
-  // Rank 0 creates the run directory (and alone writes the log file, config, checkpoints,
-  // metrics and reports); the others learn its path.
-  std::string run_dir;
-  if (main_rank) {
-    run_dir = inContext("creating the run directory", [&] {
-      return createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
-    });
-  }
-  if (group != nullptr) run_dir = group->shareFromMain("run_dir", run_dir);
-  if (main_rank) {
-    addLogFile(RunLayout(run_dir).log().string());
-    writeFileAtomic(RunLayout(run_dir).config().string(), ex.config.toYaml());
-  }
-
-  spdlog::info("{}", versionString());
-  spdlog::info("run directory {}", run_dir);
-  seedEverything(ex.seed());
-  setDeterministic(ex.deterministic());
-  spdlog::info("device {}, {} thread(s) ({}), seed {}", device.str(), threads.threads,
-               threads.reason, ex.seed());
-  std::istringstream plan(describePlan(ex));
-  for (std::string line; std::getline(plan, line);) spdlog::info("{}", line);
-
-  const auto synthesize = [&] {
-    const ConfigNode* block = ex.config.find("synthetic_data");
-    if (block == nullptr) return;
-    inContext(doingWith("generating the synthetic data", *block),
-              [&] { ensureSyntheticData(ex.config); });
-  };
-  if (main_rank) synthesize();  // the others read what rank 0 wrote
-  if (group != nullptr) group->barrier();
-  if (!main_rank) synthesize();
-  RunData data = buildRunData(ex, group);  // the evaluation loaders, checked before training
+  const RunProcess p = startProcess(options, ex);
+  const std::string run_dir = openRunDirectory(ex, p);
+  startRun(ex, p, run_dir);
+  synthesizeData(ex, p);
+  RunData data = buildRunData(ex, p.group);  // the evaluation loaders, checked before training
   const ConfigNode& model_node = ex.config.at("model");
   auto model = inContext(doingWith("building the model", model_node), [&] {
     auto built = buildModel(model_node);
-    built->to(device);
+    built->to(p.device);
     return built;
   });
   std::string weights = weightsOf(ex), trained;
   if (ex.task() == "train") {
     if (!ex.config.has("trainer")) throw ex.config.error("task train needs a trainer block");
     weights = trained =
-        trainModel(ex, run_dir, device, model, data.context, group);  // the best weights
+        trainModel(ex, run_dir, p.device, model, data.context, p.group);  // the best weights
   } else if (weights.empty()) {
     throw ex.config.error("task test needs experiment.weights (or --weights)");
   }
@@ -270,8 +295,8 @@ int runExperiment(const RunOptions& options) {
   inContext("loading the weights to evaluate from " + weights,
             [&] { loadStateDict(*model, readCheckpoint(weights).model_weights, weights); });
   spdlog::info("evaluating {}", weights);
-  evaluate(ex, run_dir, device, model, data, group, trained);
-  if (main_rank) {
+  evaluate(ex, run_dir, p.device, model, data, p.group, trained);
+  if (p.main_rank) {
     try {
       spdlog::info("report {}", writeRunReport(run_dir, versionString()));
     } catch (const std::exception& e) {  // the results are written; the page is a view of them

@@ -220,6 +220,67 @@ bool Trainer::afterValidation(int64_t epoch, double val_loss) {
 // The epoch loop (docs/METHOD.md section 3): per epoch the seeded order's batches, one step each;
 // the epoch's losses; validation every val_interval epochs (and after the last); the lr schedule;
 // latest_model.pt; early stopping. A resume starts after the checkpoint's epoch and step.
+Trainer::EpochRun Trainer::trainEpoch(int64_t epoch, int64_t skip_steps, Progress& progress) {
+  BatchLoader& train = *setup_.data.train;
+  const auto t0 = std::chrono::steady_clock::now();
+  startEpoch(epoch);
+  progress.startEpoch(epoch);
+  train.startEpoch(epoch);
+  LossAccumulator acc;
+  std::string shown;
+  int64_t step = 0, unchecked_since = 0;
+  // Reads the summed losses back (one host sync) and stops on a non-finite one.
+  const auto readBack = [&] {
+    if (const auto bad = acc.firstNonFinite())
+      stopOnNonFinite(acc.names()[*bad], acc.read()[*bad], unchecked_since);
+    unchecked_since = 0;
+    shown = acc.describe();
+  };
+  while (auto batch = train.next()) {
+    if (++step <= skip_steps) continue;
+    const auto x = batch->images.to(setup_.device, /*non_blocking=*/true);
+    if (!unchecked_since) unchecked_since = step;
+    acc.add(this->step(x, epoch, step), x.size(0));
+    if (step % fast_.loss_readback_every == 0) readBack();
+    progress.step(step, x.size(0), shown);
+    if (parallel_->any(stopRequested())) {
+      readBack();  // never checkpoint weights updated with a non-finite loss
+      progress.endEpoch();
+      stopOnSignal(epoch, step);
+    }
+  }
+  if (acc.images()) readBack();
+  progress.endEpoch();
+  EpochRun run;
+  run.secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.row = epochRow(epoch, acc.names(), acc.read(), acc.images(), run.secs);
+  return run;
+}
+
+bool Trainer::finishEpoch(int64_t epoch, EpochRun run, MetricsLog* metrics, TrainResult& result) {
+  const int64_t epochs = options_.nr_epochs;
+  parallel_->requireSameWeights(*setup_.model, epoch);
+  bool stop = false;
+  std::optional<double> val;
+  if ((epoch + 1) % options_.val_interval == 0 || epoch + 1 == epochs) {
+    run.row.update(validate());
+    val = run.row.value(std::string("val_") + kValidationLoss, 0.0);
+    stop = afterValidation(epoch, *val);
+  }
+  if (const auto lr = state_.schedule->next(epoch, val, optimizer().lr())) setLearningRate(*lr);
+  save(RunLayout::kLatestCheckpoint, epoch, 0);
+  if (metrics != nullptr) metrics->append(run.row);
+  spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, run.row.dump(),
+               run.secs, run.row["images_per_s"].get<double>());
+  if (val && parallel_->isMain() && setup_.after_validation) setup_.after_validation(epoch, epochs);
+  result.last_epoch = epoch;
+  if (!stop) return false;
+  spdlog::info("early stopping after epoch {} (no improvement for {} validations)", epoch + 1,
+               options_.patience_validations);
+  result.early_stopped = true;
+  return true;
+}
+
 TrainResult Trainer::train() {
   if (!initialised_) initialise();
   int64_t start_epoch = 0, skip_steps = 0;
@@ -238,69 +299,16 @@ TrainResult Trainer::train() {
   installStopHandlers();
 
   const int64_t epochs = options_.nr_epochs;
-  BatchLoader& train = *setup_.data.train;
-  Progress progress(epochs, static_cast<int64_t>(train.batchesPerEpoch()), parallel_->isMain());
+  Progress progress(epochs, static_cast<int64_t>(setup_.data.train->batchesPerEpoch()),
+                    parallel_->isMain());
   setup_.model->train(train_mode_);
   TrainResult result;
   result.latest_checkpoint = runFile(RunLayout::kLatestCheckpoint);
   result.best_checkpoint = runFile(RunLayout::kBestCheckpoint);
   for (int64_t epoch = start_epoch; epoch < epochs; ++epoch) {
-    const auto t0 = std::chrono::steady_clock::now();
-    startEpoch(epoch);
-    progress.startEpoch(epoch);
-    train.startEpoch(epoch);
-    LossAccumulator acc;
-    std::string shown;
-    int64_t step = 0, unchecked_since = 0;
-    // Reads the summed losses back (one host sync) and stops on a non-finite one.
-    const auto readBack = [&] {
-      if (const auto bad = acc.firstNonFinite())
-        stopOnNonFinite(acc.names()[*bad], acc.read()[*bad], unchecked_since);
-      unchecked_since = 0;
-      shown = acc.describe();
-    };
-    while (auto batch = train.next()) {
-      if (++step <= skip_steps) continue;
-      const auto x = batch->images.to(setup_.device, /*non_blocking=*/true);
-      if (!unchecked_since) unchecked_since = step;
-      acc.add(this->step(x, epoch, step), x.size(0));
-      if (step % fast_.loss_readback_every == 0) readBack();
-      progress.step(step, x.size(0), shown);
-      if (parallel_->any(stopRequested())) {
-        readBack();  // never checkpoint weights updated with a non-finite loss
-        progress.endEpoch();
-        stopOnSignal(epoch, step);
-      }
-    }
-    skip_steps = 0;
-    if (acc.images()) readBack();
-    progress.endEpoch();
-    const double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    nlohmann::json row = epochRow(epoch, acc.names(), acc.read(), acc.images(), secs);
-    parallel_->requireSameWeights(*setup_.model, epoch);
-
-    bool stop = false;
-    std::optional<double> val;
-    if ((epoch + 1) % options_.val_interval == 0 || epoch + 1 == epochs) {
-      row.update(validate());
-      val = row.value(std::string("val_") + kValidationLoss, 0.0);
-      stop = afterValidation(epoch, *val);
-    }
-    if (const auto lr = state_.schedule->next(epoch, val, optimizer().lr())) setLearningRate(*lr);
-    save(RunLayout::kLatestCheckpoint, epoch, 0);
-    if (metrics) metrics->append(row);
-    spdlog::info("epoch {}/{}: {} ({:.1f} s, {:.1f} img/s)", epoch + 1, epochs, row.dump(), secs,
-                 row["images_per_s"].get<double>());
-    if (val && parallel_->isMain() && setup_.after_validation)
-      setup_.after_validation(epoch, epochs);
-    result.last_epoch = epoch;
-    if (stop) {
-      spdlog::info("early stopping after epoch {} (no improvement for {} validations)", epoch + 1,
-                   options_.patience_validations);
-      result.early_stopped = true;
-      break;
-    }
+    EpochRun run = trainEpoch(epoch, skip_steps, progress);
+    skip_steps = 0;  // only the resumed epoch skips the steps it had done
+    if (finishEpoch(epoch, std::move(run), metrics ? &*metrics : nullptr, result)) break;
   }
   result.best_val = state_.best_val;
   return result;

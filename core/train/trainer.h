@@ -32,6 +32,9 @@
 
 namespace morphaeus {
 
+class MetricsLog;
+class Progress;
+
 class ProcessGroup;
 
 struct TrainerSetup {
@@ -143,6 +146,16 @@ class Trainer {
   const torch::Device& device() const { return setup_.device; }
 
  private:
+  // One epoch's training batches (the first `skip_steps` skipped: a resumed epoch): its row of
+  // metrics and its seconds.
+  struct EpochRun {
+    nlohmann::json row;
+    double secs = 0;
+  };
+  EpochRun trainEpoch(int64_t epoch, int64_t skip_steps, Progress& progress);
+  // After an epoch's batches: validation when due, the schedule's step, the latest checkpoint,
+  // the metrics row and the log line; true when early stopping ends the run.
+  bool finishEpoch(int64_t epoch, EpochRun run, MetricsLog* metrics, TrainResult& result);
   Checkpoint snapshot(int64_t epoch, int64_t next_step) const;
   void save(const std::string& name, int64_t epoch, int64_t next_step) const;
   nlohmann::json validate();

@@ -27,11 +27,19 @@ torch::ScalarType dtypeOf(const std::string& descr, const std::string& path) {
 
 }  // namespace
 
-LoadedImage readNpy(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw DataError(path + ": cannot open");
-  const std::vector<char> b(std::istreambuf_iterator<char>(in), {});
-  if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0) throw DataError(path + ": not a .npy file");
+namespace {
+
+// What a .npy header says: the dtype, the order, the shape, and where the data starts.
+struct NpyHeader {
+  std::string descr;
+  bool fortran_order = false;
+  std::vector<int64_t> shape;
+  std::size_t data_offset = 0;
+};
+
+NpyHeader parseNpyHeader(const std::vector<char>& b, const std::string& path) {
+  if (b.size() < 10 || std::memcmp(b.data(), "\x93NUMPY", 6) != 0)
+    throw DataError(path + ": not a .npy file");
   const int major = static_cast<unsigned char>(b[6]);
   std::size_t header_len, offset;
   if (major == 1) {
@@ -48,30 +56,38 @@ LoadedImage readNpy(const std::string& path) {
   }
   if (header_len > b.size() - offset) throw DataError(path + ": truncated .npy header");
   const std::string header(b.data() + offset, header_len);
-  offset += header_len;
 
   std::smatch m;
   static const std::regex kDescr("'descr'\\s*:\\s*'([^']+)'");
   static const std::regex kOrder("'fortran_order'\\s*:\\s*(True|False)");
   static const std::regex kShape("'shape'\\s*:\\s*\\(([^)]*)\\)");
-  std::string descr, order, shape_text;
-  if (std::regex_search(header, m, kDescr)) descr = m[1];
+  NpyHeader h;
+  std::string order, shape_text;
+  if (std::regex_search(header, m, kDescr)) h.descr = m[1];
   if (std::regex_search(header, m, kOrder)) order = m[1];
   if (std::regex_search(header, m, kShape)) shape_text = m[1];
-  if (descr.empty() || order.empty()) throw DataError(path + ": malformed .npy header");
-  std::vector<int64_t> shape;
+  if (h.descr.empty() || order.empty()) throw DataError(path + ": malformed .npy header");
+  h.fortran_order = order == "True";
   static const std::regex kNum("\\d+");
-  for (auto it = std::sregex_iterator(shape_text.begin(), shape_text.end(), kNum); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(shape_text.begin(), shape_text.end(), kNum);
+       it != std::sregex_iterator(); ++it) {
     const std::string digits = it->str();
     if (digits.size() > 9) throw DataError(path + ": implausible .npy shape");
-    shape.push_back(std::stoll(digits));
+    h.shape.push_back(std::stoll(digits));
   }
+  h.data_offset = offset + header_len;
+  return h;
+}
+
+// A 2-D image, or 3-D with at most 4 channels by the channel rule, of a known dtype, within the
+// image limits; checked before any data is read. Its element type.
+torch::ScalarType checkNpyArray(const NpyHeader& h, const std::string& path) {
+  const std::vector<int64_t>& shape = h.shape;
   if (shape.size() != 2 && shape.size() != 3) {
-    throw DataError(path + ": expected a 2-D or 3-D array, got " + std::to_string(shape.size()) + "-D");
+    throw DataError(path + ": expected a 2-D or 3-D array, got " + std::to_string(shape.size()) +
+                    "-D");
   }
-  const bool u16 = descr == "<u2";
-  const torch::ScalarType type = dtypeOf(descr, path);
-  // (rows, cols) of the image the array holds: the channel rule below, checked before reading.
+  const torch::ScalarType type = dtypeOf(h.descr, path);
   const bool hwc = shape.size() == 3 && shape[0] == shape[1] && shape[0] != shape[2];
   const int64_t planes = shape.size() == 3 ? (hwc ? shape[2] : shape[0]) : 1;
   if (planes < 1 || planes > 4) {
@@ -80,25 +96,43 @@ LoadedImage readNpy(const std::string& path) {
   }
   checkImageSize(path, ".npy", shape.size() == 3 && !hwc ? shape[1] : shape[0],
                  shape.size() == 3 && !hwc ? shape[2] : shape[1], planes);
-  int64_t numel = 1;
-  for (auto s : shape) numel *= s;
-  const std::size_t item = u16 ? 2 : torch::elementSize(type);
-  if (static_cast<std::size_t>(numel) * item > b.size() - offset) throw DataError(path + ": truncated .npy data");
+  return type;
+}
 
-  torch::Tensor t;
+// The array's values in file order, flat (uint16, which LibTorch 1.13 lacks, widened to int32).
+torch::Tensor npyValues(const std::vector<char>& b, const NpyHeader& h, torch::ScalarType type,
+                        const std::string& path) {
+  const bool u16 = h.descr == "<u2";
+  int64_t numel = 1;
+  for (auto s : h.shape) numel *= s;
+  const std::size_t item = u16 ? 2 : torch::elementSize(type);
+  if (static_cast<std::size_t>(numel) * item > b.size() - h.data_offset)
+    throw DataError(path + ": truncated .npy data");
   if (u16) {
     std::vector<int32_t> wide(static_cast<std::size_t>(numel));
     for (int64_t i = 0; i < numel; ++i) {
       uint16_t v;
-      std::memcpy(&v, b.data() + offset + 2 * i, 2);
+      std::memcpy(&v, b.data() + h.data_offset + 2 * i, 2);
       wide[static_cast<std::size_t>(i)] = v;
     }
-    t = torch::from_blob(wide.data(), {numel}, torch::kInt32).clone();
-  } else {
-    t = torch::empty({numel}, type);
-    std::memcpy(t.data_ptr(), b.data() + offset, static_cast<std::size_t>(numel) * item);
+    return torch::from_blob(wide.data(), {numel}, torch::kInt32).clone();
   }
-  if (order == "True") {  // Fortran order: reverse the axes, then transpose back
+  torch::Tensor t = torch::empty({numel}, type);
+  std::memcpy(t.data_ptr(), b.data() + h.data_offset, static_cast<std::size_t>(numel) * item);
+  return t;
+}
+
+}  // namespace
+
+LoadedImage readNpy(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError(path + ": cannot open");
+  const std::vector<char> b(std::istreambuf_iterator<char>(in), {});
+  const NpyHeader h = parseNpyHeader(b, path);
+  const torch::ScalarType type = checkNpyArray(h, path);
+  torch::Tensor t = npyValues(b, h, type, path);
+  const std::vector<int64_t>& shape = h.shape;
+  if (h.fortran_order) {  // Fortran order: reverse the axes, then transpose back
     std::vector<int64_t> rev(shape.rbegin(), shape.rend());
     std::vector<int64_t> perm;
     for (int64_t i = static_cast<int64_t>(shape.size()) - 1; i >= 0; --i) perm.push_back(i);

@@ -198,39 +198,111 @@ CLI::App* addBenchCommand(CLI::App& app, BenchOptions& o) {
   return cmd;
 }
 
+namespace {
+
+// The timings of what `--what` names (each --precision in turn for train-step and eval).
+std::vector<Row> measureRows(const BenchOptions& o, const torch::Device& device) {
+  if (o.what == "warp") return benchWarp(o, device);
+  if (o.what == "model") return benchModel(o, device);
+  std::vector<Row> rows;
+  for (const std::string& precision : benchPrecisions(o)) {
+    for (Row& r :
+         o.what == "eval" ? benchEval(o, device, precision) : benchTrainStep(o, device, precision))
+      rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// A row's derived numbers: from fwd+bwd where it was timed, else from the forward.
+struct RowRates {
+  bool trained = false;
+  double step_ms = 0, images_per_s = 0;
+  double speedup = 1;  // the grid_sample row's time / this row's (1 without a grid_sample row)
+  double gflops_per_s = 0;
+  double peak_gflops = 0;  // the machine's peak at the row's precision (0: not measured)
+};
+
+RowRates ratesOf(const Row& r, const std::vector<Row>& rows, const ConvPeak& peak) {
+  const Row* ref = &r;
+  for (const Row& other : rows)
+    if (other.what == r.what && other.batch == r.batch && other.mode == "grid_sample") ref = &other;
+  RowRates x;
+  x.trained = r.train.runs > 0;
+  x.speedup = x.trained ? ref->train.median_ms / r.train.median_ms
+                        : ref->forward.median_ms / r.forward.median_ms;
+  x.step_ms = (x.trained ? r.train : r.forward).median_ms;
+  x.images_per_s = r.batch * 1000.0 / x.step_ms;
+  x.gflops_per_s = r.flops / 1e9 / (x.step_ms / 1000);
+  x.peak_gflops = peak.forPrecision(r.precision);
+  return x;
+}
+
+void printHeader(const BenchOptions& o, const torch::Device& device, int threads,
+                 const ConvPeak* peak) {
+  std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
+                           o.what, versionString(), device.str(), threads);
+  if (peak != nullptr) {
+    std::cout << fmt::format(
+        "# machine peak (best of a dense conv {}): fp32 {:.0f} GFLOP/s, bf16 {} ({})\n",
+        peak->shape, peak->fp32_gflops,
+        peak->bf16_gflops > 0 ? fmt::format("{:.0f} GFLOP/s", peak->bf16_gflops) : "not measured",
+        device.is_cuda() ? "CUDA" : "CPU: " + cpuBf16Support().describe());
+  }
+  std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}", "what", "mode", "batch",
+                           "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s", "speedup");
+  if (peak != nullptr)
+    std::cout << fmt::format(" {:>5} {:>8} {:>8} {:>7}", "prec", "GFLOP", "GFLOP/s", "% peak");
+  std::cout << "\n";
+}
+
+void printRow(const Row& r, const RowRates& x, bool roofline) {
+  if (std::isfinite(r.loss))
+    std::cout << fmt::format("# {} {} batch {}: first step's loss {:.9g}\n", r.what, r.mode,
+                             r.batch, r.loss);
+  std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x", r.what, r.mode,
+                           r.batch, ms(r.forward), x.trained ? ms(r.train) : "n/a", x.images_per_s,
+                           x.speedup);
+  if (roofline) {
+    std::cout << fmt::format(
+        " {:>5} {:>8.2f} {:>8.1f} {:>7}", r.precision, r.flops / 1e9, x.gflops_per_s,
+        x.peak_gflops > 0 ? fmt::format("{:.1f}%", 100 * x.gflops_per_s / x.peak_gflops) : "-");
+  }
+  std::cout << "\n";
+}
+
+nlohmann::json timingJson(const TimingStats& t) {
+  return {{"median", t.median_ms}, {"min", t.min_ms}, {"max", t.max_ms}};
+}
+
+nlohmann::json rowJson(const Row& r, const RowRates& x) {
+  const auto value_or_null = [](bool known, double v) {
+    return known ? nlohmann::json(v) : nlohmann::json();
+  };
+  return {{"what", r.what},
+          {"mode", r.mode},
+          {"batch", r.batch},
+          {"forward_ms", timingJson(r.forward)},
+          {"forward_backward_ms", timingJson(r.train)},
+          {"loss", value_or_null(std::isfinite(r.loss), r.loss)},
+          {"precision", r.precision},
+          {"gflop", r.flops / 1e9},
+          {"gflop_per_s", value_or_null(r.flops > 0, x.gflops_per_s)},
+          {"percent_of_peak",
+           value_or_null(r.flops > 0 && x.peak_gflops > 0, 100 * x.gflops_per_s / x.peak_gflops)}};
+}
+
+}  // namespace
+
 int runBench(const BenchOptions& o) {
   const int threads = configureThreads(o.threads).threads;
   seedEverything(static_cast<std::int64_t>(kUpstreamSeed));
   if (o.what == "data") return benchData(o, threads);
   const torch::Device device(resolveDevice(o.device));
-  std::vector<Row> rows;
-  if (o.what == "warp" || o.what == "model") {
-    rows = o.what == "warp" ? benchWarp(o, device) : benchModel(o, device);
-  } else {
-    for (const std::string& precision : benchPrecisions(o)) {  // each --precision in turn
-      for (Row& r : o.what == "eval" ? benchEval(o, device, precision)
-                                     : benchTrainStep(o, device, precision))
-        rows.push_back(std::move(r));
-    }
-  }
-
+  const std::vector<Row> rows = measureRows(o, device);
   const bool roofline = o.roofline && (o.what == "train-step" || o.what == "eval");
   const ConvPeak peak = roofline ? measureConvPeak(device) : ConvPeak{};
 
-  std::cout << fmt::format("# morphaeus bench --what {}: {}, device {}, {} thread(s), 128x128\n",
-                           o.what, versionString(), device.str(), threads);
-  if (roofline) {
-    std::cout << fmt::format(
-        "# machine peak (best of a dense conv {}): fp32 {:.0f} GFLOP/s, bf16 {} ({})\n", peak.shape,
-        peak.fp32_gflops,
-        peak.bf16_gflops > 0 ? fmt::format("{:.0f} GFLOP/s", peak.bf16_gflops) : "not measured",
-        device.is_cuda() ? "CUDA" : "CPU: " + cpuBf16Support().describe());
-  }
-  std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10} {:>8}", "what", "mode", "batch",
-                           "forward ms (min-max)", "fwd+bwd ms (min-max)", "img/s", "speedup");
-  if (roofline)
-    std::cout << fmt::format(" {:>5} {:>8} {:>8} {:>7}", "prec", "GFLOP", "GFLOP/s", "% peak");
-  std::cout << "\n";
+  printHeader(o, device, threads, roofline ? &peak : nullptr);
   nlohmann::json j;
   if (roofline) {
     j["peak"] = {{"shape", peak.shape},
@@ -242,46 +314,10 @@ int runBench(const BenchOptions& o) {
   j["device"] = device.str();
   j["threads"] = threads;
   j["libtorch"] = torchVersion();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const Row& r = rows[i];
-    // speedup = the grid_sample row's time / this row's (1 where there is no grid_sample row).
-    const Row* ref = &r;
-    for (const Row& other : rows)
-      if (other.what == r.what && other.batch == r.batch && other.mode == "grid_sample")
-        ref = &other;
-    const bool trained = r.train.runs > 0;
-    if (std::isfinite(r.loss))
-      std::cout << fmt::format("# {} {} batch {}: first step's loss {:.9g}\n", r.what, r.mode,
-                               r.batch, r.loss);
-    const double speedup = trained ? ref->train.median_ms / r.train.median_ms
-                                   : ref->forward.median_ms / r.forward.median_ms;
-    const double step_ms = (trained ? r.train : r.forward).median_ms;
-    std::cout << fmt::format("{:<6} {:<12} {:>5} {:>28} {:>28} {:>10.1f} {:>7.2f}x", r.what, r.mode,
-                             r.batch, ms(r.forward), trained ? ms(r.train) : "n/a",
-                             r.batch * 1000.0 / step_ms, speedup);
-    const double gflops_per_s = r.flops / 1e9 / (step_ms / 1000);
-    const double row_peak = peak.forPrecision(r.precision);
-    if (roofline) {
-      std::cout << fmt::format(
-          " {:>5} {:>8.2f} {:>8.1f} {:>7}", r.precision, r.flops / 1e9, gflops_per_s,
-          row_peak > 0 ? fmt::format("{:.1f}%", 100 * gflops_per_s / row_peak) : "-");
-    }
-    std::cout << "\n";
-    j["rows"].push_back(
-        {{"what", r.what},
-         {"mode", r.mode},
-         {"batch", r.batch},
-         {"forward_ms",
-          {{"median", r.forward.median_ms}, {"min", r.forward.min_ms}, {"max", r.forward.max_ms}}},
-         {"forward_backward_ms",
-          {{"median", r.train.median_ms}, {"min", r.train.min_ms}, {"max", r.train.max_ms}}},
-         {"loss", std::isfinite(r.loss) ? nlohmann::json(r.loss) : nlohmann::json()},
-         {"precision", r.precision},
-         {"gflop", r.flops / 1e9},
-         {"gflop_per_s", r.flops > 0 ? nlohmann::json(gflops_per_s) : nlohmann::json()},
-         {"percent_of_peak", r.flops > 0 && row_peak > 0
-                                 ? nlohmann::json(100 * gflops_per_s / row_peak)
-                                 : nlohmann::json()}});
+  for (const Row& r : rows) {
+    const RowRates x = ratesOf(r, rows, peak);
+    printRow(r, x, roofline);
+    j["rows"].push_back(rowJson(r, x));
   }
   const double rss = peakResidentMiB();
   if (device.is_cuda()) {

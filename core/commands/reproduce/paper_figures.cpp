@@ -127,26 +127,26 @@ const std::vector<int>& depthChannels() {
   return channels;
 }
 
-int runDepthFigure(const ReproduceOptions& o) {
-  const std::string config =
-      findConfig(!o.config.empty() ? o.config
-                 : o.synthetic     ? "configs/figures/depth.yaml"
-                                   : "projects/morphaeus/configs/cor/baseline.yaml");
+namespace {
+
+// The figure's channel counts: the config's model.params.channels over the default ones.
+std::vector<int> depthChannelsOf(const std::string& config) {
   std::vector<int> channels = depthChannels();
-  {
-    const ConfigNode root = loadYamlFile(config);
-    const ConfigNode* given = root.find("model");
-    given = given ? given->find("params") : nullptr;
-    given = given ? given->find("channels") : nullptr;
-    if (given != nullptr && given->isSequence()) {
-      const auto list = given->asIntList();
-      for (std::size_t i = 0; i < list.size() && i < channels.size(); ++i)
-        channels[i] = static_cast<int>(list[i]);
-    }
+  const ConfigNode root = loadYamlFile(config);
+  const ConfigNode* given = root.find("model");
+  given = given ? given->find("params") : nullptr;
+  given = given ? given->find("channels") : nullptr;
+  if (given != nullptr && given->isSequence()) {
+    const auto list = given->asIntList();
+    for (std::size_t i = 0; i < list.size() && i < channels.size(); ++i)
+      channels[i] = static_cast<int>(list[i]);
   }
-  const std::string out = outputOf(o, "depth");
-  fs::create_directories(out);
-  installStopHandlers();
+  return channels;
+}
+
+// AE1 ... AE6: the config with the first d channel counts and d strides of 2.
+std::vector<FigureRun> depthRuns(const std::string& config, const std::vector<int>& channels,
+                                 const std::string& out) {
   std::vector<FigureRun> runs;
   for (int d = 1; d <= kDepths; ++d) {
     const std::vector<int> c(channels.begin(), channels.begin() + d), s(d, 2);
@@ -156,49 +156,58 @@ int runDepthFigure(const ReproduceOptions& o) {
                     fs::absolute(fs::path(out) / ("ae" + std::to_string(d))).string(),
                     std::nullopt});
   }
-  const SweepOutcome done = runFigureRuns(runs, o, out);
-  if (stopRequested()) return 128 + stopSignal();
-  if (done.pending > 0) return 0;  // the same command collects them later
-  if (done.failed > 0) {
-    spdlog::error("figure depth: {} of {} runs failed; no figure", done.failed, kDepths);
-    return 1;
-  }
-  // The numbers, and a few examples of each dataset by every depth.
+  return runs;
+}
+
+// The numbers of every depth and dataset, and a few examples of each dataset by every depth.
+struct DepthResults {
   std::vector<DepthRow> rows;
   bool lpips = false;
-  std::vector<SheetColumn> columns;
+  std::vector<SheetColumn> columns;  // the inputs, then each depth's reconstructions
   std::vector<DatasetExamples> first;
+};
+
+DepthResults depthResults(const std::vector<FigureRun>& runs, const ReproduceOptions& o,
+                          const std::string& config) {
+  DepthResults r;
   for (int d = 1; d <= kDepths; ++d) {
     const FigureRun& run = runs[static_cast<std::size_t>(d - 1)];
     for (const auto& s : datasetScores(run)) {
-      rows.push_back({d, s});
-      lpips = lpips || s.lpips.has_value();
+      r.rows.push_back({d, s});
+      r.lpips = r.lpips || s.lpips.has_value();
     }
     const auto examples = reconstructExamples(run, o, o.examples);
     if (examples.empty()) throw std::runtime_error(config + ": no downstream dataset to show");
     if (d == 1) {
-      first = examples;
-      columns.push_back({"input", stacked(examples, false), false, 1.0});
+      r.first = examples;
+      r.columns.push_back({"input", stacked(examples, false), false, 1.0});
     }
-    columns.push_back({run.label, stacked(examples, true), false, 1.0});
+    r.columns.push_back({run.label, stacked(examples, true), false, 1.0});
   }
-  writeDepthCsv((fs::path(out) / "figure_depth.csv").string(), rows, lpips);
-  const TextTable table = depthTable(rows, lpips);
+  return r;
+}
+
+// figure_depth.csv/.md/.png, the metric plots and report.html under `out`; the table printed.
+void writeDepthFigure(const std::string& out, const std::string& config,
+                      const std::vector<int>& channels, const DepthResults& r) {
+  writeDepthCsv((fs::path(out) / "figure_depth.csv").string(), r.rows, r.lpips);
+  const TextTable table = depthTable(r.rows, r.lpips);
   writeFileAtomic((fs::path(out) / "figure_depth.md").string(), table.markdown());
   HtmlPage page("Figure 2: auto-encoders of different depths");
   page.paragraph("Config " + config + "; depths 1-" + std::to_string(kDepths) + ", channels " +
                  listText(channels) + ".");
   if (canWriteFigures()) {
-    writeExampleSheet((fs::path(out) / "figure_depth.png").string(), columns, exampleLabels(first));
-    writeMetricPlot((fs::path(out) / "figure_depth_l1.png").string(), "L1", rows,
+    writeExampleSheet((fs::path(out) / "figure_depth.png").string(), r.columns,
+                      exampleLabels(r.first));
+    writeMetricPlot((fs::path(out) / "figure_depth_l1.png").string(), "L1", r.rows,
                     [](const DatasetScores& s) { return s.l1; });
-    writeMetricPlot((fs::path(out) / "figure_depth_ssim.png").string(), "SSIM", rows,
+    writeMetricPlot((fs::path(out) / "figure_depth_ssim.png").string(), "SSIM", r.rows,
                     [](const DatasetScores& s) { return s.ssim; });
     page.image("figure_depth.png", "inputs and their reconstructions by AE1 ... AE6");
     page.image("figure_depth_l1.png", "L1 against depth");
     page.image("figure_depth_ssim.png", "SSIM against depth");
-    if (lpips) {
-      writeMetricPlot((fs::path(out) / "figure_depth_lpips.png").string(), "LPIPS", rows,
+    if (r.lpips) {
+      writeMetricPlot((fs::path(out) / "figure_depth_lpips.png").string(), "LPIPS", r.rows,
                       [](const DatasetScores& s) { return s.lpips.value_or(0.0); });
       page.image("figure_depth_lpips.png", "LPIPS against depth");
     }
@@ -209,6 +218,28 @@ int runDepthFigure(const ReproduceOptions& o) {
   page.table(table);
   writeFileAtomic((fs::path(out) / "report.html").string(), page.html());
   std::cout << "\n" << table.markdown() << std::endl;
+}
+
+}  // namespace
+
+int runDepthFigure(const ReproduceOptions& o) {
+  const std::string config =
+      findConfig(!o.config.empty() ? o.config
+                 : o.synthetic     ? "configs/figures/depth.yaml"
+                                   : "projects/morphaeus/configs/cor/baseline.yaml");
+  const std::vector<int> channels = depthChannelsOf(config);
+  const std::string out = outputOf(o, "depth");
+  fs::create_directories(out);
+  installStopHandlers();
+  const std::vector<FigureRun> runs = depthRuns(config, channels, out);
+  const SweepOutcome done = runFigureRuns(runs, o, out);
+  if (stopRequested()) return 128 + stopSignal();
+  if (done.pending > 0) return 0;  // the same command collects them later
+  if (done.failed > 0) {
+    spdlog::error("figure depth: {} of {} runs failed; no figure", done.failed, kDepths);
+    return 1;
+  }
+  writeDepthFigure(out, config, channels, depthResults(runs, o, config));
   spdlog::info("figure depth: {}", fs::absolute(out).string());
   return 0;
 }

@@ -221,9 +221,7 @@ std::string submit(const std::vector<SweepTask>& tasks, const std::vector<std::s
   return job;
 }
 
-}  // namespace
-
-SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& l) {
+void requireSlurmClients() {
   for (const char* program : {"sbatch", "squeue"}) {
     if (!onPath(program)) {
       throw std::runtime_error(std::string("--launcher slurm: ") + program +
@@ -231,54 +229,56 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
                                "`reproduce` runs)");
     }
   }
-  const int poll = pollSeconds();
-  fs::create_directories(l.state_dir);
-  SweepOutcome out;
-  const std::vector<std::size_t> unfinished = unfinishedTasks(tasks, out);
-  if (unfinished.empty()) return out;
+}
+
+// The array tasks of earlier submissions still in the queue for an unfinished run: waited for,
+// not submitted again.
+std::vector<InFlight> stillQueued(const std::vector<SweepTask>& tasks, const SweepLaunch& l,
+                                  const std::set<std::string>& in_queue) {
   std::map<std::string, std::size_t> by_run;
   for (std::size_t i = 0; i < tasks.size(); ++i) by_run[tasks[i].run_dir] = i;
-
-  // What an earlier submission still has in the queue is waited for, not submitted again.
-  std::string why;
-  auto in_queue = queued(why);
-  if (!in_queue) throw std::runtime_error("--launcher slurm: squeue failed: " + why);
   std::vector<InFlight> flying;
-  std::set<std::size_t> flying_tasks;
   for (const auto& s : readSubmissions(l)) {
     const auto& runs = s.at("runs");
     for (std::size_t k = 0; k < runs.size(); ++k) {
       InFlight f{s.at("job").get<std::string>(), static_cast<int>(k), 0};
       const auto at = by_run.find(runs[k].get<std::string>());
-      if (at == by_run.end() || !in_queue->count(f.id()) || tasks[at->second].finished()) continue;
+      if (at == by_run.end() || !in_queue.count(f.id()) || tasks[at->second].finished()) continue;
       f.task = at->second;
       flying.push_back(f);
-      flying_tasks.insert(f.task);
       spdlog::info("{}: still queued or running as SLURM task {}", tasks[f.task].label, f.id());
     }
   }
+  return flying;
+}
+
+// Submits the unfinished runs that are not in flight as one array; adds its tasks to `flying`.
+void submitTheRest(const std::vector<SweepTask>& tasks, const std::vector<std::size_t>& unfinished,
+                   const SweepLaunch& l, std::vector<InFlight>& flying) {
+  std::set<std::size_t> flying_tasks;
+  for (const InFlight& f : flying) flying_tasks.insert(f.task);
   std::vector<std::size_t> to_submit;
   for (std::size_t i : unfinished)
     if (!flying_tasks.count(i)) to_submit.push_back(i);
-  if (!to_submit.empty()) {
-    const std::string job = submit(tasks, to_submit, l);
-    for (std::size_t k = 0; k < to_submit.size(); ++k) {
-      const SweepTask& t = tasks[to_submit[k]];
-      if (const auto from = t.resumeFrom()) spdlog::info("{}: resuming from {}", t.label, *from);
-      flying.push_back({job, static_cast<int>(k), to_submit[k]});
-    }
-    spdlog::info("reproduce: submitted SLURM job {}: {} run(s) as array tasks 0-{}; logs in {}",
-                 job, to_submit.size(), to_submit.size() - 1, l.state_dir);
+  if (to_submit.empty()) return;
+  const std::string job = submit(tasks, to_submit, l);
+  for (std::size_t k = 0; k < to_submit.size(); ++k) {
+    const SweepTask& t = tasks[to_submit[k]];
+    if (const auto from = t.resumeFrom()) spdlog::info("{}: resuming from {}", t.label, *from);
+    flying.push_back({job, static_cast<int>(k), to_submit[k]});
   }
+  spdlog::info("reproduce: submitted SLURM job {}: {} run(s) as array tasks 0-{}; logs in {}", job,
+               to_submit.size(), to_submit.size() - 1, l.state_dir);
+}
+
+// Polls squeue until every task in flight has left the queue, counting each finished or failed
+// run into `out` (a failed one named with its logs); returns early, leaving them pending, on a
+// stop signal.
+void waitForTasks(const std::vector<SweepTask>& tasks, std::vector<InFlight> flying,
+                  const SweepLaunch& l, int poll, SweepOutcome& out) {
   const int total = static_cast<int>(flying.size());
-  if (!l.wait) {
-    out.pending = total;
-    spdlog::info(
-        "reproduce: {} run(s) queued or running; run the same command again to collect them",
-        total);
-    return out;
-  }
   int failures_in_a_row = 0, reported = -1;
+  std::string why;
   while (!flying.empty()) {
     std::this_thread::sleep_for(std::chrono::seconds(poll));
     if (stopRequested()) {
@@ -286,9 +286,9 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
           "reproduce: stopped waiting; the array goes on (scancel to stop it); run the "
           "same command again to collect");
       out.pending = static_cast<int>(flying.size());
-      return out;
+      return;
     }
-    in_queue = queued(why);
+    const auto in_queue = queued(why);
     if (!in_queue) {
       if (++failures_in_a_row >= 10) throw std::runtime_error("squeue failed 10 times: " + why);
       spdlog::warn("squeue failed ({}); trying again", why);
@@ -317,6 +317,30 @@ SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& 
                    out.failed ? fmt::format(", {} failed", out.failed) : std::string());
     }
   }
+}
+
+}  // namespace
+
+SweepOutcome runOnSlurm(const std::vector<SweepTask>& tasks, const SweepLaunch& l) {
+  requireSlurmClients();
+  const int poll = pollSeconds();  // a malformed setting stops before anything is submitted
+  fs::create_directories(l.state_dir);
+  SweepOutcome out;
+  const std::vector<std::size_t> unfinished = unfinishedTasks(tasks, out);
+  if (unfinished.empty()) return out;
+  std::string why;
+  const auto in_queue = queued(why);
+  if (!in_queue) throw std::runtime_error("--launcher slurm: squeue failed: " + why);
+  std::vector<InFlight> flying = stillQueued(tasks, l, *in_queue);
+  submitTheRest(tasks, unfinished, l, flying);
+  if (!l.wait) {
+    out.pending = static_cast<int>(flying.size());
+    spdlog::info(
+        "reproduce: {} run(s) queued or running; run the same command again to collect them",
+        out.pending);
+    return out;
+  }
+  waitForTasks(tasks, std::move(flying), l, poll, out);
   return out;
 }
 
