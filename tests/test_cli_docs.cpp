@@ -4,6 +4,7 @@
 // warning and describes every command and option; the completion offers every subcommand, every
 // option and every fixed set of values --help lists, and the shipped configs' names.
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <map>
@@ -241,6 +242,57 @@ TEST(CliDocs, AFileThatCannotBeWrittenIsAOneLineError) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("/nonexistent-morphaeus-dir/morphaeus.1"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace morphaeus::test
+
+namespace morphaeus::test {
+namespace {
+
+// The section of the key reference for one component ("### `module/class`" to the next one),
+// found by its name or one of its other names.
+std::string sectionOf(const std::string& page, const std::string& component) {
+  std::size_t at = page.find("### `" + component + "`");
+  if (at == std::string::npos) {
+    const std::size_t alias = page.find("Also named `" + component + "`.");
+    if (alias == std::string::npos) return "";
+    at = page.rfind("### ", alias);
+  }
+  return page.substr(at, page.find("\n### ", at + 1) - at);
+}
+
+// docs/CONFIG_KEYS.md is what `morphaeus configs keys` prints, and every params key of the
+// model, trainer and loss of each shipped config (read here by the YAML parser, not through the
+// schemas) is in its component's table.
+TEST(ConfigKeys, TheDocsPageIsTheProgramsOwnReferenceAndCoversTheShippedConfigs) {
+  const CommandResult r = runMorphaeus("configs keys");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, readText(sourcePath("docs/CONFIG_KEYS.md")))
+      << "docs/CONFIG_KEYS.md is stale: regenerate it with "
+         "`build/release/morphaeus configs keys > docs/CONFIG_KEYS.md`";
+  int keys = 0;
+  for (const auto& entry : fs::directory_iterator(sourcePath("projects/morphaeus/configs/cxr"))) {
+    const YAML::Node config = YAML::LoadFile(entry.path().string());
+    for (const char* block : {"model", "trainer"}) {
+      std::vector<YAML::Node> chosen = {config[block]};
+      if (std::string(block) == "trainer") chosen.push_back(config[block]["params"]["loss"]);
+      for (const YAML::Node& node : chosen) {
+        const std::string component =
+            node["module_name"].as<std::string>() + "/" + node["class_name"].as<std::string>();
+        const std::string section = sectionOf(r.out, component);
+        ASSERT_FALSE(section.empty()) << component << " has no section";
+        if (!node["params"] || !node["params"].IsMap()) continue;
+        for (const auto& kv : node["params"]) {
+          ++keys;
+          const std::string key = kv.first.as<std::string>();
+          EXPECT_NE(section.find("| `" + key + "` |"), std::string::npos)
+              << entry.path().filename().string() << ": " << component << "'s " << key;
+        }
+      }
+    }
+  }
+  EXPECT_GT(keys, 80);
 }
 
 }  // namespace

@@ -10,7 +10,11 @@
 #include <stdexcept>
 
 #include "core/base/shared_files.h"
+#include "core/config/experiment_schema.h"
+#include "core/config/key_reference.h"
 #include "core/config/yaml_loader.h"
+#include "core/registry/registry.h"
+#include "core/registry/synthetic_data_keys.h"
 #include "data/data_error.h"
 
 namespace morphaeus {
@@ -82,6 +86,8 @@ ConfigsCommands addConfigsCommand(CLI::App& app, ConfigsOptions& o) {
       app.add_subcommand("configs", "list the shipped configs (paper/..., synthetic/..., demo)");
   c.show = c.list->add_subcommand("show", "print one shipped config, ready to redirect to a file");
   c.show->add_option("name", o.show, "e.g. paper/morphaeus, synthetic/vae, demo")->required();
+  c.keys = c.list->add_subcommand(
+      "keys", "print every configuration key: type, default, range and doc (Markdown)");
   return c;
 }
 
@@ -106,6 +112,18 @@ int runConfigsShow(const ConfigsOptions& o) {
   std::cout << "# morphaeus configs show " << c->name << " (from " << c->path << ")\n"
             << relocatedConfig(readAll(c->path), fs::path(c->path).parent_path().string(),
                                sharedFilesDir());
+  return 0;
+}
+
+int runConfigsKeys() {
+  std::vector<const ComponentSpec*> components;
+  for (ComponentKind kind :
+       {ComponentKind::Configurator, ComponentKind::Model, ComponentKind::Trainer,
+        ComponentKind::Loss, ComponentKind::DataLoader, ComponentKind::Dataset,
+        ComponentKind::Evaluator, ComponentKind::Transform}) {
+    for (const ComponentSpec* spec : Registry::global().list(kind)) components.push_back(spec);
+  }
+  std::cout << keyReference(experimentSchema(syntheticDataKeys().schema()), components);
   return 0;
 }
 

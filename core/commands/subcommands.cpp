@@ -47,6 +47,8 @@ std::vector<Subcommand> addSubcommands(CLI::App& app) {
   const ConfigsCommands c = addConfigsCommand(app, *configs);
   all.push_back({"morphaeus configs show", [s = c.show] { return s->parsed(); },
                  [configs] { return runConfigsShow(*configs); }});
+  all.push_back({"morphaeus configs keys", [k = c.keys] { return k->parsed(); },
+                 [] { return runConfigsKeys(); }});
   all.push_back(
       {"morphaeus configs", [l = c.list] { return l->parsed(); }, [] { return runConfigsList(); }});
 

@@ -1,6 +1,7 @@
 #include "core/config/experiment_schema.h"
 
 #include "core/base/facts/upstream_seed.h"
+#include "core/config/typed_params.h"
 
 namespace morphaeus {
 
@@ -39,7 +40,8 @@ Schema downstreamTaskSiblings() {
 }  // namespace
 
 std::int64_t experimentSeed(const ConfigNode& root) {
-  return root.getInt("seed", static_cast<std::int64_t>(kUpstreamSeed));
+  static const Schema schema = experimentSchema({});
+  return TypedParams(schema, root).getInt("seed");
 }
 
 Schema experimentSchema(const Schema& synthetic_data) {
@@ -85,8 +87,10 @@ Schema experimentSchema(const Schema& synthetic_data) {
       .describe("generate synthetic chest X-rays into `out` before the run when absent");
 
   // Our runtime keys (all optional; the command line overrides them).
-  s.integer("seed").atLeast(0).describe("seed for torch, data order and augmentation (default " +
-                                        std::to_string(kUpstreamSeed) + ")");
+  s.integer("seed")
+      .atLeast(0)
+      .describe("seed for torch, data order and augmentation")
+      .byDefault(static_cast<std::int64_t>(kUpstreamSeed));
   s.integer("threads").atLeast(0).describe("intra-op threads; 0 = the CPUs this process may use");
   s.path("data_root").describe("base folder for the image paths inside split CSVs");
   s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");
