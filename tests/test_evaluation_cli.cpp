@@ -144,7 +144,7 @@ TEST(EvaluationCli, ReportsAgreeWithTheScoresAndBatchingDoesNotChangeThem) {
   const RenderedPage page = renderInBrowser(d + "/t/report.html");
   for (const auto& p : page.problems) ADD_FAILURE() << p;
   for (const char* text :
-       {"Training curves", "Task opacity", "Task opacity_max", "bootstrap AUROC",
+       {"Training curves", "Task opacity", "Task opacity_max", "AUROC bootstrap",
         "examples_Opacity_synthetic.png", "maps/Opacity_synthetic/", "Configuration"})
     EXPECT_NE(page.dom.find(text), std::string::npos) << text;
   EXPECT_NE(page.dom.find("data-images=\""), std::string::npos) << page.dom.substr(0, 2000);

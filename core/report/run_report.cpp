@@ -16,6 +16,7 @@
 #include "core/report/curve_plot.h"
 #include "core/report/html_page.h"
 #include "core/report/loss_curves.h"
+#include "core/report/metric_columns.h"
 #include "core/report/metric_text.h"
 #include "core/report/task_metrics.h"
 #include "data/data_error.h"
@@ -90,24 +91,26 @@ TextTable epochTable(const std::vector<nlohmann::json>& rows) {
 }
 
 TextTable datasetTable(const nlohmann::json& metrics) {
+  const nlohmann::json& datasets = metrics.at("datasets");
+  std::vector<const MetricColumn*> columns;
+  for (const MetricColumn& c : metricColumns()) {
+    bool given = !c.only_when_given;
+    for (const auto& [name, m] : datasets.items()) given = given || m.contains(c.key);
+    if (given) columns.push_back(&c);
+  }
   TextTable t;
-  for (const char* c : {"dataset", "images", "AUROC", "bootstrap AUROC (5 seeds)", "AUROC interval",
-                        "AUPRC", "FPR@95", "FPR@99", "SSIM", "L1", "pixel AUROC", "best Dice"})
-    t.columns.push_back({c, {c}});
+  for (const char* c : {"dataset", "images"}) t.columns.push_back({c, {c}});
+  for (const MetricColumn* c : columns) t.columns.push_back({c->heading, {c->heading}});
   const auto add = [&](const std::string& name, const nlohmann::json& m, bool normal) {
     std::vector<std::string> cells = {name + (normal ? " (normal)" : ""),
-                                      metricText(m, "images", "{:.0f}"), metricText(m, "auroc")};
-    cells.push_back(bootstrapAurocText(m, " ± "));
-    cells.push_back(intervalAurocText(m));
-    for (const char* k : {"auprc", "fpr_at_tpr95", "fpr_at_tpr99", "ssim_mean", "l1_mean",
-                          "pixel_auroc", "best_dice"})
-      cells.push_back(metricText(m, k));
+                                      metricText(m, "images", "{:.0f}")};
+    for (const MetricColumn* c : columns) cells.push_back(metricCell(m, *c, " ± "));
     std::vector<TableCell> row;
     for (auto& c : cells) row.push_back({c, {c}, false});
     t.rows.push_back(std::move(row));
   };
   for (const bool normal : {false, true})
-    for (const auto& [name, m] : metrics.at("datasets").items())
+    for (const auto& [name, m] : datasets.items())
       if (m.contains("auroc") != normal) add(name, m, normal);
   return t;
 }

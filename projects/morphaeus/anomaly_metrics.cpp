@@ -9,6 +9,7 @@
 #include "core/metrics/dice.h"
 #include "core/metrics/roc.h"
 #include "core/metrics/statistics.h"
+#include "core/report/metric_columns.h"
 #include "core/report/metric_text.h"
 #include "core/report/text_table.h"
 
@@ -113,35 +114,20 @@ nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
 
 std::string metricsTable(const nlohmann::json& metrics, const std::vector<ScoredDataset>& datasets,
                          bool lpips) {
-  using Cell = std::function<std::string(const nlohmann::json&)>;
-  const auto number = [](const char* key) -> Cell {
-    return [key](const nlohmann::json& m) { return metricText(m, key); };
-  };
-  std::vector<std::pair<std::string, Cell>> columns = {
-      {"AUROC", number("auroc")},
-      {"AUROC bootstrap (5 seeds)",
-       [](const nlohmann::json& m) { return bootstrapAurocText(m, " +/- "); }},
-      {"AUROC interval", intervalAurocText},
-      {"AUPRC", number("auprc")},
-      {"FPR@95", number("fpr_at_tpr95")},
-      {"FPR@99", number("fpr_at_tpr99")},
-      {"SSIM", number("ssim_mean")},
-      {"L1", number("l1_mean")}};
-  if (lpips) columns.emplace_back("LPIPS", number("lpips_mean"));
-  columns.insert(columns.end(), {{"pixel AUROC", number("pixel_auroc")},
-                                 {"pixel AUPRC", number("pixel_auprc")},
-                                 {"best Dice", number("best_dice")}});
+  std::vector<const MetricColumn*> columns;
+  for (const MetricColumn& c : metricColumns())
+    if (!c.only_when_given || lpips) columns.push_back(&c);
   TextTable table;
   table.columns.push_back({"dataset", {"dataset"}});
-  for (const auto& c : columns) table.columns.push_back({c.first, {c.first}});
+  for (const MetricColumn* c : columns) table.columns.push_back({c->heading, {c->heading}});
   for (const int label : {1, 0}) {
     for (const auto& d : datasets) {
       if (d.label != label) continue;
       const nlohmann::json& m = metrics.at("datasets").at(d.name);
       const std::string name = d.name + (label == 0 ? " (normal)" : "");
       std::vector<TableCell> row = {{name, {name}, false}};
-      for (const auto& c : columns) {
-        const std::string text = c.second(m);
+      for (const MetricColumn* c : columns) {
+        const std::string text = metricCell(m, *c, " +/- ");
         row.push_back({text, {text}, false});
       }
       table.rows.push_back(std::move(row));

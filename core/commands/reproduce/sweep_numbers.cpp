@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/metrics/statistics.h"
+#include "core/report/metric_columns.h"
 
 namespace morphaeus {
 namespace {
@@ -37,11 +38,13 @@ Estimate SweepNumbers::at(const std::string& row, const std::string& dataset,
 }
 
 const std::vector<TableMetric>& tableMetrics() {
-  static const std::vector<TableMetric> kMetrics = {{"AUROC", "auroc", true},
-                                                    {"AUPRC", "auprc", true},
-                                                    {"FPR95", "fpr_at_tpr95", false},
-                                                    {"SSIM", "ssim_mean", true},
-                                                    {"L1", "l1_mean", false}};
+  static const std::vector<TableMetric> kMetrics = [] {
+    std::vector<TableMetric> out;
+    for (const MetricColumn& c : metricColumns())
+      if (!c.sweep_heading.empty())
+        out.push_back({c.sweep_heading.c_str(), c.key.c_str(), c.higher_is_better});
+    return out;
+  }();
   return kMetrics;
 }
 

@@ -1,0 +1,30 @@
+// The one list of a task's per-dataset metrics as tables show them, in their order: each with the
+// key of its number in the task record (metrics.json's datasets.<name>), its heading in a task's
+// tables (table.md and report.html) and in the sweep's tables (reproduce), and its direction. A
+// new metric is one entry here (after its computation and its entry in the record).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace morphaeus {
+
+struct MetricColumn {
+  enum class Text { Number, BootstrapAuroc, IntervalAuroc };
+  std::string key;            // in the dataset's record: "auroc", "ssim_mean", ...
+  std::string heading;        // a task's tables
+  std::string sweep_heading;  // the sweep's tables; "" where they do not show it
+  bool higher_is_better = true;
+  bool only_when_given = false;  // shown where some dataset has it (LPIPS, with its weights)
+  Text text = Text::Number;
+};
+
+const std::vector<MetricColumn>& metricColumns();
+
+// The cell of a dataset's record: the number to 4 decimals, the paper's bootstrap AUROC as
+// "mean <pm> std", its interval as "95%: lo-hi"; "-" where the record lacks it.
+std::string metricCell(const nlohmann::json& record, const MetricColumn& column, const char* pm);
+
+}  // namespace morphaeus
