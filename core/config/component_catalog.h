@@ -10,7 +10,6 @@
 
 #include "core/config/component_kind.h"
 #include "core/config/config_node.h"
-#include "core/config/model_input_rule.h"
 #include "core/config/schema.h"
 
 namespace morphaeus {
@@ -29,18 +28,18 @@ struct ComponentSpec {
   // Keys this component takes beside module_name/class_name/params, over those of the place that
   // chooses it (a downstream data loader's `datasets` entries: CSV splits, or CIFAR-10 classes).
   Schema siblings;
-  std::string summary;                // one line, shown by --dry-run
-  bool ignored = false;               // accepted for upstream compatibility; builds nothing
-  bool trains_in_train_mode = false;  // trainers: the model mode of their steps by default
-  std::any factory;                   // a std::function set by the layer able to build it
+  std::string summary;   // one line, shown by --dry-run
+  bool ignored = false;  // accepted for upstream compatibility; builds nothing
+  // What every kind has is above; what one kind needs besides is its registered entry, set by the
+  // layer able to build it: ModelComponent (its build and input rule), TrainerComponent (its build
+  // and default model mode), a loss's, data set's or evaluator's std::function.
+  std::any factory;
   // Components built from an options struct: whether the options that the factory's own path reads
   // from `params` equal, in every key that has a schema default, a default-constructed struct
   // (KeyTable::takesDefaults, core/config/key_table.h). Test ComponentDefaults.* calls it on every
   // component whose schema has a default, with no optional key given (must be true) and with each
   // one changed (must be false): the schema's defaults are the struct's, written once.
   std::function<bool(const ConfigNode& params)> takes_struct_defaults;
-  // Models: what the model needs of its images, from its params (model_input_rule.h).
-  std::function<ModelInputRule(const ConfigNode& params)> input_rule;
 };
 
 class ComponentCatalog {

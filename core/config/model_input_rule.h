@@ -1,8 +1,8 @@
 // What a model needs of the images it is given, as its own params say it: the cross-checks
 // before any work (core/experiment/experiment_check.cpp) apply these rules to every image input of
 // the experiment and know no model by name. Each model's registration writes its rule
-// (ComponentSpec::input_rule); the nodes point into the model's params, where the errors are
-// reported.
+// (ModelComponent::input_rule, core/registry/model_factory.h); the nodes point into the model's
+// params, where the errors are reported.
 #pragma once
 
 #include <cstdint>

@@ -17,6 +17,7 @@
 #include "core/registry/loader_args.h"
 #include "core/registry/model_factory.h"
 #include "core/registry/registry.h"
+#include "core/train/trainer_factory.h"
 #include "core/train/trainer_options.h"
 #include "data/csv_split.h"
 #include "models/reconstruction.h"
@@ -71,7 +72,9 @@ class Checker {
     const ConfigNode& model = root_.at("model");
     const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Model, model);
     const ConfigNode* params = child(&model, {"params"});
-    if (spec.input_rule) checkModel(spec.input_rule(params ? *params : model));
+    const ModelComponent* component = Registry::global().factory<ModelComponent>(spec);
+    if (component != nullptr && component->input_rule)
+      checkModel(component->input_rule(params ? *params : model));
     if (!errors.empty()) return;
     if (options_.read_splits) checkSplitSizes();
     if (!errors.empty() || !options_.probe) return;
@@ -83,7 +86,7 @@ class Checker {
  private:
   void checkPrecision();
   void collectInputs();
-  // The model's own rule (ComponentSpec::input_rule) against every image input.
+  // The model's own rule (ModelComponent::input_rule) against every image input.
   void checkModel(const ModelInputRule& rule);
   void checkSplitSizes();
   void probe(const ConfigNode& model);
@@ -219,8 +222,9 @@ void Checker::checkSplitSizes() {
 bool Checker::trainMode() const {
   const ConfigNode* trainer = child(&root_, {"trainer"});
   if (trainer == nullptr) return false;
-  const bool by_default =
-      Registry::global().resolve(ComponentKind::Trainer, *trainer).trains_in_train_mode;
+  const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Trainer, *trainer);
+  const TrainerComponent* component = Registry::global().factory<TrainerComponent>(spec);
+  const bool by_default = component != nullptr && component->trains_in_train_mode;
   return trainer_ ? trainer_->train_mode.value_or(by_default) : by_default;
 }
 

@@ -107,9 +107,9 @@ void registerGenerativeModels(Registry& registry) {
   aae.summary =
       "AAE of GPND (Pidhorskyi et al. 2018): encoder, generator, image and latent discriminators";
   aae.params = aaeKeys().schema();
-  aae.factory = modelFactory([](const ConfigNode& p) { return AAE(aaeKeys().read(p)); });
+  aae.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return AAE(aaeKeys().read(p)); }), aaeInputRule};
   aae.takes_struct_defaults = [](const ConfigNode& p) { return aaeKeys().takesDefaults(p); };
-  aae.input_rule = aaeInputRule;
   registry.add(std::move(aae));
 
   ComponentSpec si;
@@ -117,12 +117,12 @@ void registerGenerativeModels(Registry& registry) {
   si.name = {"model_zoo.soft_intro_vae_daniel", "SoftIntroVAE"};
   si.summary = "Soft-Intro VAE (Daniel & Tamar 2021): residual encoder/decoder, dense posterior";
   si.params = softIntroVaeKeys().schema();
-  si.factory =
-      modelFactory([](const ConfigNode& p) { return SoftIntroVAE(softIntroVaeKeys().read(p)); });
+  si.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return SoftIntroVAE(softIntroVaeKeys().read(p)); }),
+      softIntroVaeInputRule};
   si.takes_struct_defaults = [](const ConfigNode& p) {
     return softIntroVaeKeys().takesDefaults(p);
   };
-  si.input_rule = softIntroVaeInputRule;
   registry.add(std::move(si));
 }
 

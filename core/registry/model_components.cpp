@@ -110,12 +110,12 @@ void registerModels(Registry& registry) {
   morph.name = {"model_zoo.morphaeus", "MorphAEus"};
   morph.summary = "deformable autoencoder: global prior + local deformation (Bercea et al. 2023)";
   morph.params = morphaeusKeys().schema();
-  morph.factory =
-      modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusKeys().read(p)); });
+  morph.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return MorphAEus(morphaeusKeys().read(p)); }),
+      morphaeusInputRule};
   morph.takes_struct_defaults = [](const ConfigNode& p) {
     return morphaeusKeys().takesDefaults(p);
   };
-  morph.input_rule = morphaeusInputRule;
   registry.add(std::move(morph));
 
   ComponentSpec ae;
@@ -123,10 +123,10 @@ void registerModels(Registry& registry) {
   ae.name = {"model_zoo.convolutional_autoencoders", "ConvAutoEncoder"};
   ae.summary = "plain convolutional autoencoder (AE-S; MorphAEus without deformer)";
   ae.params = autoencoderKeys().schema();
-  ae.factory =
-      modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderKeys().read(p)); });
+  ae.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return ConvAutoEncoder(autoencoderKeys().read(p)); }),
+      autoencoderInputRule};
   ae.takes_struct_defaults = [](const ConfigNode& p) { return autoencoderKeys().takesDefaults(p); };
-  ae.input_rule = autoencoderInputRule;
   registry.add(std::move(ae));
 
   ComponentSpec dense;
@@ -135,12 +135,13 @@ void registerModels(Registry& registry) {
   dense.summary =
       "AE-D: convolutional autoencoder with a dense 128-d bottleneck (Baur et al. 2021)";
   dense.params = autoencoderKeys().schema();
-  dense.factory = modelFactory(
-      [](const ConfigNode& p) { return DenseConvAutoEncoder(autoencoderKeys().read(p)); });
+  dense.factory = ModelComponent{modelFactory([](const ConfigNode& p) {
+                                   return DenseConvAutoEncoder(autoencoderKeys().read(p));
+                                 }),
+                                 autoencoderInputRule};
   dense.takes_struct_defaults = [](const ConfigNode& p) {
     return autoencoderKeys().takesDefaults(p);
   };
-  dense.input_rule = autoencoderInputRule;
   registry.add(std::move(dense));
 
   ComponentSpec vae;
@@ -150,9 +151,9 @@ void registerModels(Registry& registry) {
       "VAE (Zimmerer et al. 2019): conv encoder to a 1x1 Gaussian posterior, transposed-conv "
       "decoder";
   vae.params = vaeKeys().schema();
-  vae.factory = modelFactory([](const ConfigNode& p) { return VAE(vaeKeys().read(p)); });
+  vae.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return VAE(vaeKeys().read(p)); }), vaeInputRule};
   vae.takes_struct_defaults = [](const ConfigNode& p) { return vaeKeys().takesDefaults(p); };
-  vae.input_rule = vaeInputRule;
   registry.add(std::move(vae));
 
   ComponentSpec beta;
@@ -162,9 +163,10 @@ void registerModels(Registry& registry) {
       "beta-VAE (Higgins et al. 2017): 32-channel conv encoder, dense Gaussian posterior, 128x128 "
       "inputs";
   beta.params = betaVaeKeys().schema();
-  beta.factory = modelFactory([](const ConfigNode& p) { return BetaVAE(betaVaeKeys().read(p)); });
+  beta.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return BetaVAE(betaVaeKeys().read(p)); }),
+      betaVaeInputRule};
   beta.takes_struct_defaults = [](const ConfigNode& p) { return betaVaeKeys().takesDefaults(p); };
-  beta.input_rule = betaVaeInputRule;
   registry.add(std::move(beta));
 
   ComponentSpec unet;
@@ -173,9 +175,10 @@ void registerModels(Registry& registry) {
   unet.summary =
       "DAE (Kascenas et al. 2022): U-Net with weight-standardised convs, swish, GroupNorm";
   unet.params = daeUNetKeys().schema();
-  unet.factory = modelFactory([](const ConfigNode& p) { return DaeUNet(daeUNetKeys().read(p)); });
+  unet.factory = ModelComponent{
+      modelFactory([](const ConfigNode& p) { return DaeUNet(daeUNetKeys().read(p)); }),
+      daeUNetInputRule};
   unet.takes_struct_defaults = [](const ConfigNode& p) { return daeUNetKeys().takesDefaults(p); };
-  unet.input_rule = daeUNetInputRule;
   registry.add(std::move(unet));
 }
 

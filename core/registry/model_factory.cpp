@@ -143,8 +143,8 @@ ModelInputRule morphaeusInputRule(const ConfigNode& params) {
 }
 
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model) {
-  const auto& factory =
-      Registry::global().requireFactory<ModelFactory>(ComponentKind::Model, model);
+  const ModelFactory& factory =
+      Registry::global().requireFactory<ModelComponent>(ComponentKind::Model, model).build;
   const ConfigNode* params = model.find("params");
   if (params != nullptr && !params->isNull()) return factory(*params);
   return factory(ConfigNode::map(model.where(), model.path() + ".params"));

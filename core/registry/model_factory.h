@@ -33,6 +33,13 @@ ModelFactory modelFactory(Build build) {
   });
 }
 
+// What a model component registers (its ComponentSpec::factory): how it is built, and what it
+// needs of its images (model_input_rule.h; null: nothing the cross-checks can tell from params).
+struct ModelComponent {
+  ModelFactory build;
+  std::function<ModelInputRule(const ConfigNode& params)> input_rule;
+};
+
 // The model chosen by {module_name, class_name, params}; ConfigError when the pair has no factory
 // or an option is out of range.
 std::shared_ptr<torch::nn::Module> buildModel(const ConfigNode& model);

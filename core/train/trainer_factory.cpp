@@ -6,7 +6,7 @@ namespace morphaeus {
 
 std::unique_ptr<Trainer> buildTrainer(TrainerSetup setup, const ConfigNode& trainer) {
   const auto& factory =
-      Registry::global().requireFactory<TrainerFactory>(ComponentKind::Trainer, trainer);
+      Registry::global().requireFactory<TrainerComponent>(ComponentKind::Trainer, trainer).build;
   return factory(std::move(setup), trainer.at("params"));
 }
 

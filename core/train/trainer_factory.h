@@ -32,6 +32,13 @@ TrainerFactory trainerFactory(Build build) {
       });
 }
 
+// What a trainer component registers (its ComponentSpec::factory): how it is built, and the model
+// mode of its training steps when the config does not say (upstream's: eval, the AAE's train).
+struct TrainerComponent {
+  TrainerFactory build;
+  bool trains_in_train_mode = false;
+};
+
 // The trainer a `trainer` block chooses; setup.options must be trainerOptions(trainer.params).
 std::unique_ptr<Trainer> buildTrainer(TrainerSetup setup, const ConfigNode& trainer);
 

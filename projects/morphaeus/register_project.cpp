@@ -21,13 +21,12 @@ template <class T, class Build>
 ComponentSpec trainerSpec(std::string module, std::string summary, Schema params, Build build,
                           std::function<bool(const ConfigNode&)> own_defaults) {
   ComponentSpec spec;
-  spec.trains_in_train_mode = T::kUpstreamTrainMode;
   spec.kind = ComponentKind::Trainer;
   spec.name = {"projects.23_morphaeus." + module, "PTrainer"};
   spec.aliases = {{"projects.morphaeus." + module, "PTrainer"}};
   spec.summary = std::move(summary);
   spec.params = std::move(params);
-  spec.factory = trainerFactory(build);
+  spec.factory = TrainerComponent{trainerFactory(build), T::kUpstreamTrainMode};
   spec.takes_struct_defaults = [own_defaults](const ConfigNode& params) {
     return trainerTakesStructDefaults(params) && own_defaults(params);
   };
