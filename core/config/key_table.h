@@ -148,11 +148,12 @@ class KeyTable {
     for (const auto& step : sub.steps())
       readers_.push_back(
           [step, at](const TypedParams& p, Options& o) { step(p, std::invoke(at, o)); });
-    for (const auto& [index, same] : sub.sameChecks()) {
-      same_.push_back({offset + index, [same, at](const Options& a, const Options& b) {
-                         Options x = a, y = b;
-                         return same(std::invoke(at, x), std::invoke(at, y));
-                       }});
+    for (const auto& check : sub.sameChecks()) {
+      same_.push_back(
+          {offset + check.first, [same = check.second, at](const Options& a, const Options& b) {
+             Options x = a, y = b;
+             return same(std::invoke(at, x), std::invoke(at, y));
+           }});
     }
   }
   // A map of keys under `key`, read by the sub-struct's table into the field `at`; an
