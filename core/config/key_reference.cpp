@@ -1,17 +1,8 @@
 #include "core/config/key_reference.h"
 
-#include <cmath>
-#include <sstream>
 
 namespace morphaeus {
 namespace {
-
-std::string number(double v) {
-  if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
 
 std::string scalarName(ValueType type, bool plural) {
   const char* s = "";
@@ -55,14 +46,6 @@ std::string scalarName(ValueType type, bool plural) {
   return std::string(s) + (plural ? "s" : "");
 }
 
-// "at least 1", "greater than 0", "between 0 and 100"; "" without bounds.
-std::string range(const Field& f) {
-  if (f.min && f.max) return "between " + number(*f.min) + " and " + number(*f.max);
-  if (f.min) return (f.min_exclusive ? "greater than " : "at least ") + number(*f.min);
-  if (f.max) return "at most " + number(*f.max);
-  return "";
-}
-
 std::string choices(const Field& f) {
   std::string out;
   for (const auto& c : f.choices) out += (out.empty() ? "" : " | ") + c;
@@ -88,10 +71,10 @@ std::string acceptsOf(const Field& f) {
   if (f.type == ValueType::Enum) return choices(f);
   if (f.type == ValueType::List && f.element) {
     const std::string each =
-        f.element->type == ValueType::Enum ? choices(*f.element) : range(*f.element);
+        f.element->type == ValueType::Enum ? choices(*f.element) : f.element->rangeText();
     return each.empty() ? "" : "each " + each;
   }
-  return range(f);
+  return f.rangeText();
 }
 
 std::string cell(std::string text) {

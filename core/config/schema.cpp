@@ -18,6 +18,20 @@ std::string Field::text() const {
   return doc + (doc.empty() ? "default " : "; default ") + defaultText();
 }
 
+std::string Field::rangeText() const {
+  if (!min && !max) return "";
+  const auto number = [](double x) {
+    std::string s = std::to_string(x);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  std::string range = max ? "between " : min_exclusive ? "greater than " : "at least ";
+  range += min ? number(*min) : "-inf";
+  if (max) range += " and " + number(*max);
+  return range;
+}
+
 Field& Field::setDefault(FieldDefault v) {
   fallback = std::move(v);
   return *this;

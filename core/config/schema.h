@@ -100,6 +100,9 @@ struct Field {
   std::string defaultText() const;
   // The doc line as shown: "description; default X".
   std::string text() const;
+  // Int, Number: the values allowed, as the validator's messages and the key reference say them:
+  // "at least 1", "greater than 0", "between 0.5 and 0.999"; "" without bounds.
+  std::string rangeText() const;
 
  private:
   Field& setDefault(FieldDefault v);

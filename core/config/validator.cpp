@@ -83,18 +83,7 @@ void Validator::checkNumber(ConfigNode& node, const Field& field, bool integer) 
   }
   const bool below = field.min && (field.min_exclusive ? !(v > *field.min) : !(v >= *field.min));
   if (below || (field.max && !(v <= *field.max))) {
-    std::string range = field.max             ? "between "
-                        : field.min_exclusive ? "greater than "
-                                              : "at least ";
-    auto fmt = [](double x) {
-      std::string s = std::to_string(x);
-      s.erase(s.find_last_not_of('0') + 1);
-      if (!s.empty() && s.back() == '.') s.pop_back();
-      return s;
-    };
-    range += field.min ? fmt(*field.min) : "-inf";
-    if (field.max) range += " and " + fmt(*field.max);
-    fail(node, "expected a value " + range + ", got " + node.text());
+    fail(node, "expected a value " + field.rangeText() + ", got " + node.text());
   }
 }
 
