@@ -194,14 +194,10 @@ class KeyTable {
 
   // The options a validated params map sets.
   Options read(const ConfigNode& params) const {
-    Options o{};
-    readInto(params, o);
-    return o;
-  }
-  // Sets the fields of `o` the keys declare (the others keep their values).
-  void readInto(const ConfigNode& params, Options& o) const {
     const TypedParams p(schema_, params);
+    Options o{};
     for (const Step& step : readers_) step(p, o);
+    return o;
   }
 
   // True when read(params) leaves every field whose key has a default (a list: every optional
