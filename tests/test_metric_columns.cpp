@@ -4,6 +4,8 @@
 // numbers, not taken from the program.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -30,10 +32,23 @@ TEST(MetricColumns, OneListInTableOrderWithTheSweepsSubset) {
   }
 }
 
+TEST(MetricColumns, EveryNumberColumnIsANumberOfTheRecord) {
+  const std::vector<std::string> keys = numberKeys();
+  for (const MetricColumn& c : metricColumns()) {
+    if (c.text != MetricColumn::Text::Number) continue;
+    EXPECT_NE(std::find(keys.begin(), keys.end(), c.key), keys.end()) << c.key;
+  }
+}
+
 TEST(MetricColumns, CellsOfARecord) {
-  const nlohmann::json record = {{"auroc", 0.912345},
-                                 {"ssim_mean", 0.5},
-                                 {"bootstrap", {{"auroc_mean", 0.9}, {"auroc_std", 0.01234}}}};
+  DatasetMetrics record;
+  record.detection = DetectionMetrics{0.912345, 0.5, 0.25, 0.125};
+  record.ssim_mean = 0.5;
+  record.l1_std = 0.25;  // a number no column shows
+  record.pixel_auroc = std::numeric_limits<double>::quiet_NaN();
+  PaperBootstrap b;
+  b.auroc = {0.9, 0.01234};
+  record.bootstrap = b;
   const auto cell = [&](const std::string& key, const char* pm = " +/- ") {
     for (const MetricColumn& c : metricColumns())
       if (c.key == key) return metricCell(record, c, pm);
@@ -41,10 +56,17 @@ TEST(MetricColumns, CellsOfARecord) {
   };
   EXPECT_EQ(cell("auroc"), "0.9123");
   EXPECT_EQ(cell("ssim_mean"), "0.5000");
+  EXPECT_EQ(cell("fpr_at_tpr99"), "0.1250");
   EXPECT_EQ(cell("l1_mean"), "-");
+  EXPECT_EQ(cell("pixel_auroc"), "-");  // NaN: not a number to show
   EXPECT_EQ(cell("interval"), "-");
   EXPECT_EQ(cell("bootstrap"), "0.9000 +/- 0.0123");
   EXPECT_EQ(cell("bootstrap", " ± "), "0.9000 ± 0.0123");
+  BootstrapIntervals i;
+  i.level = 0.95;
+  i.auroc = {0.81234, 0.95};
+  record.interval = i;
+  EXPECT_EQ(cell("interval"), "95%: 0.8123-0.9500");
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <torch/torch.h>
-#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -16,6 +15,7 @@
 
 #include "core/base/facts/upstream_seed.h"
 #include "core/config/config_node.h"
+#include "core/report/task_metrics.h"
 #include "data/batch_loader.h"
 
 namespace morphaeus {
@@ -41,7 +41,7 @@ struct EvaluationSetup {
 // What an evaluation hands back (on rank 0; the other ranks only score their shards).
 struct EvaluationResult {
   std::string table;                // the console summary (table.md)
-  nlohmann::json metrics;           // as written to metrics.json
+  TaskMetrics metrics;              // as written to metrics.json
   std::optional<double> threshold;  // normal/abnormal, from the normal validation scores
 };
 

@@ -1,8 +1,17 @@
 #include "core/report/metric_columns.h"
 
-#include "core/report/metric_text.h"
+#include <fmt/format.h>
+
+#include <cmath>
 
 namespace morphaeus {
+namespace {
+
+std::string numberText(const std::optional<double>& v) {
+  return v && !std::isnan(*v) ? fmt::format("{:.4f}", *v) : "-";
+}
+
+}  // namespace
 
 const std::vector<MetricColumn>& metricColumns() {
   using T = MetricColumn::Text;
@@ -22,16 +31,20 @@ const std::vector<MetricColumn>& metricColumns() {
   return kColumns;
 }
 
-std::string metricCell(const nlohmann::json& record, const MetricColumn& column, const char* pm) {
+std::string metricCell(const DatasetMetrics& record, const MetricColumn& column, const char* pm) {
   switch (column.text) {
     case MetricColumn::Text::BootstrapAuroc:
-      return bootstrapAurocText(record, pm);
+      if (!record.bootstrap) return "-";
+      return fmt::format("{:.4f}{}{:.4f}", record.bootstrap->auroc.mean, pm,
+                         record.bootstrap->auroc.std);
     case MetricColumn::Text::IntervalAuroc:
-      return intervalAurocText(record);
+      if (!record.interval) return "-";
+      return fmt::format("{:.0f}%: {:.4f}-{:.4f}", 100 * record.interval->level,
+                         record.interval->auroc.low, record.interval->auroc.high);
     case MetricColumn::Text::Number:
       break;
   }
-  return metricText(record, column.key.c_str());
+  return numberText(record.number(column.key));
 }
 
 }  // namespace morphaeus

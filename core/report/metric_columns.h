@@ -4,17 +4,17 @@
 // new metric is one entry here (after its computation and its entry in the record).
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
+
+#include "core/report/task_metrics.h"
 
 namespace morphaeus {
 
 struct MetricColumn {
   enum class Text { Number, BootstrapAuroc, IntervalAuroc };
-  std::string key;            // in the dataset's record: "auroc", "ssim_mean", ...
-  std::string heading;        // a task's tables
+  std::string key;      // its number in the dataset's record (DatasetMetrics::number): "auroc", ...
+  std::string heading;  // a task's tables
   std::string sweep_heading;  // the sweep's tables; "" where they do not show it
   bool higher_is_better = true;
   bool only_when_given = false;  // shown where some dataset has it (LPIPS, with its weights)
@@ -23,8 +23,9 @@ struct MetricColumn {
 
 const std::vector<MetricColumn>& metricColumns();
 
-// The cell of a dataset's record: the number to 4 decimals, the paper's bootstrap AUROC as
-// "mean <pm> std", its interval as "95%: lo-hi"; "-" where the record lacks it.
-std::string metricCell(const nlohmann::json& record, const MetricColumn& column, const char* pm);
+// The cell of a dataset's record, the same in table.md and report.html: the number to 4
+// decimals, the paper's bootstrap AUROC as "mean <pm> std", its interval as "95%: lo-hi"; "-"
+// where the record lacks it or it is not a number.
+std::string metricCell(const DatasetMetrics& record, const MetricColumn& column, const char* pm);
 
 }  // namespace morphaeus

@@ -17,7 +17,6 @@
 #include "core/report/html_page.h"
 #include "core/report/loss_curves.h"
 #include "core/report/metric_columns.h"
-#include "core/report/metric_text.h"
 #include "core/report/task_metrics.h"
 #include "data/data_error.h"
 
@@ -90,42 +89,39 @@ TextTable epochTable(const std::vector<nlohmann::json>& rows) {
   return t;
 }
 
-TextTable datasetTable(const nlohmann::json& metrics) {
-  const nlohmann::json& datasets = metrics.at("datasets");
+TextTable datasetTable(const TaskMetrics& metrics) {
   std::vector<const MetricColumn*> columns;
   for (const MetricColumn& c : metricColumns()) {
     bool given = !c.only_when_given;
-    for (const auto& [name, m] : datasets.items()) given = given || m.contains(c.key);
+    for (const auto& [name, m] : metrics.datasets) given = given || m.number(c.key).has_value();
     if (given) columns.push_back(&c);
   }
   TextTable t;
   for (const char* c : {"dataset", "images"}) t.columns.push_back({c, {c}});
   for (const MetricColumn* c : columns) t.columns.push_back({c->heading, {c->heading}});
-  const auto add = [&](const std::string& name, const nlohmann::json& m, bool normal) {
-    std::vector<std::string> cells = {name + (normal ? " (normal)" : ""),
-                                      metricText(m, "images", "{:.0f}")};
+  const auto add = [&](const std::string& name, const DatasetMetrics& m, bool normal) {
+    std::vector<std::string> cells = {name + (normal ? " (normal)" : ""), std::to_string(m.images)};
     for (const MetricColumn* c : columns) cells.push_back(metricCell(m, *c, " ± "));
     std::vector<TableCell> row;
     for (auto& c : cells) row.push_back({c, {c}, false});
     t.rows.push_back(std::move(row));
   };
   for (const bool normal : {false, true})
-    for (const auto& [name, m] : datasets.items())
-      if (m.contains("auroc") != normal) add(name, m, normal);
+    for (const auto& [name, m] : metrics.datasets)
+      if (m.scored() != normal) add(name, m, normal);
   return t;
 }
 
 void taskSection(HtmlPage& page, const fs::path& run, const TaskLayout& task) {
   page.heading(2, "Task " + task.name());
-  nlohmann::json metrics;
+  TaskMetrics metrics;
   try {
     metrics = readTaskMetrics(task);
   } catch (const DataError&) {
     page.paragraph(task.metrics().string() + ": not readable");
     return;
   }
-  if (metrics.contains("score"))
-    page.paragraph("anomaly score: " + metrics["score"].get<std::string>());
+  if (!metrics.score.empty()) page.paragraph("anomaly score: " + metrics.score);
   page.table(datasetTable(metrics));
   const auto rel = [&](const fs::path& p) { return fs::relative(p, run).generic_string(); };
   for (const fs::path& f : {task.rocPlot(), task.prPlot()})

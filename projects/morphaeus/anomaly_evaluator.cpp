@@ -134,16 +134,15 @@ EvaluationResult AnomalyEvaluator::run() {
   mo.threshold = result.threshold;
   mo.intervals = o_.intervals;
   std::vector<DatasetCurves> curves;
-  result.metrics = anomalyMetrics(datasets, mo, &curves);
-  result.metrics["task"] = setup_.task;
-  result.metrics["score"] = o_.scoring.score.describe();
-  result.metrics["precision"] = precision;
+  result.metrics.datasets = anomalyMetrics(datasets, mo, &curves);
+  result.metrics.task = setup_.task;
+  result.metrics.score = o_.scoring.score.describe();
+  result.metrics.precision = precision;
   if (o_.scoring.score.smoothing_sigma > 0)
-    result.metrics["smoothing_sigma"] = o_.scoring.score.smoothing_sigma;
+    result.metrics.smoothing_sigma = o_.scoring.score.smoothing_sigma;
   if (result.threshold) {
-    result.metrics["threshold"] = {{"value", *result.threshold},
-                                   {"percentile", o_.threshold_percentile},
-                                   {"source", "normal validation split"}};
+    result.metrics.threshold =
+        ThresholdRecord{*result.threshold, o_.threshold_percentile, "normal validation split"};
   }
   if (figures && !curves.empty()) writeCurveFigures(setup_.out_dir, curves);
 

@@ -10,91 +10,65 @@
 #include "core/metrics/roc.h"
 #include "core/metrics/statistics.h"
 #include "core/report/metric_columns.h"
-#include "core/report/metric_text.h"
 #include "core/report/text_table.h"
 
 namespace morphaeus {
 namespace {
 
-nlohmann::json summary(const ScoredImages& s, const AnomalyMetricsOptions& o) {
-  nlohmann::json j = {{"images", s.size()},           {"score_mean", mean(s.score)},
-                      {"score_std", stddev(s.score)}, {"l1_mean", mean(s.l1)},
-                      {"l1_std", stddev(s.l1)},       {"ssim_mean", mean(s.ssim)},
-                      {"ssim_std", stddev(s.ssim)}};
-  if (o.lpips) j["lpips_mean"] = mean(s.lpips), j["lpips_std"] = stddev(s.lpips);
+DatasetMetrics summary(const ScoredImages& s, const AnomalyMetricsOptions& o) {
+  DatasetMetrics d;
+  d.images = static_cast<std::int64_t>(s.size());
+  d.score_mean = mean(s.score), d.score_std = stddev(s.score);
+  d.l1_mean = mean(s.l1), d.l1_std = stddev(s.l1);
+  d.ssim_mean = mean(s.ssim), d.ssim_std = stddev(s.ssim);
+  if (o.lpips) d.lpips_mean = mean(s.lpips), d.lpips_std = stddev(s.lpips);
   if (o.threshold) {
     const auto flagged =
         std::count_if(s.score.begin(), s.score.end(), [&](double v) { return v > *o.threshold; });
-    j["flagged_fraction"] =
+    d.flagged_fraction =
         s.size() == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(s.size());
   }
-  return j;
+  return d;
 }
 
-void pixelMetrics(const ScoredImages& s, nlohmann::json& m) {
+void pixelMetrics(const ScoredImages& s, DatasetMetrics& m) {
   if (!s.masks.defined() || !s.maps.defined()) return;
   const torch::Tensor r = s.maps.flatten().contiguous(), k = s.masks.flatten().contiguous();
   const std::vector<double> residual(r.data_ptr<double>(), r.data_ptr<double>() + r.numel());
   const std::vector<int> mask(k.data_ptr<int>(), k.data_ptr<int>() + k.numel());
   const auto positives = std::count(mask.begin(), mask.end(), 1);
   if (positives == 0 || positives == static_cast<std::ptrdiff_t>(mask.size())) return;
-  m["pixel_auroc"] = aurocScore(mask, residual);
-  m["pixel_auprc"] = averagePrecision(mask, residual);
-  m["best_dice"] = bestDice(residual, mask);
+  m.pixel_auroc = aurocScore(mask, residual);
+  m.pixel_auprc = averagePrecision(mask, residual);
+  m.best_dice = bestDice(residual, mask);
 }
 
-nlohmann::json metricsJson(const DetectionMetrics& m) {
-  return {
-      {"auroc", m.auroc}, {"auprc", m.auprc}, {"fpr_at_tpr95", m.fpr95}, {"fpr_at_tpr99", m.fpr99}};
-}
-
-// The paper's bootstrap and the intervals, into m["bootstrap"] and m["interval"]. A resample of
-// one class only (tiny test sets) has no AUROC: then m["bootstrap_note"] says so instead.
-void bootstrapMetrics(const DatasetCurves& c, const AnomalyMetricsOptions& o, nlohmann::json& m) {
+// The paper's bootstrap and the intervals. A resample of one class only (tiny test sets) has no
+// AUROC: then the bootstrap note says so instead.
+void bootstrapMetrics(const DatasetCurves& c, const AnomalyMetricsOptions& o, DatasetMetrics& m) {
   try {
-    const PaperBootstrap b = paperBootstrap(c.labels, c.scores);
-    nlohmann::json j = {{"seeds", b.seeds},
-                        {"auroc_mean", b.auroc.mean},
-                        {"auroc_std", b.auroc.std},
-                        {"auprc_mean", b.auprc.mean},
-                        {"auprc_std", b.auprc.std},
-                        {"fpr_at_tpr95_mean", b.fpr95.mean},
-                        {"fpr_at_tpr95_std", b.fpr95.std},
-                        {"fpr_at_tpr99_mean", b.fpr99.mean},
-                        {"fpr_at_tpr99_std", b.fpr99.std}};
-    for (const auto& r : b.resamples) j["resamples"].push_back(metricsJson(r));
-    m["bootstrap"] = std::move(j);
-    if (const IntervalOptions& iv = o.intervals; iv.resamples > 0) {
-      const BootstrapIntervals ci =
-          bootstrapIntervals(c.labels, c.scores, iv.resamples, iv.seed, iv.level);
-      m["interval"] = {{"level", ci.level},
-                       {"resamples", ci.resamples},
-                       {"seed", ci.seed},
-                       {"one_class_resamples_skipped", ci.skipped},
-                       {"auroc", {ci.auroc.low, ci.auroc.high}},
-                       {"auprc", {ci.auprc.low, ci.auprc.high}},
-                       {"fpr_at_tpr95", {ci.fpr95.low, ci.fpr95.high}},
-                       {"fpr_at_tpr99", {ci.fpr99.low, ci.fpr99.high}}};
-    }
+    m.bootstrap = paperBootstrap(c.labels, c.scores);
+    if (const IntervalOptions& iv = o.intervals; iv.resamples > 0)
+      m.interval = bootstrapIntervals(c.labels, c.scores, iv.resamples, iv.seed, iv.level);
   } catch (const std::invalid_argument& e) {
-    m["bootstrap_note"] = std::string("no bootstrap: ") + e.what();
+    m.bootstrap_note = std::string("no bootstrap: ") + e.what();
   }
 }
 
 }  // namespace
 
-nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
-                              const AnomalyMetricsOptions& options,
-                              std::vector<DatasetCurves>* curves) {
-  nlohmann::json metrics;
+std::map<std::string, DatasetMetrics> anomalyMetrics(const std::vector<ScoredDataset>& datasets,
+                                                     const AnomalyMetricsOptions& options,
+                                                     std::vector<DatasetCurves>* curves) {
+  std::map<std::string, DatasetMetrics> metrics;
   const ScoredDataset* normal = nullptr;
   for (const auto& d : datasets) {
-    metrics["datasets"][d.name] = summary(d.images, options);
+    metrics[d.name] = summary(d.images, options);
     if (d.label == 0 && normal == nullptr) normal = &d;
   }
   for (const auto& d : datasets) {
     if (d.label == 0) continue;
-    nlohmann::json& m = metrics["datasets"][d.name];
+    DatasetMetrics& m = metrics[d.name];
     if (options.compute_scores && normal != nullptr) {
       DatasetCurves c{d.name, {}, {}};
       for (const auto& part : datasets) {  // in the config's order, as the rows are
@@ -102,8 +76,8 @@ nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
         c.labels.insert(c.labels.end(), part.images.size(), part.label);
         c.scores.insert(c.scores.end(), part.images.score.begin(), part.images.score.end());
       }
-      m.update(metricsJson(detectionMetrics(c.labels, c.scores)));
-      m["normal_reference"] = normal->name;
+      m.detection = detectionMetrics(c.labels, c.scores);
+      m.normal_reference = normal->name;
       bootstrapMetrics(c, options, m);
       if (curves != nullptr) curves->push_back(std::move(c));
     }
@@ -112,7 +86,7 @@ nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
   return metrics;
 }
 
-std::string metricsTable(const nlohmann::json& metrics, const std::vector<ScoredDataset>& datasets,
+std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets,
                          bool lpips) {
   std::vector<const MetricColumn*> columns;
   for (const MetricColumn& c : metricColumns())
@@ -123,7 +97,7 @@ std::string metricsTable(const nlohmann::json& metrics, const std::vector<Scored
   for (const int label : {1, 0}) {
     for (const auto& d : datasets) {
       if (d.label != label) continue;
-      const nlohmann::json& m = metrics.at("datasets").at(d.name);
+      const DatasetMetrics& m = metrics.datasets.at(d.name);
       const std::string name = d.name + (label == 0 ? " (normal)" : "");
       std::vector<TableCell> row = {{name, {name}, false}};
       for (const MetricColumn* c : columns) {

@@ -6,13 +6,13 @@
 // pixel-level AUROC, AUPRC and best Dice where masks exist. And the report's table of them.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/metrics/bootstrap.h"
+#include "core/report/task_metrics.h"
 #include "projects/morphaeus/anomaly_scoring.h"
 #include "projects/morphaeus/evaluation_figures.h"
 
@@ -33,13 +33,14 @@ struct AnomalyMetricsOptions {
   IntervalOptions intervals;
 };
 
-// metrics["datasets"][name] for every dataset; `curves` (optional) receives the ROC/PR inputs.
-nlohmann::json anomalyMetrics(const std::vector<ScoredDataset>& datasets,
-                              const AnomalyMetricsOptions& options,
-                              std::vector<DatasetCurves>* curves = nullptr);
+// The task record's datasets, every dataset by name; `curves` (optional) receives the ROC/PR
+// inputs.
+std::map<std::string, DatasetMetrics> anomalyMetrics(const std::vector<ScoredDataset>& datasets,
+                                                     const AnomalyMetricsOptions& options,
+                                                     std::vector<DatasetCurves>* curves = nullptr);
 
 // table.md's table: pathology datasets, then the normal ones; "-" where a metric does not apply.
-std::string metricsTable(const nlohmann::json& metrics, const std::vector<ScoredDataset>& datasets,
+std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets,
                          bool lpips);
 
 }  // namespace morphaeus

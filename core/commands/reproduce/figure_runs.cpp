@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "core/checkpoint/checkpoint.h"
 #include "core/checkpoint/state_dict.h"
@@ -73,13 +72,9 @@ std::vector<DatasetExamples> reconstructExamples(const FigureRun& run, const Rep
 std::vector<DatasetScores> datasetScores(const FigureRun& run) {
   std::vector<DatasetScores> out;
   for (const TaskLayout& task : evaluatedTasks(RunLayout(run.run_dir))) {
-    const nlohmann::json m = readTaskMetrics(task);
-    for (const auto& [name, d] : m["datasets"].items()) {
-      DatasetScores s{task.name(), name, d.value("l1_mean", 0.0), d.value("ssim_mean", 0.0),
-                      std::nullopt};
-      if (d.contains("lpips_mean")) s.lpips = d["lpips_mean"].get<double>();
-      out.push_back(s);
-    }
+    for (const auto& [name, d] : readTaskMetrics(task).datasets)
+      out.push_back(
+          {task.name(), name, d.l1_mean.value_or(0.0), d.ssim_mean.value_or(0.0), d.lpips_mean});
   }
   return out;
 }

@@ -9,8 +9,8 @@
 namespace morphaeus {
 namespace {
 
-double number(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : Estimate::kNone;
+double number(const DatasetMetrics& m, const char* key) {
+  return m.number(key).value_or(Estimate::kNone);
 }
 
 double sampleStd(const std::vector<double>& v) {
@@ -55,12 +55,12 @@ SweepNumbers paperNumbers(const SweepRuns& runs) {
     for (const auto& d : runs.datasets) {
       const ColumnReport* r = runs.firstRun(method, d);
       Estimate auroc, auprc, fpr;
-      if (r != nullptr && r->metrics.contains("bootstrap")) {
-        const auto& b = r->metrics["bootstrap"];
-        auroc.value = number(b, "auroc_mean");
-        auroc.spread = number(b, "auroc_std");
-        auprc.value = number(b, "auprc_mean");
-        fpr.value = number(b, "fpr_at_tpr95_mean");
+      if (r != nullptr && r->metrics.bootstrap) {
+        const PaperBootstrap& b = *r->metrics.bootstrap;
+        auroc.value = b.auroc.mean;
+        auroc.spread = b.auroc.std;
+        auprc.value = b.auprc.mean;
+        fpr.value = b.fpr95.mean;
       } else if (r != nullptr) {  // a report without the bootstrap: the whole set's numbers
         auroc.value = number(r->metrics, "auroc");
         auprc.value = number(r->metrics, "auprc");
@@ -86,10 +86,9 @@ SweepNumbers statsNumbers(const SweepRuns& runs, const std::string& reference) {
     for (const auto& d : runs.datasets) {
       const ColumnReport* r = runs.firstRun(method, d);
       Estimate auroc = valueOf(r ? number(r->metrics, "auroc") : Estimate::kNone);
-      if (r != nullptr && r->metrics.contains("interval")) {
-        const auto& i = r->metrics["interval"];
-        auroc.low = i["auroc"][0].get<double>();
-        auroc.high = i["auroc"][1].get<double>();
+      if (r != nullptr && r->metrics.interval) {
+        auroc.low = r->metrics.interval->auroc.low;
+        auroc.high = r->metrics.interval->auroc.high;
       }
       out.set(method, d, "AUROC", auroc);
       if (method == reference) continue;

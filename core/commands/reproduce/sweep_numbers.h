@@ -42,7 +42,7 @@ class SweepNumbers {
 
 struct TableMetric {
   const char* label;  // column header and metric name, e.g. "AUROC"
-  const char* key;    // metrics.json key, e.g. "auroc"
+  const char* key;    // its number in a dataset's record (DatasetMetrics::number)
   bool higher_is_better;
 };
 const std::vector<TableMetric>& tableMetrics();  // the seeds table's

@@ -58,14 +58,14 @@ void SweepRuns::addRun(const std::string& method, const std::string& run_dir) {
   const std::vector<TaskLayout> tasks = evaluatedTasks(layout);
   std::map<std::string, ColumnReport> run;
   for (const TaskLayout& task : tasks) {
-    const nlohmann::json j = readTaskMetrics(task);
-    for (const auto& [dataset, m] : j.at("datasets").items()) {
-      if (!m.contains("auroc")) continue;  // normal datasets: no column of their own
+    const TaskMetrics record = readTaskMetrics(task);
+    for (const auto& [dataset, m] : record.datasets) {
+      if (!m.scored()) continue;  // normal datasets: no column of their own
       const std::string column = tasks.size() > 1 ? task.name() + "/" + dataset : dataset;
       if (std::find(datasets.begin(), datasets.end(), column) == datasets.end())
         datasets.push_back(column);
-      run[column] = ColumnReport{m, task.scores().string(), dataset,
-                                 m.value("normal_reference", std::string())};
+      run[column] =
+          ColumnReport{m, task.scores().string(), dataset, m.normal_reference.value_or("")};
     }
   }
   runs[method].push_back(std::move(run));

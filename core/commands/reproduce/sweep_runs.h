@@ -6,18 +6,18 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/metrics/delong.h"
+#include "core/report/task_metrics.h"
 
 namespace morphaeus {
 
 // One pathology dataset of one run: its metrics.json entry and where its per-image scores are.
 struct ColumnReport {
-  nlohmann::json metrics;
+  DatasetMetrics metrics;
   std::string scores_csv, dataset, normal;
 };
 
