@@ -68,12 +68,13 @@ const KeyTable<MorphAEusOptions>& morphaeusKeys() {
 
 namespace {
 
-// The encoder's total stride over the blocks (upstream zips channels with strides), saturated far
-// above any image side (strides have no upper bound in the schema).
-std::int64_t encoderReduction(const std::vector<std::int64_t>& strides, std::size_t blocks) {
+// The encoder's total stride: one block per stride (AutoencoderOptions: with one stride more
+// than channel entries, the last channel count is repeated for it), saturated far above any
+// image side (strides have no upper bound in the schema).
+std::int64_t encoderReduction(const std::vector<std::int64_t>& strides) {
   std::int64_t reduction = 1;
-  for (std::size_t i = 0; i < strides.size() && i < blocks; ++i) {
-    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(strides[i], 1 << 20),
+  for (const std::int64_t s : strides) {
+    reduction = std::min<std::int64_t>(reduction * std::min<std::int64_t>(s, 1 << 20),
                                        std::int64_t(1) << 40);
   }
   return reduction;
@@ -91,8 +92,8 @@ ModelInputRule autoencoderInputRule(const ConfigNode& params) {
       !strides->isSequence()) {
     return r;
   }
-  // Upstream's AE-S and AE-D configs give 4 strides for 3 blocks: the zip drops the last.
-  r.side_multiple = encoderReduction(strides->asIntList(), channels->items().size());
+  // Upstream's AE-S and AE-D configs give 4 strides for 3 channel entries: 4 blocks.
+  r.side_multiple = encoderReduction(strides->asIntList());
   r.side_multiple_key = strides;
   return r;
 }
@@ -122,7 +123,7 @@ ModelInputRule morphaeusInputRule(const ConfigNode& params) {
                                       namedKey(*channels)));
     return r;
   }
-  const std::int64_t reduction = encoderReduction(stride_list, blocks);
+  const std::int64_t reduction = encoderReduction(stride_list);
   if (const ConfigNode* ref = givenKey(params, "nr_ref_channels")) {
     if (ref->asInt() >= static_cast<std::int64_t>(blocks)) {
       r.errors.push_back(ref->error("at most " + std::to_string(blocks - 1) +
