@@ -6,15 +6,18 @@ DenseConvAutoEncoderImpl::DenseConvAutoEncoderImpl(const AutoencoderOptions& o) 
   namespace nn = torch::nn;
   encoder_ = register_module("encoder", Encoder(o));
   decoder_ = register_module("decoder", Decoder(o));
-  lin_enc_ = register_module("lin_enc", nn::Conv2d(nn::Conv2dOptions(o.channels.back(), 16, 1)));
-  lin_lay_enc_ = register_module("lin_lay_enc", nn::Linear(1024, 128));
-  lin_lay_dec_ = register_module("lin_lay_dec", nn::Linear(128, 1024));
-  lin_dec_ = register_module("lin_dec", nn::Conv2d(nn::Conv2dOptions(16, o.channels.back(), 1)));
+  constexpr std::int64_t flat = kBottleneckChannels * kBottleneckPixels;
+  lin_enc_ = register_module(
+      "lin_enc", nn::Conv2d(nn::Conv2dOptions(o.channels.back(), kBottleneckChannels, 1)));
+  lin_lay_enc_ = register_module("lin_lay_enc", nn::Linear(flat, kCode));
+  lin_lay_dec_ = register_module("lin_lay_dec", nn::Linear(kCode, flat));
+  lin_dec_ = register_module(
+      "lin_dec", nn::Conv2d(nn::Conv2dOptions(kBottleneckChannels, o.channels.back(), 1)));
 }
 
 ConvAutoEncoderOutput DenseConvAutoEncoderImpl::forward(const torch::Tensor& x) {
   const auto h = lin_enc_->forward(encoder_->forward(x));
-  TORCH_CHECK(h[0].numel() == 1024,
+  TORCH_CHECK(h[0].numel() == kBottleneckChannels * kBottleneckPixels,
               "DenseConvAutoEncoderBaur: the bottleneck must hold 16 x 8 x 8 values (128x128 "
               "inputs with four stride-2 blocks), got ",
               h.sizes().slice(1));

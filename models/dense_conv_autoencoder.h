@@ -12,6 +12,12 @@ namespace morphaeus {
 
 class DenseConvAutoEncoderImpl : public torch::nn::Module, public Reconstructor {
  public:
+  // The bottleneck's shape: 16 channels of 8 x 8 pixels (any rows x cols holding 64), flattened
+  // to the Linear layers' 1024 inputs.
+  static constexpr std::int64_t kBottleneckChannels = 16;
+  static constexpr std::int64_t kBottleneckPixels = 64;
+  static constexpr std::int64_t kCode = 128;  // the dense code's width
+
   explicit DenseConvAutoEncoderImpl(const AutoencoderOptions& options);
   ConvAutoEncoderOutput forward(const torch::Tensor& x);  // z: the 128-d code
   torch::Tensor reconstruct(const torch::Tensor& x) override { return forward(x).reconstruction; }

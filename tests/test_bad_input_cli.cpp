@@ -74,6 +74,34 @@ TEST(BadInputCli, CrossCheckedValuesAreRefusedBeforeAnyWork) {
   }
 }
 
+// The paper's AE-S and AE-D at image sizes their networks do not take: AE-S's four strides make
+// 16-multiples (24 px would come back 32), AE-D's dense bottleneck takes 8x8 after them.
+TEST(BadInputCli, TheAutoencodersImageSizesAreCheckedBeforeAnyWork) {
+  const auto dryRun = [](const char* config, const char* size) {
+    return runMorphaeus(std::string("--config ") + sourcePath(config) +
+                        " --dry-run --set trainer.data_loader.params.args.target_size=" + size +
+                        " --set trainer.params.input_size=" + size);
+  };
+  const CommandResult s = dryRun("projects/morphaeus/configs/cxr/ae-s.yaml", "[24,24]");
+  EXPECT_EQ(s.exit_code, 2) << s.err;
+  EXPECT_NE(s.err.find("trainer.data_loader.params.args.target_size: the images are 24x24, not a "
+                       "multiple of 16 (the product of model.params.strides"),
+            std::string::npos)
+      << s.err;
+  EXPECT_EQ(dryRun("projects/morphaeus/configs/cxr/ae-s.yaml", "[64,64]").exit_code, 0);
+  const CommandResult d = dryRun("projects/morphaeus/configs/cxr/ae-d.yaml", "[64,64]");
+  EXPECT_EQ(d.exit_code, 2) << d.err;
+  EXPECT_NE(d.err.find("the images are 64x64, which the encoder reduces by 16 (the product of "
+                       "model.params.strides"),
+            std::string::npos)
+      << d.err;
+  EXPECT_NE(d.err.find("to 4x4; the dense bottleneck takes 64 pixels (e.g. 8x8: images of "
+                       "128x128)"),
+            std::string::npos)
+      << d.err;
+  EXPECT_EQ(dryRun("projects/morphaeus/configs/cxr/ae-d.yaml", "[128,128]").exit_code, 0);
+}
+
 TEST(BadInputCli, BatchLargerThanTheTrainSplitNamesBoth) {
   const std::string d = makeTempDir("badsplit");
   writeText(d + "/three.csv", "filename\na.png\nb.png\nc.png\n");

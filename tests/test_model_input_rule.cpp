@@ -22,6 +22,14 @@ ConfigNode modelBlock(const std::string& text) {
   return loadYamlString(text, "model.yaml");
 }
 
+// An autoencoder of the convolutional family (ConvAutoEncoder, DenseConvAutoEncoderBaur).
+ConfigNode autoencoderBlock(const std::string& class_name, const std::string& channels,
+                            const std::string& strides) {
+  return modelBlock("module_name: model_zoo.convolutional_autoencoders\nclass_name: " + class_name +
+                    "\nparams: {in_channels: 1, channels: " + channels + ", strides: " + strides +
+                    ", out_ch: 1}\n");
+}
+
 ModelInputRule ruleOf(const ConfigNode& model) {
   const ComponentSpec& spec = Registry::global().resolve(ComponentKind::Model, model);
   const ModelComponent* component = Registry::global().factory<ModelComponent>(spec);
@@ -45,9 +53,7 @@ std::int64_t reconstructedSide(const ConfigNode& model, std::int64_t side) {
 
 TEST(ModelInputRule, TheAutoencodersSideMultipleIsWhatItsReconstructionKeeps) {
   // Upstream's 4 strides for 3 channel entries: 4 blocks, so the sides are multiples of 16.
-  const ConfigNode model = modelBlock(
-      "module_name: model_zoo.convolutional_autoencoders\nclass_name: ConvAutoEncoder\n"
-      "params: {in_channels: 1, channels: [4, 8, 8], strides: [2, 2, 2, 2], out_ch: 1}\n");
+  const ConfigNode model = autoencoderBlock("ConvAutoEncoder", "[4, 8, 8]", "[2, 2, 2, 2]");
   const ModelInputRule r = ruleOf(model);
   EXPECT_EQ(r.side_multiple, 16);
   ASSERT_NE(r.side_multiple_key, nullptr);
@@ -62,12 +68,21 @@ TEST(ModelInputRule, TheAutoencodersSideMultipleIsWhatItsReconstructionKeeps) {
   EXPECT_EQ(reconstructedSide(model, 48), 48);
   EXPECT_NE(reconstructedSide(model, 24), 24);  // a multiple of 8, not of 16: not kept
   // One stride per channel entry: 3 blocks, multiples of 8.
-  const ConfigNode three = modelBlock(
-      "module_name: model_zoo.convolutional_autoencoders\nclass_name: ConvAutoEncoder\n"
-      "params: {in_channels: 1, channels: [4, 8, 8], strides: [2, 2, 2], out_ch: 1}\n");
+  const ConfigNode three = autoencoderBlock("ConvAutoEncoder", "[4, 8, 8]", "[2, 2, 2]");
   EXPECT_EQ(ruleOf(three).side_multiple, 8);
   EXPECT_EQ(reconstructedSide(three, 24), 24);
   EXPECT_NE(reconstructedSide(three, 28), 28);
+}
+
+TEST(ModelInputRule, TheDenseAutoencodersBottleneckTakes64Pixels) {
+  const ConfigNode model = autoencoderBlock("DenseConvAutoEncoderBaur", "[4, 8]", "[2, 2, 2]");
+  const ModelInputRule r = ruleOf(model);
+  EXPECT_EQ(r.side_multiple, 8);
+  EXPECT_EQ(r.reduced_pixels, 64);
+  EXPECT_NE(r.reduced_pixels_reason.find("64x64"), std::string::npos) << r.reduced_pixels_reason;
+  EXPECT_EQ(reconstructedSide(model, 64), 64);  // 8x8 after the encoder
+  EXPECT_EQ(reconstructedSide(model, 32), -1);  // 4x4: the model refuses it
+  EXPECT_EQ(reconstructedSide(model, 128), -1);
 }
 
 TEST(ModelInputRule, MorphAEusTakesItsInshapeAndOneStridePerBlock) {

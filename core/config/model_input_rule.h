@@ -42,6 +42,10 @@ struct ModelInputRule {
   /// image sides must be multiples of this (the encoder's total stride), said by the key below
   std::int64_t side_multiple = 1;
   const ConfigNode* side_multiple_key = nullptr;
+  /// the reduced image (rows / side_multiple x cols / side_multiple) must hold exactly this many
+  /// pixels (a dense bottleneck of fixed width, which says why); 0: any
+  std::int64_t reduced_pixels = 0;
+  std::string reduced_pixels_reason;
   /// params that disagree among themselves (checked after the image size)
   std::vector<ConfigError> errors;
 };

@@ -184,11 +184,17 @@ void Checker::checkModel(const ModelInputRule& rule) {
   if (rule.side_multiple_key == nullptr) return;
   const std::int64_t m = rule.side_multiple;
   for (const auto& in : inputs_) {
-    if (in.rows % m == 0 && in.cols % m == 0) continue;
-    errors.push_back(in.size_node.error("the images are " + sizeText(in.rows, in.cols) +
-                                        ", not a multiple of " + std::to_string(m) +
-                                        " (the product of " + namedKey(*rule.side_multiple_key) +
-                                        "): the decoder would not return the input's size"));
+    if (in.rows % m != 0 || in.cols % m != 0) {
+      errors.push_back(in.size_node.error("the images are " + sizeText(in.rows, in.cols) +
+                                          ", not a multiple of " + std::to_string(m) +
+                                          " (the product of " + namedKey(*rule.side_multiple_key) +
+                                          "): the decoder would not return the input's size"));
+    } else if (rule.reduced_pixels > 0 && (in.rows / m) * (in.cols / m) != rule.reduced_pixels) {
+      errors.push_back(in.size_node.error(
+          "the images are " + sizeText(in.rows, in.cols) + ", which the encoder reduces by " +
+          std::to_string(m) + " (the product of " + namedKey(*rule.side_multiple_key) + ") to " +
+          sizeText(in.rows / m, in.cols / m) + "; " + rule.reduced_pixels_reason));
+    }
   }
 }
 

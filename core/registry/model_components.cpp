@@ -138,7 +138,7 @@ void registerModels(Registry& registry) {
   dense.factory = ModelComponent{modelFactory([](const ConfigNode& p) {
                                    return DenseConvAutoEncoder(autoencoderKeys().read(p));
                                  }),
-                                 autoencoderInputRule};
+                                 denseAutoencoderInputRule};
   dense.takes_struct_defaults = [](const ConfigNode& p) {
     return autoencoderKeys().takesDefaults(p);
   };

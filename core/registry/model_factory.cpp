@@ -9,6 +9,7 @@
 #include "core/config/key_table.h"
 #include "core/config/typed_params.h"
 #include "core/registry/registry.h"
+#include "models/dense_conv_autoencoder.h"
 
 namespace morphaeus {
 
@@ -95,6 +96,16 @@ ModelInputRule autoencoderInputRule(const ConfigNode& params) {
   // Upstream's AE-S and AE-D configs give 4 strides for 3 channel entries: 4 blocks.
   r.side_multiple = encoderReduction(strides->asIntList());
   r.side_multiple_key = strides;
+  return r;
+}
+
+ModelInputRule denseAutoencoderInputRule(const ConfigNode& params) {
+  ModelInputRule r = autoencoderInputRule(params);
+  if (r.side_multiple_key == nullptr) return r;
+  r.reduced_pixels = DenseConvAutoEncoderImpl::kBottleneckPixels;
+  r.reduced_pixels_reason = "the dense bottleneck takes " + std::to_string(r.reduced_pixels) +
+                            " pixels (e.g. 8x8: images of " +
+                            sizeText(8 * r.side_multiple, 8 * r.side_multiple) + ")";
   return r;
 }
 

@@ -52,6 +52,9 @@ const KeyTable<MorphAEusOptions>& morphaeusKeys();
 // What they need of their images: one input channel, one output channel, image sides a multiple
 // of the encoder's stride; MorphAEus: exactly its inshape, which the strides reduce to one pixel.
 ModelInputRule autoencoderInputRule(const ConfigNode& params);
+// AE-D's dense bottleneck: the reduced image holds a fixed number of pixels (8x8 for the paper's
+// 128x128 images and four stride-2 blocks).
+ModelInputRule denseAutoencoderInputRule(const ConfigNode& params);
 ModelInputRule morphaeusInputRule(const ConfigNode& params);
 
 }  // namespace morphaeus
