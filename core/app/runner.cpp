@@ -36,8 +36,7 @@ namespace morphaeus {
 namespace {
 
 std::string weightsOf(const Experiment& ex) {
-  const ConfigNode* e = ex.config.find("experiment");
-  return e && e->has("weights") ? e->at("weights").asString() : std::string();
+  return ex.options().experiment.weights;
 }
 
 // Training from experiment.weights: the checkpoint, or nothing when a config or --set (not
@@ -75,7 +74,7 @@ Experiment continuedAfterRestart(const RunOptions& options, Experiment ex,
                                  const DistributedOptions& dist) {
   const int restart = dist.restart;
   if (ex.weights_from_flag || ex.task() != "train") return ex;
-  const std::string dir = ex.config.getString("output_dir", "");
+  const std::string dir = ex.options().output_dir;
   if (dir.empty()) {
     throw ContextError(fmt::format(
         "{}={}: a restarted run continues from its run directory's latest_model.pt, but this "
@@ -226,9 +225,8 @@ RunProcess startProcess(const RunOptions& options, Experiment& ex) {
 std::string openRunDirectory(const Experiment& ex, const RunProcess& p) {
   std::string run_dir;
   if (p.main_rank) {
-    run_dir = inContext("creating the run directory", [&] {
-      return createRunDirectory(ex.config.getString("output_dir", ""), ex.name());
-    });
+    run_dir = inContext("creating the run directory",
+                        [&] { return createRunDirectory(ex.options().output_dir, ex.name()); });
   }
   if (p.group != nullptr) run_dir = p.group->shareFromMain("run_dir", run_dir);
   if (p.main_rank) {

@@ -1,8 +1,5 @@
 #include "core/config/experiment_schema.h"
 
-#include "core/base/facts/upstream_seed.h"
-#include "core/config/typed_params.h"
-
 namespace morphaeus {
 
 namespace {
@@ -39,63 +36,90 @@ Schema downstreamTaskSiblings() {
 
 }  // namespace
 
+const KeyTable<ExperimentOptions>& experimentKeys() {
+  static const KeyTable<ExperimentOptions> keys = [] {
+    using O = ExperimentOptions;
+    KeyTable<O> k;
+    k.string("name", &O::name).require().describe("method name, used for the run directory");
+    Schema& s = k.schema();
+    s.list("target_size", ValueType::Int)
+        .ofLength(2)
+        .eachAtLeast(1)
+        .describe("YAML anchor holder (rows, cols)");
+    s.integer("downstream_batch")
+        .atLeast(1)
+        .describe("YAML anchor holder for evaluator batch size");
+    s.integer("dbatch_size")
+        .atLeast(1)
+        .describe("YAML anchor holder for the evaluator batch size (upstream's baseline configs)");
+    s.path("checkpoint_path")
+        .ignore("upstream output folder; checkpoints go to the run directory (--output)");
+
+    static const KeyTable<ExperimentBlock> block = [] {
+      using B = ExperimentBlock;
+      KeyTable<B> b;
+      b.string("name", &B::name).describe("experiment name (logged)");
+      b.choice("task", {"train", "test"}, &B::task)
+          .describe("train then evaluate, or evaluate only");
+      b.inputPath("weights", &B::weights)
+          .describe(
+              "checkpoint to resume from (train; a missing file: a warning, training starts "
+              "afresh) or to evaluate (test)");
+      return b;
+    }();
+    k.map("experiment", block, &O::experiment).require();
+
+    k.choice("device", {"gpu", "cuda", "cpu", "auto"}, &O::device)
+        .describe("gpu/cuda fall back to cpu with a warning when CUDA is unavailable");
+    s.component("configurator", ComponentKind::Configurator);
+    Schema model_siblings;
+    model_siblings.boolean("additional_layer")
+        .ignore(
+            "upstream's b-vae.yaml puts it beside params, where it has no effect (BetaVAE_H's "
+            "default applies)");
+    s.component("model", ComponentKind::Model, model_siblings).require();
+
+    Schema trainer_siblings;
+    trainer_siblings.component("data_loader", ComponentKind::DataLoader).require();
+    s.component("trainer", ComponentKind::Trainer, trainer_siblings);
+
+    s.dict("downstream_tasks",
+           componentElement(ComponentKind::Evaluator, downstreamTaskSiblings()));
+
+    // Its keys are the synthetic data set's (experimentSchema puts them in).
+    s.map("synthetic_data", Schema{})
+        .describe("generate synthetic chest X-rays into `out` before the run when absent");
+
+    // Our runtime keys (all optional; the command line overrides them).
+    k.integer("seed", &O::seed).atLeast(0).describe("seed for torch, data order and augmentation");
+    k.integer("threads", &O::threads)
+        .atLeast(0)
+        .describe("intra-op threads; 0 = the CPUs this process may use");
+    k.path("data_root", &O::data_root)
+        .describe("base folder for the image paths inside split CSVs");
+    k.path("output_dir", &O::output_dir)
+        .describe("run directory (default runs/<name>-<timestamp>)");
+    k.boolean("deterministic", &O::deterministic)
+        .describe("bit-reproducible CPU runs (slower on GPU)");
+    return k;
+  }();
+  return keys;
+}
+
+ExperimentOptions experimentOptions(const ConfigNode& root) {
+  return experimentKeys().read(root);
+}
+
 std::int64_t experimentSeed(const ConfigNode& root) {
-  static const Schema schema = experimentSchema({});
-  return TypedParams(schema, root).getInt("seed");
+  return experimentOptions(root).seed;
 }
 
 Schema experimentSchema(const Schema& synthetic_data) {
-  Schema s;
-  s.string("name").require().describe("method name, used for the run directory");
-  s.list("target_size", ValueType::Int)
-      .ofLength(2)
-      .eachAtLeast(1)
-      .describe("YAML anchor holder (rows, cols)");
-  s.integer("downstream_batch").atLeast(1).describe("YAML anchor holder for evaluator batch size");
-  s.integer("dbatch_size")
-      .atLeast(1)
-      .describe("YAML anchor holder for the evaluator batch size (upstream's baseline configs)");
-  s.path("checkpoint_path")
-      .ignore("upstream output folder; checkpoints go to the run directory (--output)");
-
-  Schema experiment;
-  experiment.string("name").describe("experiment name (logged)");
-  experiment.enumeration("task", {"train", "test"})
-      .describe("train then evaluate, or evaluate only");
-  experiment.inputPath("weights").describe(
-      "checkpoint to resume from (train; a missing file: a warning, training starts afresh) or to "
-      "evaluate (test)");
-  s.map("experiment", experiment).require();
-
-  s.enumeration("device", {"gpu", "cuda", "cpu", "auto"})
-      .describe("gpu/cuda fall back to cpu with a warning when CUDA is unavailable");
-  s.component("configurator", ComponentKind::Configurator);
-  Schema model_siblings;
-  model_siblings.boolean("additional_layer")
-      .ignore(
-          "upstream's b-vae.yaml puts it beside params, where it has no effect (BetaVAE_H's "
-          "default applies)");
-  s.component("model", ComponentKind::Model, model_siblings).require();
-
-  Schema trainer_siblings;
-  trainer_siblings.component("data_loader", ComponentKind::DataLoader).require();
-  s.component("trainer", ComponentKind::Trainer, trainer_siblings);
-
-  s.dict("downstream_tasks", componentElement(ComponentKind::Evaluator, downstreamTaskSiblings()));
-
-  s.map("synthetic_data", synthetic_data)
-      .describe("generate synthetic chest X-rays into `out` before the run when absent");
-
-  // Our runtime keys (all optional; the command line overrides them).
-  s.integer("seed")
-      .atLeast(0)
-      .describe("seed for torch, data order and augmentation")
-      .byDefault(static_cast<std::int64_t>(kUpstreamSeed));
-  s.integer("threads").atLeast(0).describe("intra-op threads; 0 = the CPUs this process may use");
-  s.path("data_root").describe("base folder for the image paths inside split CSVs");
-  s.path("output_dir").describe("run directory (default runs/<name>-<timestamp>)");
-  s.boolean("deterministic").describe("bit-reproducible CPU runs (slower on GPU)");
-  return s;
+  Schema s = experimentKeys().schema();
+  const std::string doc = s.find("synthetic_data")->doc;
+  Schema block;
+  block.map("synthetic_data", synthetic_data).describe(doc);
+  return s.append(block);  // in its place
 }
 
 }  // namespace morphaeus

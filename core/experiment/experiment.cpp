@@ -93,26 +93,26 @@ std::string absoluteFromCwd(const std::string& path) {
 
 }  // namespace
 
+ExperimentOptions Experiment::options() const {
+  return experimentOptions(config);
+}
 std::string Experiment::name() const {
-  return config.getString("name", "experiment");
+  return options().name;
 }
-
 std::string Experiment::task() const {
-  const ConfigNode* e = config.find("experiment");
-  return e ? e->getString("task", "train") : "train";
+  return options().experiment.task;
 }
-
 std::int64_t Experiment::seed() const {
-  return experimentSeed(config);
+  return options().seed;
 }
 int Experiment::threads() const {
-  return static_cast<int>(config.getInt("threads", 0));
+  return static_cast<int>(options().threads);
 }
 std::string Experiment::device() const {
-  return config.getString("device", "gpu");
+  return options().device;
 }
 bool Experiment::deterministic() const {
-  return config.getBool("deterministic", false);
+  return options().deterministic;
 }
 
 Experiment loadExperiment(const RunOptions& options) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/config/config_node.h"
+#include "core/config/experiment_schema.h"
 #include "core/experiment/run_options.h"
 
 namespace morphaeus {
@@ -18,11 +19,13 @@ struct Experiment {
   // a config (or --set) naming one only warns (upstream's published configs name absent files).
   bool weights_from_flag = false;
 
+  // The file's own keys, read through their one table (core/config/experiment_schema.h).
+  ExperimentOptions options() const;
   std::string name() const;
-  std::string task() const;    // train | test
-  std::int64_t seed() const;   // default kUpstreamSeed, as upstream
-  int threads() const;         // 0 = the CPUs this process may use
-  std::string device() const;  // gpu | cuda | cpu | auto (default gpu, as upstream)
+  std::string task() const;  // train | test
+  std::int64_t seed() const;
+  int threads() const;
+  std::string device() const;
   bool deterministic() const;
 };
 

@@ -39,15 +39,13 @@ std::string describePlan(const Experiment& ex) {
   const Registry& reg = Registry::global();
   const ConfigNode& c = ex.config;
   std::ostringstream out;
-  out << "Experiment \"" << ex.name() << "\" from " << ex.source << "\n";
-  out << "  task " << ex.task() << ", device " << ex.device() << ", seed " << ex.seed()
+  const ExperimentOptions o = ex.options();
+  out << "Experiment \"" << o.name << "\" from " << ex.source << "\n";
+  out << "  task " << o.experiment.task << ", device " << o.device << ", seed " << o.seed
       << ", threads "
-      << (ex.threads() == 0 ? std::string("the CPUs this process may use")
-                            : std::to_string(ex.threads()))
-      << (ex.deterministic() ? ", deterministic" : "") << "\n";
-  if (const ConfigNode* e = c.find("experiment"); e && e->has("weights")) {
-    out << "  weights " << e->at("weights").asString() << "\n";
-  }
+      << (o.threads == 0 ? std::string("the CPUs this process may use") : std::to_string(o.threads))
+      << (o.deterministic ? ", deterministic" : "") << "\n";
+  if (!o.experiment.weights.empty()) out << "  weights " << o.experiment.weights << "\n";
   out << "Components:\n";
   out << line("  ", "model", reg.resolve(ComponentKind::Model, c.at("model")));
   if (const ConfigNode* t = c.find("trainer"); t && !t->isNull() && ex.task() == "train") {

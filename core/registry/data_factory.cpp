@@ -129,8 +129,9 @@ std::string missingTaskData(const ConfigNode& task, const DataContext& ctx) {
 
 DataContext dataContext(const ConfigNode& root) {
   DataContext ctx;
-  ctx.data_root = root.getString("data_root", "");
-  ctx.seed = static_cast<std::uint64_t>(experimentSeed(root));
+  const ExperimentOptions o = experimentOptions(root);
+  ctx.data_root = o.data_root;
+  ctx.seed = static_cast<std::uint64_t>(o.seed);
   return ctx;
 }
 
