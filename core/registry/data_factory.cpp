@@ -195,8 +195,9 @@ EvalPreprocessing evaluationPreprocessing(const ConfigNode& root) {
   }
   const ConfigNode* tasks = root.find("downstream_tasks");
   if (tasks == nullptr || !tasks->isMap() || tasks->entries().empty()) return e;
+  // As the task's loaders read its images: its args' target_size, their default where absent.
   const ConfigNode& args = argsOf(tasks->entries().front().second.at("data_loader"));
-  if (args.has("target_size")) e.size = args.at("target_size").asIntList();
+  e.size = loaderArgs(args, nullptr).target_size;
   e.path = resizePathOf(args.has("dataset_module") ? args.find("dataset_module") : nullptr, false);
   return e;
 }

@@ -74,7 +74,8 @@ std::vector<std::pair<std::string, std::shared_ptr<BatchLoader>>> buildTaskData(
     const ConfigNode& task, const DataContext& ctx);
 
 // How the evaluation reads images: the first downstream task's dataset module and target size
-// (CXRDataset path and the model's inshape when the config has no task).
+// (its args' target_size, or their default where absent, as its loaders read it); without a
+// downstream task, the CXRDataset path and the model's inshape (128x128 without one).
 struct EvalPreprocessing {
   ResizePath path = ResizePath::Pil;
   std::vector<int64_t> size{128, 128};
