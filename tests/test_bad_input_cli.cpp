@@ -102,6 +102,20 @@ TEST(BadInputCli, TheAutoencodersImageSizesAreCheckedBeforeAnyWork) {
   EXPECT_EQ(dryRun("projects/morphaeus/configs/cxr/ae-d.yaml", "[128,128]").exit_code, 0);
 }
 
+// A restarted job (SLURM's requeue) continues from its run directory: without one of its own
+// (no --output, no output_dir) it stops at once, naming the variable and the checkpoint.
+TEST(BadInputCli, ARestartWithoutARunDirectoryOfItsOwnStops) {
+  const std::string d = makeTempDir("restart");
+  const CommandResult r = runCommand("cd " + d + " && SLURM_RESTART_COUNT=1 '" + MORPHAEUS_EXE +
+                                     "' " + tinyDemoArgs(16, 4, 8));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("error: SLURM_RESTART_COUNT=1: a restarted run continues from its run "
+                       "directory's latest_model.pt, but this run has none of its own"),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(d + "/runs")) << "synthetic data was generated";
+}
+
 TEST(BadInputCli, BatchLargerThanTheTrainSplitNamesBoth) {
   const std::string d = makeTempDir("badsplit");
   writeText(d + "/three.csv", "filename\na.png\nb.png\nc.png\n");

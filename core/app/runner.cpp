@@ -77,9 +77,9 @@ Experiment continuedAfterRestart(const RunOptions& options, Experiment ex,
   const std::string dir = ex.options().output_dir;
   if (dir.empty()) {
     throw ContextError(fmt::format(
-        "{}={}: a restarted run continues from its run directory's latest_model.pt, but this "
-        "run has none of its own (give --output DIR or output_dir)",
-        dist.restart_variable, restart));
+        "{}={}: a restarted run continues from its run directory's {}, but this run has none "
+        "of its own (give --output DIR or output_dir)",
+        dist.restart_variable, restart, RunLayout::kLatestCheckpoint));
   }
   const std::string latest = RunLayout(dir).latestCheckpoint().string();
   if (!std::filesystem::exists(latest)) {
