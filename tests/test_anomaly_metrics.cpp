@@ -113,13 +113,19 @@ TEST(AnomalyMetrics, TheTableListsThePathologyFirst) {
   const std::vector<ScoredDataset> datasets = sample();
   TaskMetrics record;
   record.datasets = anomalyMetrics(datasets, o);
-  const std::string table = metricsTable(record, datasets, false);
+  const std::string table = metricsTable(record, datasets);
   const auto row = [&](const std::string& start) { return table.find("\n| " + start + " |"); };
   ASSERT_NE(row("Pneu"), std::string::npos) << table;
   EXPECT_LT(row("Pneu"), row("Normal_A (normal)")) << table;
   EXPECT_LT(row("Normal_A (normal)"), row("Normal_B (normal)")) << table;
   EXPECT_EQ(table.find("LPIPS"), std::string::npos) << table;
-  EXPECT_NE(metricsTable(record, datasets, true).find("| LPIPS |"), std::string::npos);
+  // With LPIPS values (its weights given), the column is there.
+  std::vector<ScoredDataset> with_lpips = sample();
+  for (ScoredDataset& d : with_lpips) d.images.lpips = d.images.l1;
+  o.lpips = true;
+  TaskMetrics lpips_record;
+  lpips_record.datasets = anomalyMetrics(with_lpips, o);
+  EXPECT_NE(metricsTable(lpips_record, with_lpips).find("| LPIPS |"), std::string::npos);
 }
 
 }  // namespace

@@ -31,6 +31,16 @@ const std::vector<MetricColumn>& metricColumns() {
   return kColumns;
 }
 
+std::vector<const MetricColumn*> shownColumns(const TaskMetrics& record) {
+  std::vector<const MetricColumn*> shown;
+  for (const MetricColumn& c : metricColumns()) {
+    bool given = !c.only_when_given;
+    for (const auto& [name, m] : record.datasets) given = given || m.number(c.key).has_value();
+    if (given) shown.push_back(&c);
+  }
+  return shown;
+}
+
 std::string metricCell(const DatasetMetrics& record, const MetricColumn& column, const char* pm) {
   switch (column.text) {
     case MetricColumn::Text::BootstrapAuroc:

@@ -23,6 +23,10 @@ struct MetricColumn {
 
 const std::vector<MetricColumn>& metricColumns();
 
+// The columns a task's tables show for this record: all but the only-when-given ones that no
+// dataset has a number for (LPIPS without its weights).
+std::vector<const MetricColumn*> shownColumns(const TaskMetrics& record);
+
 // The cell of a dataset's record, the same in table.md and report.html: the number to 4
 // decimals, the paper's bootstrap AUROC as "mean <pm> std", its interval as "95%: lo-hi"; "-"
 // where the record lacks it or it is not a number.

@@ -90,12 +90,7 @@ TextTable epochTable(const std::vector<nlohmann::json>& rows) {
 }
 
 TextTable datasetTable(const TaskMetrics& metrics) {
-  std::vector<const MetricColumn*> columns;
-  for (const MetricColumn& c : metricColumns()) {
-    bool given = !c.only_when_given;
-    for (const auto& [name, m] : metrics.datasets) given = given || m.number(c.key).has_value();
-    if (given) columns.push_back(&c);
-  }
+  const std::vector<const MetricColumn*> columns = shownColumns(metrics);
   TextTable t;
   for (const char* c : {"dataset", "images"}) t.columns.push_back({c, {c}});
   for (const MetricColumn* c : columns) t.columns.push_back({c->heading, {c->heading}});

@@ -149,8 +149,7 @@ EvaluationResult AnomalyEvaluator::run() {
   const TaskLayout out{setup_.out_dir};
   writeTaskMetrics(out, result.metrics);
   writeScoresCsv(out.scores().string(), datasets, lpips.has_value());
-  result.table =
-      "# " + setup_.task + "\n\n" + metricsTable(result.metrics, datasets, lpips.has_value());
+  result.table = "# " + setup_.task + "\n\n" + metricsTable(result.metrics, datasets);
   writeFileAtomic(out.table().string(), result.table);
   return result;
 }

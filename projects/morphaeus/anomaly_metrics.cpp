@@ -86,11 +86,8 @@ std::map<std::string, DatasetMetrics> anomalyMetrics(const std::vector<ScoredDat
   return metrics;
 }
 
-std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets,
-                         bool lpips) {
-  std::vector<const MetricColumn*> columns;
-  for (const MetricColumn& c : metricColumns())
-    if (!c.only_when_given || lpips) columns.push_back(&c);
+std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets) {
+  const std::vector<const MetricColumn*> columns = shownColumns(metrics);
   TextTable table;
   table.columns.push_back({"dataset", {"dataset"}});
   for (const MetricColumn* c : columns) table.columns.push_back({c->heading, {c->heading}});

@@ -40,7 +40,7 @@ std::map<std::string, DatasetMetrics> anomalyMetrics(const std::vector<ScoredDat
                                                      std::vector<DatasetCurves>* curves = nullptr);
 
 // table.md's table: pathology datasets, then the normal ones; "-" where a metric does not apply.
-std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets,
-                         bool lpips);
+// Its columns are shownColumns(metrics): LPIPS where the datasets carry it.
+std::string metricsTable(const TaskMetrics& metrics, const std::vector<ScoredDataset>& datasets);
 
 }  // namespace morphaeus
