@@ -18,9 +18,9 @@ DenseConvAutoEncoderImpl::DenseConvAutoEncoderImpl(const AutoencoderOptions& o) 
 ConvAutoEncoderOutput DenseConvAutoEncoderImpl::forward(const torch::Tensor& x) {
   const auto h = lin_enc_->forward(encoder_->forward(x));
   TORCH_CHECK(h[0].numel() == kBottleneckChannels * kBottleneckPixels,
-              "DenseConvAutoEncoderBaur: the bottleneck must hold 16 x 8 x 8 values (128x128 "
-              "inputs with four stride-2 blocks), got ",
-              h.sizes().slice(1));
+              "DenseConvAutoEncoderBaur: the bottleneck must hold ", kBottleneckChannels, " x ",
+              kBottleneckSide, " x ", kBottleneckSide,
+              " values (128x128 inputs with four stride-2 blocks), got ", h.sizes().slice(1));
   ConvAutoEncoderOutput out;
   out.z = lin_lay_enc_->forward(h.flatten(1));
   out.reconstruction =

@@ -15,7 +15,8 @@ class DenseConvAutoEncoderImpl : public torch::nn::Module, public Reconstructor 
   // The bottleneck's shape: 16 channels of 8 x 8 pixels (any rows x cols holding 64), flattened
   // to the Linear layers' 1024 inputs.
   static constexpr std::int64_t kBottleneckChannels = 16;
-  static constexpr std::int64_t kBottleneckPixels = 64;
+  static constexpr std::int64_t kBottleneckSide = 8;  // of the square the paper's images give
+  static constexpr std::int64_t kBottleneckPixels = kBottleneckSide * kBottleneckSide;
   static constexpr std::int64_t kCode = 128;  // the dense code's width
 
   explicit DenseConvAutoEncoderImpl(const AutoencoderOptions& options);

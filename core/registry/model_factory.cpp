@@ -102,10 +102,11 @@ ModelInputRule autoencoderInputRule(const ConfigNode& params) {
 ModelInputRule denseAutoencoderInputRule(const ConfigNode& params) {
   ModelInputRule r = autoencoderInputRule(params);
   if (r.side_multiple_key == nullptr) return r;
+  constexpr std::int64_t side = DenseConvAutoEncoderImpl::kBottleneckSide;
   r.reduced_pixels = DenseConvAutoEncoderImpl::kBottleneckPixels;
   r.reduced_pixels_reason = "the dense bottleneck takes " + std::to_string(r.reduced_pixels) +
-                            " pixels (e.g. 8x8: images of " +
-                            sizeText(8 * r.side_multiple, 8 * r.side_multiple) + ")";
+                            " pixels (e.g. " + sizeText(side, side) + ": images of " +
+                            sizeText(side * r.side_multiple, side * r.side_multiple) + ")";
   return r;
 }
 
