@@ -146,12 +146,8 @@ ConfigNode parse(const Tree& t, const std::string& name) {
 }
 
 TEST(ComponentDefaults, EveryComponentTakesItsStructsDefaultsAndEveryDefaultedKeyReachesIt) {
-  const std::vector<ComponentKind> kinds = {ComponentKind::Configurator, ComponentKind::Model,
-                                            ComponentKind::Trainer,      ComponentKind::Loss,
-                                            ComponentKind::DataLoader,   ComponentKind::Dataset,
-                                            ComponentKind::Evaluator,    ComponentKind::Transform};
   int components = 0, checked = 0, keys = 0, refused = 0;
-  for (ComponentKind kind : kinds) {
+  for (ComponentKind kind : kComponentKinds) {
     for (const ComponentSpec* spec : Registry::global().list(kind)) {
       ++components;
       std::vector<std::pair<std::string, const Field*>> defaulted;

@@ -117,10 +117,7 @@ int runConfigsShow(const ConfigsOptions& o) {
 
 int runConfigsKeys() {
   std::vector<const ComponentSpec*> components;
-  for (ComponentKind kind :
-       {ComponentKind::Configurator, ComponentKind::Model, ComponentKind::Trainer,
-        ComponentKind::Loss, ComponentKind::DataLoader, ComponentKind::Dataset,
-        ComponentKind::Evaluator, ComponentKind::Transform}) {
+  for (ComponentKind kind : kComponentKinds) {
     for (const ComponentSpec* spec : Registry::global().list(kind)) components.push_back(spec);
   }
   std::cout << keyReference(experimentSchema(syntheticDataKeys().schema()), components);
